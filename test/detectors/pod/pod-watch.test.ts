@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { loadKubeConfig } from '../../../detectors/pod/kube-config.js';
+import { PodWatch } from '../../../detectors/pod/pod-watch.js';
+import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
+import { waitFor } from './wait-for.js';
+
+const tempDir = mkdtempSync(join(tmpdir(), 'odin-pod-watch-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+function recordedCluster(): KubeApiReplay {
+  return new KubeApiReplay({
+    '/api/v1/pods': {
+      lists: [k8sFixture('pod-list.json'), k8sFixture('pod-list-relist.json')],
+      watches: [k8sFixture('pod-watch-1.jsonl'), k8sFixture('pod-watch-gone.jsonl')],
+    },
+    '/api/v1/events': { lists: [k8sFixture('event-list.json')], watches: [k8sFixture('event-watch-1.jsonl')] },
+  });
+}
+
+function podNames(watch: PodWatch): string[] {
+  return watch.pods().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).sort();
+}
+
+describe('PodWatch against recorded API responses', () => {
+  test('lists, resumes the watch from the last resourceVersion, and relists after 410 Gone', async () => {
+    // GIVEN a replayed API server whose second watch answers 410 Gone
+    const api = recordedCluster();
+    const port = await api.listen();
+    const errors: unknown[] = [];
+    const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), { onError: (err) => errors.push(err) });
+    try {
+      // WHEN the watch runs until it has relisted and watches again
+      watch.start();
+      await waitFor(() => api.watchesOf('/api/v1/pods').length >= 3);
+      // THEN each watch resumed where the previous left off, and the 410 made it list again
+      expect(api.watchesOf('/api/v1/pods').map((r) => r.resourceVersion)).toEqual(['41250', '41290', '41400']);
+      expect(api.listsOf('/api/v1/pods')).toHaveLength(2);
+      expect(podNames(watch)).toEqual([
+        'default/web-7d9c6b8f5-q8x2m', 'kube-system/coredns-ccb96694c-m4z9d', 'ml/etl-29123340-tz7wq',
+        'ml/notebook-0', 'ml/trainer-0', 'shop/api-5f6d8c7b9-x2k4p',
+      ]);
+      // AND events are watched for pods' warnings only, the watched one included
+      expect(api.watchesOf('/api/v1/events')[0]?.fieldSelector).toBe('involvedObject.kind=Pod,type=Warning');
+      await waitFor(() => watch.warningEvents().some((e) => e.reason === 'Unhealthy'));
+      expect(watch.health().reachable).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await watch.stop();
+      await api.close();
+    }
+  });
+
+  test('an unreachable API server is reported, retried with backoff, and picked up when it comes back', async () => {
+    // GIVEN a kubeconfig pointing at a port where nothing listens yet
+    const api = recordedCluster();
+    const placeholder = new KubeApiReplay({});
+    const port = await placeholder.listen();
+    await placeholder.close();
+    const retries: number[] = [];
+    const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), {
+      onError: (_err, retryInMs) => retries.push(retryInMs), initialBackoffMs: 20, maxBackoffMs: 80,
+    });
+    try {
+      // WHEN the watch starts
+      watch.start();
+      await waitFor(() => retries.length >= 6);
+      // THEN it stays down without throwing, backing off up to the cap
+      expect(watch.health().reachable).toBe(false);
+      expect(watch.health().lastError).toMatch(/ECONNREFUSED|connect/i);
+      expect(Math.max(...retries)).toBe(80);
+      // AND WHEN the API server appears, it lists and watches
+      await api.listen(port);
+      await waitFor(() => watch.health().reachable && watch.pods().length > 0);
+      expect(podNames(watch)).toContain('shop/api-5f6d8c7b9-x2k4p');
+    } finally {
+      await watch.stop();
+      await api.close();
+    }
+  });
+});
