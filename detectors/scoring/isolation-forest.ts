@@ -1,0 +1,387 @@
+/**
+ * Isolation Forest (Liu, Ting and Zhou, 2008). Each tree isolates a random subsample by random axis-aligned
+ * splits; anomalies are isolated in fewer splits, so their mean path length is short and the score
+ * s(x, n) = 2^(-E[h(x)] / c(n)) is close to 1, while ordinary points score around 0.5 or less.
+ *
+ * Trees live in flat typed arrays (one entry per node, all trees concatenated) so that a fitted forest is a
+ * few hundred kilobytes, scores without allocation and serializes to JSON directly.
+ */
+import { mulberry32, randomInt, type Random } from './prng.js';
+
+const EULER_GAMMA = 0.5772156649;
+/** Serialization format version; bump when the JSON layout changes. */
+export const ISOLATION_FOREST_VERSION = 1;
+const JSON_KIND = 'odin.isolation-forest';
+const LEAF = -1;
+
+/**
+ * Average path length of an unsuccessful search in a binary search tree of n points: the normalization c(n)
+ * of the paper. c(n) = 2H(n-1) - 2(n-1)/n with H(i) ≈ ln(i) + γ; c(2) = 1 and c(1) = c(0) = 0.
+ */
+export function averagePathLength(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+}
+
+/** Options of `IsolationForest`. */
+export interface IsolationForestOptions {
+  /** @default 100 */
+  readonly numTrees?: number;
+  /** Subsample size ψ per tree (capped at the number of rows). @default 256 */
+  readonly sampleSize?: number;
+  /** PRNG seed: the same seed and data give the same forest. @default 42 */
+  readonly seed?: number;
+}
+
+/** The JSON form of a fitted forest (`toJSON`/`fromJSON`). */
+export interface IsolationForestJson {
+  readonly kind: typeof JSON_KIND;
+  readonly version: number;
+  readonly numFeatures: number;
+  /** ψ actually used: min(sampleSize, rows). */
+  readonly sampleSize: number;
+  readonly seed: number;
+  /** Index of each tree's root node. */
+  readonly roots: number[];
+  /** Split feature per node, -1 for a leaf. */
+  readonly feature: number[];
+  readonly threshold: number[];
+  readonly left: number[];
+  readonly right: number[];
+  /** Training points that reached the node (used at leaves for the c(size) adjustment). */
+  readonly size: number[];
+}
+
+interface Trees {
+  numFeatures: number;
+  sampleSize: number;
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  size: Int32Array;
+}
+
+type Rows = ReadonlyArray<ArrayLike<number>>;
+
+export class IsolationForest {
+  public readonly numTrees: number;
+  public readonly sampleSize: number;
+  public readonly seed: number;
+  private trees: Trees | undefined;
+  /** c(size) for every possible leaf size, so scoring never calls Math.log. */
+  private leafAdjustment: Float64Array = new Float64Array(0);
+
+  constructor(options: IsolationForestOptions = {}) {
+    this.numTrees = options.numTrees ?? 100;
+    this.sampleSize = options.sampleSize ?? 256;
+    this.seed = options.seed ?? 42;
+    if (!Number.isInteger(this.numTrees) || this.numTrees < 1) throw new Error(`numTrees must be a positive integer, got ${this.numTrees}`);
+    if (!Number.isInteger(this.sampleSize) || this.sampleSize < 2) throw new Error(`sampleSize must be an integer >= 2, got ${this.sampleSize}`);
+  }
+
+  /** Number of features the forest was fitted on; undefined before `fit`. */
+  get numFeatures(): number | undefined {
+    return this.trees?.numFeatures;
+  }
+
+  /** Fits the forest on rows of finite numbers (at least two rows, all of the same length). */
+  fit(rows: Rows): this {
+    const data = flatten(rows);
+    const psi = Math.min(this.sampleSize, data.numRows);
+    this.trees = buildForest(data, psi, this.numTrees, mulberry32(this.seed));
+    this.leafAdjustment = leafAdjustments(psi);
+    return this;
+  }
+
+  /** Anomaly score s(x, ψ) in (0, 1): near 1 is anomalous, 0.5 or below is ordinary. */
+  score(row: ArrayLike<number>): number {
+    const trees = this.fitted();
+    checkRow(row, trees.numFeatures, 0);
+    return this.scoreChecked(trees, row);
+  }
+
+  /** Scores of many rows (same meaning as `score`). */
+  scoreMany(rows: Rows): Float64Array {
+    const trees = this.fitted();
+    const out = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      checkRow(rows[i], trees.numFeatures, i);
+      out[i] = this.scoreChecked(trees, rows[i]);
+    }
+    return out;
+  }
+
+  toJSON(): IsolationForestJson {
+    const t = this.fitted();
+    return {
+      kind: JSON_KIND,
+      version: ISOLATION_FOREST_VERSION,
+      numFeatures: t.numFeatures,
+      sampleSize: t.sampleSize,
+      seed: this.seed,
+      roots: Array.from(t.roots),
+      feature: Array.from(t.feature),
+      threshold: Array.from(t.threshold),
+      left: Array.from(t.left),
+      right: Array.from(t.right),
+      size: Array.from(t.size),
+    };
+  }
+
+  /** Rebuilds a forest from `toJSON` output; throws an error naming the problem for anything else. */
+  static fromJSON(raw: unknown): IsolationForest {
+    const trees = parseTrees(raw);
+    const forest = new IsolationForest({ numTrees: trees.roots.length, sampleSize: Math.max(2, trees.sampleSize), seed: (raw as IsolationForestJson).seed });
+    forest.trees = trees;
+    forest.leafAdjustment = leafAdjustments(trees.sampleSize);
+    return forest;
+  }
+
+  private fitted(): Trees {
+    if (!this.trees) throw new Error('isolation forest is not fitted: call fit() or fromJSON() first');
+    return this.trees;
+  }
+
+  private scoreChecked(t: Trees, row: ArrayLike<number>): number {
+    const { roots, feature, threshold, left, right, size } = t;
+    let total = 0;
+    for (let tree = 0; tree < roots.length; tree++) {
+      let node = roots[tree];
+      let depth = 0;
+      while (feature[node] !== LEAF) {
+        node = row[feature[node]] < threshold[node] ? left[node] : right[node];
+        depth++;
+      }
+      total += depth + this.leafAdjustment[size[node]];
+    }
+    return Math.pow(2, -(total / roots.length) / averagePathLength(t.sampleSize));
+  }
+}
+
+interface FlatData {
+  values: Float64Array;
+  numRows: number;
+  numFeatures: number;
+}
+
+function flatten(rows: Rows): FlatData {
+  if (rows.length < 2) throw new Error(`isolation forest needs at least 2 rows, got ${rows.length}`);
+  const numFeatures = rows[0].length;
+  if (numFeatures < 1) throw new Error('isolation forest rows need at least one feature, got 0');
+  const values = new Float64Array(rows.length * numFeatures);
+  for (let i = 0; i < rows.length; i++) {
+    checkRow(rows[i], numFeatures, i);
+    for (let j = 0; j < numFeatures; j++) values[i * numFeatures + j] = rows[i][j];
+  }
+  return { values, numRows: rows.length, numFeatures };
+}
+
+function checkRow(row: ArrayLike<number>, numFeatures: number, index: number): void {
+  if (row.length !== numFeatures) throw new Error(`row ${index} has ${row.length} features, expected ${numFeatures}`);
+  for (let j = 0; j < numFeatures; j++) {
+    if (!Number.isFinite(row[j])) throw new Error(`row ${index} feature ${j} is not a finite number: ${row[j]}`);
+  }
+}
+
+function leafAdjustments(psi: number): Float64Array {
+  const out = new Float64Array(psi + 1);
+  for (let n = 0; n <= psi; n++) out[n] = averagePathLength(n);
+  return out;
+}
+
+function buildForest(data: FlatData, psi: number, numTrees: number, random: Random): Trees {
+  const nodesPerTree = 2 * psi - 1;
+  const capacity = numTrees * nodesPerTree;
+  const builder: TreeBuilder = {
+    data,
+    random,
+    heightLimit: Math.ceil(Math.log2(psi)),
+    feature: new Int32Array(capacity),
+    threshold: new Float64Array(capacity),
+    left: new Int32Array(capacity),
+    right: new Int32Array(capacity),
+    size: new Int32Array(capacity),
+    nodeCount: 0,
+    sample: new Int32Array(psi),
+    featureOrder: new Int32Array(data.numFeatures),
+  };
+  const allRows = Int32Array.from({ length: data.numRows }, (_, i) => i);
+  const roots = new Int32Array(numTrees);
+  for (let tree = 0; tree < numTrees; tree++) {
+    drawSample(allRows, builder.sample, random);
+    roots[tree] = buildTree(builder);
+  }
+  const n = builder.nodeCount;
+  return {
+    numFeatures: data.numFeatures,
+    sampleSize: psi,
+    roots,
+    feature: builder.feature.slice(0, n),
+    threshold: builder.threshold.slice(0, n),
+    left: builder.left.slice(0, n),
+    right: builder.right.slice(0, n),
+    size: builder.size.slice(0, n),
+  };
+}
+
+/** Sampling without replacement: a partial Fisher-Yates shuffle of `pool`, first `out.length` entries taken. */
+function drawSample(pool: Int32Array, out: Int32Array, random: Random): void {
+  for (let i = 0; i < out.length; i++) {
+    const j = i + randomInt(random, pool.length - i);
+    const picked = pool[j];
+    pool[j] = pool[i];
+    pool[i] = picked;
+    out[i] = picked;
+  }
+}
+
+interface TreeBuilder {
+  data: FlatData;
+  random: Random;
+  heightLimit: number;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  size: Int32Array;
+  nodeCount: number;
+  /** Row indices of the current tree's sample, partitioned in place as the tree grows. */
+  sample: Int32Array;
+  featureOrder: Int32Array;
+}
+
+/** Builds one tree over `b.sample` depth-first with an explicit stack; returns the root's index. */
+function buildTree(b: TreeBuilder): number {
+  const root = newNode(b, b.sample.length);
+  const stack: number[] = [root, 0, b.sample.length, 0];
+  while (stack.length > 0) {
+    const depth = stack.pop()!;
+    const end = stack.pop()!;
+    const start = stack.pop()!;
+    const node = stack.pop()!;
+    const split = depth < b.heightLimit && end - start > 1 ? chooseSplit(b, start, end) : undefined;
+    if (!split) continue;
+    const middle = partition(b, start, end, split.feature, split.threshold);
+    b.feature[node] = split.feature;
+    b.threshold[node] = split.threshold;
+    b.left[node] = newNode(b, middle - start);
+    b.right[node] = newNode(b, end - middle);
+    stack.push(b.left[node], start, middle, depth + 1, b.right[node], middle, end, depth + 1);
+  }
+  return root;
+}
+
+function newNode(b: TreeBuilder, size: number): number {
+  const node = b.nodeCount++;
+  b.feature[node] = LEAF;
+  b.left[node] = LEAF;
+  b.right[node] = LEAF;
+  b.size[node] = size;
+  return node;
+}
+
+/**
+ * A random feature that is not constant on the node (features drawn without replacement, as scikit-learn
+ * does) and a threshold uniform in (min, max]; undefined when every feature is constant, making a leaf.
+ */
+function chooseSplit(b: TreeBuilder, start: number, end: number): { feature: number; threshold: number } | undefined {
+  const { values, numFeatures } = b.data;
+  const order = b.featureOrder;
+  for (let j = 0; j < numFeatures; j++) order[j] = j;
+  for (let tried = 0; tried < numFeatures; tried++) {
+    const k = tried + randomInt(b.random, numFeatures - tried);
+    const feature = order[k];
+    order[k] = order[tried];
+    order[tried] = feature;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = start; i < end; i++) {
+      const v = values[b.sample[i] * numFeatures + feature];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max > min) {
+      const threshold = min + b.random() * (max - min);
+      // `x < threshold` goes left, so a threshold equal to min would leave the left side empty.
+      return { feature, threshold: threshold > min ? threshold : max };
+    }
+  }
+  return undefined;
+}
+
+/** Moves the rows with value < threshold to the front of [start, end); returns where the right side starts. */
+function partition(b: TreeBuilder, start: number, end: number, feature: number, threshold: number): number {
+  const { values, numFeatures } = b.data;
+  const s = b.sample;
+  let i = start;
+  let j = end - 1;
+  while (i <= j) {
+    if (values[s[i] * numFeatures + feature] < threshold) {
+      i++;
+    } else {
+      const t = s[i];
+      s[i] = s[j];
+      s[j] = t;
+      j--;
+    }
+  }
+  return i;
+}
+
+function parseTrees(raw: unknown): Trees {
+  if (typeof raw !== 'object' || raw === null) throw new Error(`isolation forest JSON must be an object, got ${typeof raw}`);
+  const json = raw as Partial<Record<keyof IsolationForestJson, unknown>>;
+  if (json.kind !== JSON_KIND) throw new Error(`isolation forest JSON kind must be '${JSON_KIND}', got ${JSON.stringify(json.kind)}`);
+  if (json.version !== ISOLATION_FOREST_VERSION) throw new Error(`isolation forest JSON version ${JSON.stringify(json.version)} is not supported (expected ${ISOLATION_FOREST_VERSION})`);
+  const numFeatures = positiveInteger(json.numFeatures, 'numFeatures');
+  const sampleSize = positiveInteger(json.sampleSize, 'sampleSize');
+  if (typeof json.seed !== 'number') throw new Error(`isolation forest JSON seed must be a number, got ${JSON.stringify(json.seed)}`);
+  const trees: Trees = {
+    numFeatures,
+    sampleSize,
+    roots: Int32Array.from(numberArray(json.roots, 'roots')),
+    feature: Int32Array.from(numberArray(json.feature, 'feature')),
+    threshold: Float64Array.from(numberArray(json.threshold, 'threshold')),
+    left: Int32Array.from(numberArray(json.left, 'left')),
+    right: Int32Array.from(numberArray(json.right, 'right')),
+    size: Int32Array.from(numberArray(json.size, 'size')),
+  };
+  checkStructure(trees, json);
+  return trees;
+}
+
+function positiveInteger(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`isolation forest JSON ${field} must be a positive integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function numberArray(v: unknown, field: string): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new Error(`isolation forest JSON ${field} must be an array of finite numbers`);
+  }
+  return v as number[];
+}
+
+/** Checks that the arrays describe trees: matching lengths, integer fields, children after their parent (no cycles). */
+function checkStructure(t: Trees, json: Partial<Record<keyof IsolationForestJson, unknown>>): void {
+  const n = t.feature.length;
+  for (const field of ['feature', 'threshold', 'left', 'right', 'size'] as const) {
+    if ((json[field] as number[]).length !== n) throw new Error(`isolation forest JSON ${field} has ${(json[field] as number[]).length} entries, expected ${n}`);
+  }
+  for (const field of ['roots', 'feature', 'left', 'right', 'size'] as const) {
+    if (!(json[field] as number[]).every(Number.isInteger)) throw new Error(`isolation forest JSON ${field} must hold integers`);
+  }
+  if (t.roots.length === 0) throw new Error('isolation forest JSON has no trees');
+  if (!t.roots.every((r) => r >= 0 && r < n)) throw new Error('isolation forest JSON roots point outside the node arrays');
+  for (let node = 0; node < n; node++) {
+    if (t.size[node] < 0 || t.size[node] > t.sampleSize) throw new Error(`isolation forest JSON node ${node} has size ${t.size[node]} outside [0, ${t.sampleSize}]`);
+    if (t.feature[node] === LEAF) continue;
+    if (t.feature[node] < 0 || t.feature[node] >= t.numFeatures) throw new Error(`isolation forest JSON node ${node} splits on feature ${t.feature[node]}, not in [0, ${t.numFeatures})`);
+    for (const child of [t.left[node], t.right[node]]) {
+      if (child <= node || child >= n) throw new Error(`isolation forest JSON node ${node} has child ${child}, which is not a later node`);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/** Robust statistics: estimates that a few outliers cannot drag away. */
+
+/** Scale that makes the MAD a consistent estimator of the standard deviation for normal data. */
+export const MAD_TO_SIGMA = 1.4826;
+
+/** Sorted copy (ascending), NaN removed. */
+export function sortedFinite(values: ArrayLike<number>): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) out.push(values[i]);
+  }
+  return Float64Array.from(out).sort();
+}
+
+/**
+ * Quantile of already sorted values with linear interpolation between order statistics
+ * (type 7, the default of R and numpy). NaN for an empty input.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new Error(`quantile p must be in [0, 1], got ${p}`);
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Quantile of unsorted values (non-finite values ignored). */
+export function quantile(values: ArrayLike<number>, p: number): number {
+  return quantileSorted(sortedFinite(values), p);
+}
+
+/** Median of the finite values; NaN when there are none. */
+export function median(values: ArrayLike<number>): number {
+  return quantile(values, 0.5);
+}
+
+/** Median absolute deviation from the median, unscaled. */
+export function mad(values: ArrayLike<number>): number {
+  const center = median(values);
+  const deviations = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) deviations[i] = Math.abs(values[i] - center);
+  return median(deviations);
+}
+
+/** Location and scale of a sample, robustly estimated. */
+export interface RobustBaseline {
+  readonly median: number;
+  /** Robust standard deviation: 1.4826 × MAD, or 1.2533 × mean absolute deviation when the MAD is 0. */
+  readonly sigma: number;
+}
+
+/**
+ * Median and robust sigma. When more than half the values are identical the MAD is 0; Iglewicz and Hoaglin's
+ * remedy is the mean absolute deviation (× 1.2533) so that rare departures still get a finite z.
+ */
+export function robustBaseline(values: ArrayLike<number>): RobustBaseline {
+  const center = median(values);
+  const madSigma = MAD_TO_SIGMA * mad(values);
+  if (madSigma > 0) return { median: center, sigma: madSigma };
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) {
+      sum += Math.abs(values[i] - center);
+      count++;
+    }
+  }
+  return { median: center, sigma: count > 0 ? 1.2533 * (sum / count) : 0 };
+}
+
+/**
+ * Robust z-score of `value` against a baseline. With a zero sigma (constant data) a different value is
+ * infinitely far away and an equal one is at 0.
+ */
+export function robustZ(value: number, baseline: RobustBaseline): number {
+  const deviation = value - baseline.median;
+  if (baseline.sigma > 0) return deviation / baseline.sigma;
+  if (deviation === 0) return 0;
+  return deviation > 0 ? Infinity : -Infinity;
+}
