@@ -1,0 +1,76 @@
+import { POD_CONTAINERS } from './recording.js';
+import { AlertRule, Component, RuleGroup, Severity } from './types.js';
+
+const kubernetesWarning = (rule: Omit<AlertRule, 'labels'>): AlertRule => ({
+  ...rule,
+  labels: { severity: Severity.WARNING, component: Component.KUBERNETES },
+});
+
+/** Pods and workloads, from kube-state-metrics, cAdvisor and the pod detector. */
+export const kubernetesRules: RuleGroup = {
+  name: 'odin.kubernetes',
+  rules: [
+    kubernetesWarning({
+      alert: 'KubePodCrashLooping',
+      expr: 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1',
+      for: '15m',
+      annotations: {
+        summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is crash looping',
+        description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in ' +
+          'CrashLoopBackOff for 15 minutes (waiting = {{ $value | humanize }}).',
+      },
+    }),
+    kubernetesWarning({
+      alert: 'KubeContainerOomKilled',
+      // The restart within the last 10 minutes ties the OOM kill to now: the terminated reason stays until the next one.
+      expr: 'increase(kube_pod_container_status_restarts_total[10m]) >= 1 and on (namespace, pod, container) ' +
+        'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} == 1',
+      for: '1m',
+      annotations: {
+        summary: 'Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} was OOM killed',
+        description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted ' +
+          '{{ $value | humanize }} times in 10 minutes after running out of memory; raise its limit or find the leak.',
+      },
+    }),
+    kubernetesWarning({
+      alert: 'KubePodNotReady',
+      expr: 'sum by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown|Failed"}) > 0',
+      for: '15m',
+      annotations: {
+        summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is not ready',
+        description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} has been pending, failed or unknown for 15 minutes ' +
+          '(value {{ $value | humanize }}).',
+      },
+    }),
+    kubernetesWarning({
+      alert: 'KubeDeploymentReplicasMismatch',
+      expr: 'kube_deployment_spec_replicas - kube_deployment_status_replicas_available > 0',
+      for: '15m',
+      annotations: {
+        summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} is missing replicas',
+        description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has {{ $value | humanize }} fewer available ' +
+          'replicas than it asks for.',
+      },
+    }),
+    kubernetesWarning({
+      alert: 'ContainerMemoryNearLimit',
+      expr: `container_memory_working_set_bytes{${POD_CONTAINERS}} / (container_spec_memory_limit_bytes{${POD_CONTAINERS}} > 0) > 0.9`,
+      for: '15m',
+      annotations: {
+        summary: 'Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} is near its memory limit',
+        description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} uses ' +
+          '{{ $value | humanizePercentage }} of its memory limit; an OOM kill is close.',
+      },
+    }),
+    kubernetesWarning({
+      alert: 'PodStatusAnomaly',
+      expr: 'odin_pod_status_anomaly == 1',
+      for: '5m',
+      annotations: {
+        summary: 'The pod detector flags {{ $labels.namespace }}/{{ $labels.pod }}: {{ $labels.reason }}',
+        description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is in state {{ $labels.reason }} according to the ' +
+          'Kubernetes API (flag {{ $value | humanize }}).',
+      },
+    }),
+  ],
+};
