@@ -1,0 +1,59 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { INetworkEndpoint } from '../network/peer.js';
+import { componentLabels } from './labels.js';
+import { IScrapeTarget, ScrapeEndpoint } from './scrape-target.js';
+import { OdinWorkload, OdinWorkloadProps } from './workload.js';
+
+/** Properties for `Exporter`: a workload plus the metrics endpoint it serves. */
+export interface ExporterProps extends Omit<OdinWorkloadProps, 'ports'> {
+  /** The port that serves metrics (named `metrics`). */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly metricsPath?: string;
+  /** Further container ports, not scraped. @default [] */
+  readonly extraPorts?: OdinWorkloadProps['ports'];
+  /** Prometheus job name. @default - the workload name */
+  readonly jobName?: string;
+  /** Name of the served port, on the container and the Service. @default 'metrics' */
+  readonly portName?: string;
+  /** Expose the port on every node at this NodePort. @default - ClusterIP only */
+  readonly nodePort?: number;
+}
+
+/**
+ * A workload that serves Prometheus metrics: the workload, a Service named after it, and the scrape endpoint
+ * that Prometheus turns into a job and a NetworkPolicy flow.
+ */
+export class Exporter extends Construct implements IScrapeTarget {
+  public readonly workload: OdinWorkload;
+  public readonly service: kplus.Service;
+  public readonly scrapeEndpoint: ScrapeEndpoint;
+
+  constructor(scope: Construct, id: string, props: ExporterProps) {
+    super(scope, id);
+    const portName = props.portName ?? 'metrics';
+    this.workload = new OdinWorkload(this, 'Workload', {
+      ...props,
+      ports: [{ name: portName, number: props.port }, ...(props.extraPorts ?? [])],
+    });
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: props.name, namespace: props.namespace, labels: componentLabels(props.name) },
+      type: props.nodePort ? kplus.ServiceType.NODE_PORT : kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: portName, port: props.port, targetPort: props.port, nodePort: props.nodePort }],
+    });
+    for (const [key, value] of Object.entries(this.workload.podLabels)) this.service.selectLabel(key, value);
+    this.scrapeEndpoint = {
+      jobName: props.jobName ?? props.name,
+      namespace: props.namespace,
+      serviceName: props.name,
+      portName,
+      port: props.port,
+      path: props.metricsPath ?? '/metrics',
+    };
+  }
+
+  public get network(): INetworkEndpoint {
+    return this.workload;
+  }
+}

@@ -1,0 +1,159 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ResourceConfig } from '../config.js';
+import { INetworkEndpoint, PolicyPeer, PolicyPort } from '../network/peer.js';
+import { PodPolicy } from '../network/pod-policy.js';
+import { componentLabels, selectorLabels } from './labels.js';
+import { SecurityProfile, containerResources } from './security.js';
+
+/** How a workload's pods are placed. */
+export enum WorkloadKind {
+  /** One replica somewhere in the cluster. */
+  DEPLOYMENT = 'Deployment',
+  /** One pod per (matching) node: host agents. */
+  DAEMON_SET = 'DaemonSet',
+}
+
+/** A named container port. */
+export interface NamedPort {
+  readonly name: string;
+  readonly number: number;
+}
+
+/** Properties for `OdinWorkload`. */
+export interface OdinWorkloadProps {
+  /** Name of the workload, its pods' `app.kubernetes.io/name` and its NetworkPolicy. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly resources: ResourceConfig;
+  /** Ports the container listens on; the first one is probed. */
+  readonly ports: readonly NamedPort[];
+  /** @default WorkloadKind.DEPLOYMENT */
+  readonly kind?: WorkloadKind;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default [] */
+  readonly args?: readonly string[];
+  /** @default {} */
+  readonly env?: Record<string, kplus.EnvValue>;
+  /** HTTP path of the liveness probe. @default '/healthz' */
+  readonly livenessPath?: string;
+  /** HTTP path of the readiness (and startup) probe. @default - the liveness path */
+  readonly readinessPath?: string;
+  /** Seconds the startup probe waits for a slow start (WAL replay, model load). @default 300 */
+  readonly startupGraceSec?: number;
+  /** @default SecurityProfile.restricted() */
+  readonly security?: SecurityProfile;
+  /** The account whose token is mounted: only for workloads that call the API. @default - no token mounted */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /** Run in the host's network namespace. @default false */
+  readonly hostNetwork?: boolean;
+  /** See the host's processes. @default false */
+  readonly hostPID?: boolean;
+  /** @default - the cluster's default runtime */
+  readonly runtimeClassName?: string;
+  /** @default - any node */
+  readonly nodeSelector?: Record<string, string>;
+  /** @default [] */
+  readonly tolerations?: readonly Record<string, unknown>[];
+  /** Replace pods before starting new ones (for RWO volumes). @default false */
+  readonly recreate?: boolean;
+  /** How other NetworkPolicies reach these pods. @default - by pod labels */
+  readonly peer?: PolicyPeer;
+}
+
+/**
+ * A Deployment or DaemonSet with ODIN's defaults instead of cdk8s-plus's: small configured resources, HTTP probes,
+ * the given security profile, no token unless a service account is given, and one NetworkPolicy of its own.
+ */
+export class OdinWorkload extends Construct implements INetworkEndpoint {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly podLabels: Record<string, string>;
+  public readonly workload: kplus.Deployment | kplus.DaemonSet;
+  public readonly container: kplus.Container;
+  public readonly policy: PodPolicy;
+  public readonly peer: PolicyPeer;
+
+  constructor(scope: Construct, id: string, props: OdinWorkloadProps) {
+    super(scope, id);
+    if (props.ports.length === 0) throw new Error(`workload '${props.name}' needs at least one port to probe, got none`);
+    this.name = props.name;
+    this.namespace = props.namespace;
+    this.podLabels = selectorLabels(props.name);
+    const security = props.security ?? SecurityProfile.restricted();
+    this.workload = this.defineWorkload(props);
+    this.container = this.workload.addContainer(this.containerProps(props));
+    this.applyPodFields(props, security);
+    this.policy = new PodPolicy(this, 'Policy', { name: props.name, namespace: props.namespace, podLabels: this.podLabels, peer: props.peer });
+    this.peer = this.policy.peer;
+  }
+
+  public allowIngress(peer: PolicyPeer, ports: readonly PolicyPort[]): void {
+    this.policy.allowIngress(peer, ports);
+  }
+
+  public allowEgress(peer: PolicyPeer, ports: readonly PolicyPort[]): void {
+    this.policy.allowEgress(peer, ports);
+  }
+
+  private defineWorkload(props: OdinWorkloadProps): kplus.Deployment | kplus.DaemonSet {
+    const common = {
+      metadata: { name: props.name, namespace: props.namespace, labels: componentLabels(props.name) },
+      podMetadata: { labels: componentLabels(props.name) },
+      select: false,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.serviceAccount !== undefined,
+      hostNetwork: props.hostNetwork ?? false,
+      // Host-network pods must still resolve cluster names (e.g. node agents that talk to Loki).
+      dns: props.hostNetwork ? { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } : undefined,
+    };
+    const workload = (props.kind ?? WorkloadKind.DEPLOYMENT) === WorkloadKind.DAEMON_SET
+      ? new kplus.DaemonSet(this, 'Resource', common)
+      : new kplus.Deployment(this, 'Resource', {
+        ...common,
+        replicas: 1,
+        strategy: props.recreate ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
+      });
+    workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
+    return workload;
+  }
+
+  private containerProps(props: OdinWorkloadProps): kplus.ContainerProps {
+    const probePort = props.ports[0].number;
+    const livenessPath = props.livenessPath ?? '/healthz';
+    const readinessPath = props.readinessPath ?? livenessPath;
+    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
+      port: probePort, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold,
+    });
+    return {
+      name: props.name,
+      image: props.image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: props.command ? [...props.command] : undefined,
+      args: props.args ? [...props.args] : undefined,
+      ports: props.ports.map((p) => ({ name: p.name, number: p.number })),
+      envVariables: props.env,
+      resources: containerResources(props.resources),
+      liveness: probe(livenessPath, 3),
+      readiness: probe(readinessPath, 3),
+      startup: probe(readinessPath, Math.ceil((props.startupGraceSec ?? 300) / 10)),
+    };
+  }
+
+  /** Fields cdk8s-plus does not model, or models in a way Pod Security rejects (see SecurityProfile). */
+  private applyPodFields(props: OdinWorkloadProps, security: SecurityProfile): void {
+    const spec = '/spec/template/spec';
+    const patches: JsonPatch[] = [
+      JsonPatch.add(`${spec}/securityContext`, security.podSecurityContext()),
+      JsonPatch.add(`${spec}/containers/0/securityContext`, security.containerSecurityContext()),
+    ];
+    if (props.hostPID) patches.push(JsonPatch.add(`${spec}/hostPID`, true));
+    if (props.runtimeClassName) patches.push(JsonPatch.add(`${spec}/runtimeClassName`, props.runtimeClassName));
+    if (props.nodeSelector) patches.push(JsonPatch.add(`${spec}/nodeSelector`, props.nodeSelector));
+    if (props.tolerations?.length) patches.push(JsonPatch.add(`${spec}/tolerations`, props.tolerations));
+    ApiObject.of(this.workload).addJsonPatch(...patches);
+  }
+}

@@ -1,0 +1,80 @@
+import { ScrapeEndpoint } from '../core/scrape-target.js';
+
+/** Where the in-pod service-account files live; Prometheus authenticates to the kubelet with them. */
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Inputs of the generated prometheus.yml. */
+export interface PrometheusConfigInput {
+  readonly scrapeIntervalSec: number;
+  /** Value of the `cluster` external label. */
+  readonly clusterName: string;
+  readonly targets: readonly ScrapeEndpoint[];
+  /** `host:port` of each Alertmanager. */
+  readonly alertmanagers: readonly string[];
+  /** Prometheus's own port, scraped on localhost. */
+  readonly selfPort: number;
+  /** Glob of the rule files. */
+  readonly ruleFilesGlob: string;
+  readonly remoteWriteUrls: readonly string[];
+  /** Scrape each node's kubelet (K3s serves its control-plane metrics there). */
+  readonly scrapeKubelet: boolean;
+}
+
+/** One scrape job per declared endpoint: Kubernetes endpoints discovery, narrowed to that Service and port. */
+export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
+  return {
+    job_name: t.jobName,
+    metrics_path: t.path ?? '/metrics',
+    kubernetes_sd_configs: [{
+      role: 'endpoints',
+      namespaces: { names: [t.namespace] },
+      // A server-side field selector: Prometheus watches only this Service's endpoints.
+      selectors: [{ role: 'endpoints', field: `metadata.name=${t.serviceName}` }],
+    }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'], regex: `${t.serviceName};${t.portName}`, action: 'keep' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
+    ],
+  };
+}
+
+/**
+ * The kubelet of every node, once. K3s runs apiserver, scheduler, controller-manager and kubelet in one process
+ * that shares one metrics registry, so this single job already carries the control-plane series; scraping the
+ * apiserver as well would duplicate them. Container metrics come from our cAdvisor, so /metrics/cadvisor is not
+ * scraped either. The kubelet is reached directly (RBAC `nodes/metrics`), not through the API server proxy,
+ * which would need the broader `nodes/proxy`.
+ */
+export function kubeletJob(): Record<string, unknown> {
+  return {
+    job_name: 'kubelet',
+    scheme: 'https',
+    authorization: { credentials_file: `${SA_DIR}/token` },
+    // K3s kubelets serve a certificate signed by K3s's own CA, not the service-account CA.
+    tls_config: { insecure_skip_verify: true },
+    kubernetes_sd_configs: [{ role: 'node' }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' },
+    ],
+  };
+}
+
+/** The whole prometheus.yml as an object, ready for YAML. */
+export function prometheusConfig(input: PrometheusConfigInput): Record<string, unknown> {
+  const interval = `${input.scrapeIntervalSec}s`;
+  return {
+    global: { scrape_interval: interval, evaluation_interval: interval, external_labels: { cluster: input.clusterName } },
+    rule_files: [input.ruleFilesGlob],
+    ...(input.alertmanagers.length > 0
+      ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...input.alertmanagers] }] }] } }
+      : {}),
+    scrape_configs: [
+      { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${input.selfPort}`] }] },
+      ...(input.scrapeKubelet ? [kubeletJob()] : []),
+      ...input.targets.map(endpointsJob),
+    ],
+    ...(input.remoteWriteUrls.length > 0 ? { remote_write: input.remoteWriteUrls.map((url) => ({ url })) } : {}),
+  };
+}
