@@ -1,0 +1,104 @@
+import { AnomalyModel } from '../scoring/anomaly-model.js';
+import { robustZToScore } from '../scoring/calibrate.js';
+import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
+import { IO_METRICS, type DeviceIo, type DeviceIoRow } from './disk-queries.js';
+
+const JSON_KIND = 'odin.disk-io-models';
+const JSON_VERSION = 1;
+
+/** One disk's training: the forest over its three I/O rates (and the time of day), and each rate's robust baseline. */
+interface DeviceModel {
+  readonly baselines: readonly RobustBaseline[];
+  /** Absent when training saw fewer than two rows or nothing but idle (identical) rows. */
+  readonly forest?: AnomalyModel;
+}
+
+/** A disk's current I/O score, 0–100 (above 90: anomalous). */
+export interface DeviceIoScore {
+  readonly key: string;
+  readonly score: number;
+}
+
+/** Throughput spans orders of magnitude (idle KB/s to GB/s bursts): the models look at log rates. */
+function features(values: readonly number[]): number[] {
+  return values.map((v) => Math.log1p(Math.max(0, v)));
+}
+
+/**
+ * Per disk, an Isolation Forest over I/O time and read/write throughput together: a burst of writes at
+ * 03:00 while reads are idle is stranger than the same burst during the day's builds. Falls back to the largest
+ * robust z of the three rates when there is no forest.
+ */
+export class DeviceIoModels {
+  private constructor(private readonly byDevice: ReadonlyMap<string, DeviceModel>) {}
+
+  static empty(): DeviceIoModels {
+    return new DeviceIoModels(new Map());
+  }
+
+  static train(history: DeviceIo, trainedAtSec: number, anomalyShare: number): DeviceIoModels {
+    const models = new Map<string, DeviceModel>();
+    for (const [key, rows] of history) models.set(key, trainDevice(rows, trainedAtSec, anomalyShare));
+    return new DeviceIoModels(models);
+  }
+
+  get deviceCount(): number {
+    return this.byDevice.size;
+  }
+
+  /** Scores each disk's latest row; disks never seen in training get no score until the next training. */
+  score(current: DeviceIo): DeviceIoScore[] {
+    const scores: DeviceIoScore[] = [];
+    for (const [key, rows] of current) {
+      const model = this.byDevice.get(key);
+      const latest = rows[rows.length - 1];
+      if (model !== undefined && latest !== undefined) scores.push({ key, score: scoreRow(model, latest) });
+    }
+    return scores;
+  }
+
+  toJSON(): unknown {
+    const devices: Record<string, unknown> = {};
+    for (const [key, m] of this.byDevice) devices[key] = { baselines: m.baselines, forest: m.forest?.toJSON() };
+    return { kind: JSON_KIND, version: JSON_VERSION, devices };
+  }
+
+  /** Rebuilds from `toJSON` output; throws an error naming the problem for anything else. */
+  static fromJSON(raw: unknown): DeviceIoModels {
+    const json = raw as { kind?: unknown; version?: unknown; devices?: unknown } | null;
+    if (json?.kind !== JSON_KIND || json.version !== JSON_VERSION) {
+      throw new Error(`disk I/O models must be ${JSON_KIND} version ${JSON_VERSION}, got ${JSON.stringify([json?.kind, json?.version])}`);
+    }
+    if (typeof json.devices !== 'object' || json.devices === null) throw new Error('disk I/O models need a devices object');
+    const models = new Map<string, DeviceModel>();
+    for (const [key, entry] of Object.entries(json.devices)) models.set(key, deviceModelFromJSON(key, entry));
+    return new DeviceIoModels(models);
+  }
+}
+
+function trainDevice(rows: readonly DeviceIoRow[], trainedAtSec: number, anomalyShare: number): DeviceModel {
+  const featureRows = rows.map((r) => features(r.values));
+  const baselines = IO_METRICS.map((_, i) => robustBaseline(featureRows.map((f) => f[i])));
+  const varies = baselines.some((b) => b.sigma > 0);
+  const forest = featureRows.length >= 2 && varies
+    ? AnomalyModel.fit(rows.map((r) => r.timestampSec), featureRows, trainedAtSec, { anomalyShare })
+    : undefined;
+  return { baselines, forest };
+}
+
+function scoreRow(model: DeviceModel, row: DeviceIoRow): number {
+  const x = features(row.values);
+  if (model.forest !== undefined) return model.forest.score(row.timestampSec, x);
+  return Math.max(...x.map((v, i) => robustZToScore(robustZ(v, model.baselines[i]))));
+}
+
+function deviceModelFromJSON(key: string, raw: unknown): DeviceModel {
+  const entry = raw as { baselines?: unknown; forest?: unknown } | null;
+  const baselines = entry?.baselines;
+  const valid = Array.isArray(baselines) && baselines.length === IO_METRICS.length
+    && baselines.every((b) => typeof b?.median === 'number' && typeof b?.sigma === 'number');
+  if (!valid) throw new Error(`disk I/O model ${key} needs ${IO_METRICS.length} baselines with numeric median and sigma`);
+  const forest = entry?.forest === undefined ? undefined : AnomalyModel.fromJSON(entry.forest);
+  if (forest !== undefined && forest.valueCount !== IO_METRICS.length) throw new Error(`disk I/O model ${key} forest takes ${forest.valueCount} values, expected ${IO_METRICS.length}`);
+  return { baselines: baselines.map((b: RobustBaseline) => ({ median: b.median, sigma: b.sigma })), forest };
+}
