@@ -49,6 +49,10 @@ export interface ModeContext {
   readonly scrapeStepSec: number;
   /** Clock in unix seconds; tests replace it. */
   now(): number;
+  /** Counts an error in `odin_detector_errors_total{detector,kind}`, e.g. one metric failing while the others go on. */
+  countError?(kind: string): void;
+  /** Reports whether the Kubernetes API answered, for /health (modes that use it call this after each request). */
+  reportKubernetes?(reachable: boolean, error?: string): void;
 }
 
 /** One service of the detector image. The runtime calls `train` on the training schedule and `cycle` on the detection schedule. */
@@ -64,4 +68,6 @@ export interface Mode {
   cycle(ctx: ModeContext, signal: AbortSignal): Promise<void>;
   /** Release watches and timers on shutdown. */
   stop(): Promise<void>;
+  /** Called before each /metrics scrape so exporters can read their source fresh (optional). */
+  beforeScrape?(signal: AbortSignal): Promise<void>;
 }

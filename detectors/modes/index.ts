@@ -1,0 +1,18 @@
+/**
+ * The modes built into the detector image. Adding a mode is one line here: its name and a factory that builds
+ * it from the resolved configuration.
+ */
+import type { DetectorConfig } from '../runtime/config.js';
+import type { Mode, ModeName } from '../runtime/mode.js';
+
+export type ModeFactory = (config: DetectorConfig) => Mode;
+
+export const MODE_FACTORIES: Partial<Record<ModeName, ModeFactory>> = {
+};
+
+/** The mode the configuration names; an error lists the modes this build has. */
+export function createMode(config: DetectorConfig): Mode {
+  const factory = MODE_FACTORIES[config.mode];
+  if (!factory) throw new Error(`mode '${config.mode}' is not built into this image; available: ${Object.keys(MODE_FACTORIES).join(', ') || 'none'}`);
+  return factory(config);
+}
