@@ -94,7 +94,8 @@ export function sweepRows(series: ScoredSeries): SweepRow[] {
     if (i < probation) continue;
     const inWindow = next < ranges.length && ranges[next][0] <= i;
     rows.push({
-      score: scores[i],
+      // A row the detector could not score (NaN) is never a detection.
+      score: Number.isNaN(scores[i]) ? Number.NEGATIVE_INFINITY : scores[i],
       unweighted: inWindow ? truePositiveWeight(ranges[next], i) : falsePositiveWeight(ranges[next - 1], i),
       windowId: inWindow ? ids[next] : undefined,
     });
