@@ -32,7 +32,8 @@ function feature(value: number): number {
 
 /**
  * Baselines of one metric per namespace: an Isolation Forest over the value and the time of day, calibrated on
- * the namespace's own training distribution, with the robust z-score against the training median as fallback.
+ * the namespace's own training distribution, together with the robust z-score against the training median
+ * (the higher of the two counts), which is also the fallback when there is no forest.
  * Namespaces that appeared after training are scored against their current peers.
  */
 export class NamespaceModels {
@@ -106,10 +107,16 @@ function namespaceModelFromJSON(namespace: string, raw: unknown): NamespaceModel
   return { baseline: { median: baseline.median, sigma: baseline.sigma }, forest };
 }
 
+/**
+ * The forest ranks values within the range it was trained on, by time of day too; but it cannot extrapolate: a
+ * value ten times beyond the largest training value is isolated no faster than that value itself, so it scores
+ * like the edge of normal. The robust z against the training median sees how far out such a value is.
+ */
 function modelScorer(model: NamespaceModel, nowSec: number): (x: number) => number {
   const forest = model.forest;
-  if (forest !== undefined) return (x) => forest.score(nowSec, [x]);
-  return (x) => robustZToScore(robustZ(x, model.baseline));
+  const zScore = (x: number) => robustZToScore(robustZ(x, model.baseline));
+  if (forest === undefined) return zScore;
+  return (x) => Math.max(forest.score(nowSec, [x]), zScore(x));
 }
 
 function peerScorer(pods: readonly PodValue[]): ((x: number) => number) | undefined {

@@ -20,8 +20,11 @@ export const POD_METRICS: readonly PodMetric[] = [
   { name: 'seconds_since_ready', query: () => 'time() - max by (namespace, pod) (kube_pod_status_ready_time)' },
   { name: 'oom_events', query: (w) => `sum by (namespace, pod) (increase(container_oom_events_total{${CONTAINERS}}[${w}]))` },
   {
+    // Two sums, not one over a regex on __name__: rate() drops the name, and the receive and transmit series of
+    // an interface would then collide. cAdvisor exports both for every interface, so the join loses no pod.
     name: 'network_errors_rate',
-    query: (w) => `sum by (namespace, pod) (rate({__name__=~"container_network_(receive|transmit)_errors_total",pod!=""}[${w}]))`,
+    query: (w) => `sum by (namespace, pod) (rate(container_network_receive_errors_total{pod!=""}[${w}]))`
+      + ` + sum by (namespace, pod) (rate(container_network_transmit_errors_total{pod!=""}[${w}]))`,
   },
 ];
 

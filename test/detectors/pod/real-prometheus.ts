@@ -20,10 +20,12 @@ export class RealPrometheus {
 
   private constructor(readonly url: string) {}
 
+  /** Starts it and waits until every target has been scraped once (Prometheus applies new targets up to 5 s late). */
   static async start(targets: readonly string[]): Promise<RealPrometheus> {
     const port = await freePort();
     const prometheus = new RealPrometheus(`http://127.0.0.1:${port}`);
     await prometheus.launch(port, targets);
+    await prometheus.untilScraped(targets.length);
     return prometheus;
   }
 
@@ -56,6 +58,17 @@ export class RealPrometheus {
     while (!(await this.isReady())) {
       if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`prometheus did not become ready: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private async untilScraped(targetCount: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const body = await (await fetch(`${this.url}/api/v1/targets`)).json() as { data: { activeTargets: Array<{ health: string }> } };
+      const up = body.data.activeTargets.filter((t) => t.health === 'up').length;
+      if (up >= targetCount) return;
+      if (Date.now() > deadline) throw new Error(`prometheus scraped ${up} of ${targetCount} targets in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
