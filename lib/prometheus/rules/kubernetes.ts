@@ -29,7 +29,7 @@ export const kubernetesRules: RuleGroup = {
       annotations: {
         summary: 'Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} was OOM killed',
         description: 'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted ' +
-          '{{ $value | humanize }} times in 10 minutes after running out of memory; raise its limit or find the leak.',
+          '{{ $value | humanize }} time(s) in 10 minutes after running out of memory; raise its limit or find the leak.',
       },
     }),
     kubernetesWarning({

@@ -79,7 +79,7 @@ export const resourceRules: RuleGroup = {
       annotations: {
         summary: 'The disk detector predicts {{ $labels.mountpoint }} full within a day',
         description: 'At the fill rate of its training window, {{ $labels.mountpoint }} ({{ $labels.device }}) on ' +
-          '{{ $labels.instance }} is full in {{ $value | humanize }} days.',
+          '{{ $labels.instance }} is full in {{ $value | printf "%.1f" }} days.',
       },
     }),
   ],

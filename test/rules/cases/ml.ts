@@ -1,0 +1,65 @@
+import { withRuleLabels } from './labels.js';
+import { AlertCase } from './types.js';
+
+const GPU_DETECTOR = { instance: 'gpu-detector:9405', job: 'gpu-detector', detector: 'gpu' };
+const SCORED = { ...GPU_DETECTOR, metric: 'temperature', gpu: '0' };
+const MODEL = { ...GPU_DETECTOR, metric: 'temperature' };
+const DISK_DETECTOR = { instance: 'disk-detector:9408', job: 'disk-detector', detector: 'disk' };
+
+/** A series selector with exactly these labels. */
+const selector = (name: string, labels: Record<string, string>) =>
+  `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+const ml = (severity: string, labels: Record<string, string>) => withRuleLabels(severity, 'ml', labels);
+
+const score = selector('odin_anomaly_score', SCORED);
+const scored = (value: string) => ({
+  summary: 'The gpu detector sees an anomaly in temperature',
+  description: `The gpu detector scores temperature on gpu-detector:9405 at ${value} of 100. ` +
+    'Scores are calibrated so about 5% of normal points exceed 90.',
+});
+const age = selector('odin_model_age_seconds', MODEL);
+const stale = (duration: string) => ({
+  summary: 'The gpu model for temperature is stale',
+  description: `The gpu detector's model for temperature is ${duration} old; it is retrained every 6 hours.`,
+});
+
+export const mlCases: AlertCase[] = [
+  { alert: 'AnomalyScoreHigh', name: 'warns at 95 for 10m', series: { [score]: '95x20' }, at: '11m',
+    fires: [{ labels: ml('warning', SCORED), ...scored('95') }] },
+  { alert: 'AnomalyScoreHigh', name: 'pages at 99 for 5m', series: { [score]: '99x20' }, at: '11m',
+    fires: [{ labels: ml('warning', SCORED), ...scored('99') }, { labels: ml('critical', SCORED), ...scored('99') }] },
+  { alert: 'AnomalyScoreHigh', name: 'quiet at 85 and on a 3-minute spike to 99', series: { [score]: '85x10 99x3 85x10' },
+    at: '14m', fires: [] },
+
+  { alert: 'AnomalyDetectorDown', name: 'pages when a detector is down for 5m',
+    series: { 'up{instance="pod-detector:9406", job="pod-detector"}': '1 0x10' }, at: '7m',
+    fires: [{ labels: ml('critical', { instance: 'pod-detector:9406', job: 'pod-detector' }),
+      summary: 'Anomaly detector pod-detector on pod-detector:9406 is down',
+      description: 'Prometheus cannot scrape pod-detector at pod-detector:9406 (up = 0); its anomalies go unseen.' }] },
+  { alert: 'AnomalyDetectorDown', name: 'quiet for a detector that is up and for another job that is down',
+    series: { 'up{instance="pod-detector:9406", job="pod-detector"}': '1x10', 'up{instance="node-1:9100", job="node-exporter"}': '0x10' },
+    at: '10m', fires: [] },
+
+  { alert: 'DetectorCycleStalled', name: 'warns when the last success is older than 10m for 5m',
+    series: { [selector('odin_detector_last_success_timestamp_seconds', DISK_DETECTOR)]: '60x30' }, at: '20m',
+    fires: [{ labels: ml('warning', DISK_DETECTOR),
+      summary: 'The disk detector has not completed a cycle for 10 minutes',
+      description: 'The last successful cycle of the disk detector on disk-detector:9408 was 19m 0s ago; it is up but not ' +
+        'detecting. Check its /health.' }] },
+  { alert: 'DetectorCycleStalled', name: 'quiet while cycles succeed every minute',
+    series: { [selector('odin_detector_last_success_timestamp_seconds', DISK_DETECTOR)]: '0+60x30' }, at: '20m', fires: [] },
+
+  { alert: 'ModelTrainingFailing', name: 'warns after a failed training',
+    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '0x9 1x30' }, at: '20m',
+    fires: [{ labels: ml('warning', DISK_DETECTOR),
+      summary: 'Model training of the disk detector fails',
+      description: 'The disk detector failed to train 1 time(s) in 7 hours and scores with its statistical fallback.' }] },
+  { alert: 'ModelTrainingFailing', name: 'quiet without failures',
+    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '0x30' }, at: '20m', fires: [] },
+
+  { alert: 'ModelStale', name: 'warns on a model older than 13h', series: { [age]: '50000+60x60' }, at: '40m',
+    fires: [{ labels: ml('warning', MODEL), ...stale('14h 33m 20s') }] },
+  { alert: 'ModelStale', name: 'pages on a model older than 2 days', series: { [age]: '200000+60x60' }, at: '40m',
+    fires: [{ labels: ml('warning', MODEL), ...stale('2d 8h 13m 20s') }, { labels: ml('critical', MODEL), ...stale('2d 8h 13m 20s') }] },
+  { alert: 'ModelStale', name: 'quiet on a model trained an hour ago', series: { [age]: '3600+60x60' }, at: '40m', fires: [] },
+];

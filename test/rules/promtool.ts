@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ALL_RULE_GROUPS, RuleGroup, ruleFileYaml } from '../../lib/prometheus/rules/index.js';
+import { AlertCase } from './cases/types.js';
+
+/** What a promtool run printed and how it ended. */
+export interface ToolResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+export function promtool(...args: string[]): ToolResult {
+  const run = spawnSync('/usr/bin/promtool', args, { encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Write every rule group as the rule file Prometheus loads; returns the file of each group by name. */
+export function writeRuleFiles(groups: readonly RuleGroup[] = ALL_RULE_GROUPS): Map<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'odin-rules-'));
+  return new Map(groups.map((group) => {
+    const file = join(dir, `${group.name}.rules.yaml`);
+    writeFileSync(file, ruleFileYaml(group));
+    return [group.name, file];
+  }));
+}
+
+/** One promtool test group per case, so each case starts from its own series. */
+function testGroup(c: AlertCase) {
+  return {
+    interval: '1m',
+    input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+    alert_rule_test: [{
+      eval_time: c.at,
+      alertname: c.alert,
+      exp_alerts: c.fires.map((a) => ({
+        exp_labels: a.labels,
+        exp_annotations: { summary: a.summary, description: a.description },
+      })),
+    }],
+  };
+}
+
+/** A `promtool test rules` file running `cases` against `ruleFiles`. */
+export function unitTestFile(ruleFiles: readonly string[], cases: readonly AlertCase[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'odin-rule-tests-'));
+  const file = join(dir, 'tests.yaml');
+  const yaml = stringify(
+    { rule_files: ruleFiles, evaluation_interval: '1m', tests: cases.map(testGroup) },
+    { lineWidth: 0 },
+  );
+  writeFileSync(file, yaml);
+  return file;
+}
