@@ -56,14 +56,14 @@ export class HttpPrometheusClient implements PrometheusClient {
   async query(expr: string, time?: number, signal?: AbortSignal): Promise<Series[]> {
     const params = new URLSearchParams({ query: expr });
     if (time !== undefined) params.set('time', String(time));
-    return parseResult(await this.request('/api/v1/query', params, signal), ['vector', 'matrix', 'scalar']);
+    return this.fetchSeries('/api/v1/query', params, ['vector', 'matrix', 'scalar'], signal);
   }
 
   async queryRange(expr: string, startSec: number, endSec: number, stepSec: number, signal?: AbortSignal): Promise<Series[]> {
     const merged = new Map<string, { labels: Record<string, string>; points: Array<readonly [number, number]> }>();
     for (const [from, to] of rangeChunks(startSec, endSec, stepSec)) {
       const params = new URLSearchParams({ query: expr, start: String(from), end: String(to), step: String(stepSec) });
-      for (const series of parseResult(await this.request('/api/v1/query_range', params, signal), ['matrix'])) {
+      for (const series of await this.fetchSeries('/api/v1/query_range', params, ['matrix'], signal)) {
         const key = JSON.stringify(Object.entries(series.labels).sort());
         const entry = merged.get(key) ?? { labels: { ...series.labels }, points: [] };
         entry.points.push(...series.points);
@@ -88,6 +88,16 @@ export class HttpPrometheusClient implements PrometheusClient {
     }
   }
 
+  private async fetchSeries(path: string, params: URLSearchParams, resultTypes: string[], signal?: AbortSignal): Promise<Series[]> {
+    const body = await this.request(path, params, signal);
+    try {
+      return parseResult(body, resultTypes);
+    } catch (err) {
+      this.fail(err as PrometheusError, false);
+      throw err;
+    }
+  }
+
   private async request(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<unknown> {
     try {
       const response = await fetch(`${this.url}${path}`, {
@@ -109,8 +119,9 @@ export class HttpPrometheusClient implements PrometheusClient {
     }
   }
 
+  /** Records a failure; `unreachable` false means something answered, so Prometheus is there. */
   private fail(error: PrometheusError, unreachable = true): void {
-    if (unreachable) this.reachable = false;
+    this.reachable = !unreachable;
     this.lastError = error.message;
     this.options.onError?.(error);
   }

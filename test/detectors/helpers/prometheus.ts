@@ -1,0 +1,102 @@
+/**
+ * Debian's /usr/bin/prometheus on a loopback port with its own temporary TSDB, for tests. It can be stopped and
+ * started again on the same port and data (to test a detector riding out a Prometheus outage).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface ScrapeJob {
+  readonly name: string;
+  readonly targets: readonly string[];
+}
+
+export class TestPrometheus {
+  private child: ChildProcess | undefined;
+  private stderr = '';
+  readonly url: string;
+
+  private constructor(
+    private readonly port: number,
+    private readonly dir: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** Starts Prometheus scraping `jobs` every `scrapeIntervalSec` and waits until it is ready. */
+  static async start(jobs: readonly ScrapeJob[], scrapeIntervalSec = 1): Promise<TestPrometheus> {
+    const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
+    const config = [
+      'global:',
+      `  scrape_interval: ${scrapeIntervalSec}s`,
+      `  scrape_timeout: ${Math.round(Math.max(500, scrapeIntervalSec * 900))}ms`,
+      'scrape_configs:',
+      ...jobs.flatMap((job) => [`- job_name: ${job.name}`, '  static_configs:', `  - targets: ${JSON.stringify(job.targets)}`]),
+    ].join('\n');
+    writeFileSync(join(prometheus.dir, 'prometheus.yml'), config);
+    await prometheus.resume();
+    return prometheus;
+  }
+
+  /** (Re)starts the process on the same port and data. */
+  async resume(): Promise<void> {
+    this.child = spawn('/usr/bin/prometheus', [
+      `--config.file=${join(this.dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(this.dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${this.port}`,
+      '--log.level=warn',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-2000);
+    });
+    const deadline = Date.now() + 30_000;
+    while (!(await this.isReady())) {
+      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`prometheus did not become ready: ${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Stops the process by its PID (SIGTERM, SIGKILL after 5 s); the data stays for `resume`. */
+  async pause(): Promise<void> {
+    const child = this.child;
+    if (child?.pid === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(child.pid, 'SIGTERM');
+    const killer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+  }
+
+  /** Stops it and removes its data. */
+  async stop(): Promise<void> {
+    await this.pause();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Instant query result values as numbers, by the value of `label`. */
+  async values(expr: string, label: string): Promise<Record<string, number>> {
+    const body = (await (await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
+    return Object.fromEntries(body.data.result.map((r) => [r.metric[label] ?? '', Number(r.value[1])]));
+  }
+
+  private async isReady(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.url}/-/ready`)).ok;
+    } catch {
+      return false;
+    }
+  }
+}
