@@ -62,6 +62,14 @@ export interface OdinWorkloadProps {
   readonly recreate?: boolean;
   /** How other NetworkPolicies reach these pods. @default - by pod labels */
   readonly peer?: PolicyPeer;
+  /** @default - none */
+  readonly priorityClassName?: string;
+  /**
+   * Why this workload has no HTTP endpoint to probe; set it to leave out the probes (and allow no ports).
+   * The policy tests list such workloads explicitly.
+   * @default - probes on the first port
+   */
+  readonly noProbesReason?: string;
 }
 
 /**
@@ -79,7 +87,7 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
 
   constructor(scope: Construct, id: string, props: OdinWorkloadProps) {
     super(scope, id);
-    if (props.ports.length === 0) throw new Error(`workload '${props.name}' needs at least one port to probe, got none`);
+    if (props.ports.length === 0 && !props.noProbesReason) throw new Error(`workload '${props.name}' needs at least one port to probe, got none`);
     this.name = props.name;
     this.namespace = props.namespace;
     this.podLabels = selectorLabels(props.name);
@@ -122,13 +130,7 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
   }
 
   private containerProps(props: OdinWorkloadProps): kplus.ContainerProps {
-    const probePort = props.ports[0].number;
-    const livenessPath = props.livenessPath ?? '/healthz';
-    const readinessPath = props.readinessPath ?? livenessPath;
-    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
-      port: probePort, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold,
-    });
-    return {
+    const base = {
       name: props.name,
       image: props.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -137,6 +139,16 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
       ports: props.ports.map((p) => ({ name: p.name, number: p.number })),
       envVariables: props.env,
       resources: containerResources(props.resources),
+    };
+    if (props.noProbesReason) return base;
+    const probePort = props.ports[0].number;
+    const livenessPath = props.livenessPath ?? '/healthz';
+    const readinessPath = props.readinessPath ?? livenessPath;
+    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
+      port: probePort, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold,
+    });
+    return {
+      ...base,
       liveness: probe(livenessPath, 3),
       readiness: probe(readinessPath, 3),
       startup: probe(readinessPath, Math.ceil((props.startupGraceSec ?? 300) / 10)),
@@ -153,6 +165,7 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
     if (props.hostPID) patches.push(JsonPatch.add(`${spec}/hostPID`, true));
     if (props.runtimeClassName) patches.push(JsonPatch.add(`${spec}/runtimeClassName`, props.runtimeClassName));
     if (props.nodeSelector) patches.push(JsonPatch.add(`${spec}/nodeSelector`, props.nodeSelector));
+    if (props.priorityClassName) patches.push(JsonPatch.add(`${spec}/priorityClassName`, props.priorityClassName));
     if (props.tolerations?.length) patches.push(JsonPatch.add(`${spec}/tolerations`, props.tolerations));
     ApiObject.of(this.workload).addJsonPatch(...patches);
   }

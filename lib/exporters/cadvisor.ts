@@ -1,0 +1,60 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
+import { Exporter } from '../core/exporter.js';
+import { SecurityProfile } from '../core/security.js';
+import { WorkloadKind } from '../core/workload.js';
+
+/** K3s's embedded containerd socket. */
+export const K3S_CONTAINERD_SOCKET = '/run/k3s/containerd/containerd.sock';
+
+/** Properties for `Cadvisor`. */
+export interface CadvisorProps {
+  /** @default 'odin-system' */
+  readonly namespace?: string;
+  /** @default DEFAULT_CONFIG.images.cadvisor */
+  readonly image?: string;
+  /** @default 8080 */
+  readonly port?: number;
+  /** @default '/run/k3s/containerd/containerd.sock' */
+  readonly containerdSocket?: string;
+  /** @default DEFAULT_CONFIG.resources.cadvisor */
+  readonly resources?: ResourceConfig;
+}
+
+/** cAdvisor on every node: per-container CPU, memory, OOM and network metrics from K3s's containerd on cgroups v2. */
+export class Cadvisor extends Exporter {
+  constructor(scope: Construct, id: string, props: CadvisorProps = {}) {
+    const port = props.port ?? DEFAULT_CONFIG.ports.cadvisor;
+    const socket = props.containerdSocket ?? K3S_CONTAINERD_SOCKET;
+    super(scope, id, {
+      name: 'cadvisor',
+      namespace: props.namespace ?? DEFAULT_CONFIG.hostAgentNamespace,
+      kind: WorkloadKind.DAEMON_SET,
+      image: props.image ?? DEFAULT_CONFIG.images.cadvisor,
+      port,
+      resources: props.resources ?? DEFAULT_CONFIG.resources.cadvisor,
+      args: [
+        `--port=${port}`,
+        `--containerd=${socket}`,
+        '--docker_only=false',
+        '--housekeeping_interval=15s',
+        '--store_container_labels=false',
+        '--whitelisted_container_labels=io.kubernetes.container.name,io.kubernetes.pod.name,io.kubernetes.pod.namespace',
+        '--disable_metrics=percpu,sched,tcp,udp,advtcp,process,hugetlb,referenced_memory,resctrl,cpuset',
+      ],
+      // OOM events come from /dev/kmsg and container stats from every cgroup and the containerd socket: upstream's
+      // own DaemonSet runs privileged for the same reasons.
+      security: SecurityProfile.hostAgent({ reason: 'reads /dev/kmsg (OOM events), all cgroups and the containerd socket', runAsRoot: true, privileged: true }),
+      tolerations: [{ operator: 'Exists' }],
+    });
+    const host = (vid: string, path: string) => kplus.Volume.fromHostPath(this, vid, vid.toLowerCase(), { path });
+    const container = this.workload.container;
+    container.mount('/rootfs', host('Rootfs', '/'), { readOnly: true });
+    container.mount('/sys', host('Sys', '/sys'), { readOnly: true });
+    container.mount('/dev/disk', host('DevDisk', '/dev/disk'), { readOnly: true });
+    container.mount('/dev/kmsg', host('Kmsg', '/dev/kmsg'), { readOnly: true });
+    container.mount(socket, host('Containerd', socket), { readOnly: true });
+    container.mount('/var/lib/rancher/k3s/agent/containerd', host('ContainerdState', '/var/lib/rancher/k3s/agent/containerd'), { readOnly: true });
+  }
+}
