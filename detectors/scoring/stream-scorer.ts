@@ -1,25 +1,38 @@
 /**
- * Streaming anomaly scoring in data time: each row is scored with a model trained only on earlier rows, then
- * added to the history. The offline CSV scorer uses it, so it behaves like a live detector replayed.
+ * Streaming anomaly scoring in data time: each row is scored only from earlier rows, then learned. The offline
+ * CSV scorer uses it, so it behaves like a live detector replayed, and the NAB benchmark measures it.
+ *
+ * Per row: each value's surprise (largest robust z of its level, step and day-over-day change, see
+ * stream-surprise.ts), the largest over the values, averaged over the last few rows so that a sustained change
+ * outweighs a single noisy point; then how rare that average is in the stream's own recent history (see
+ * stream-tail.ts), mapped to 0–100. After a row beyond everything in the history (a detection), the score is held
+ * at the threshold for a while: one event makes one detection, not a burst.
  */
-import { AnomalyModel } from './anomaly-model.js';
-import { robustZToScore } from './calibrate.js';
+import { ANOMALY_THRESHOLD, robustZToScore } from './calibrate.js';
 import { robustBaseline, robustZ } from './robust-stats.js';
+import { ValueSurprise } from './stream-surprise.js';
+import { TailShare } from './stream-tail.js';
 
 export interface StreamScorerOptions {
   /** Share of normal rows allowed above the threshold. @default 0.05 */
   anomalyShare?: number;
-  /** Retrain period in data-time seconds. @default 21600 (6 h, as the live detectors) */
+  /** Period in data-time seconds at which the baselines are re-estimated. @default 21600 (6 h, as the live detectors) */
   retrainEverySec?: number;
-  /** Only rows this recent (data time) are trained on. @default 604800 (7 days) */
+  /** Only rows this recent (data time) are learned from. @default 604800 (7 days) */
   trainWindowSec?: number;
-  /** Rows needed before the forest replaces the robust z-score fallback. @default 128 */
+  /** Rows needed before the rarity score replaces the robust z-score fallback. @default 128 */
   minTrainRows?: number;
-  /** @default 42 */
+  /** Accepted for compatibility with the scorer contract; the scorer draws no random numbers. @default 42 */
   seed?: number;
 }
 
-/** Rows needed for a robust z-score to mean anything; before that every row scores 0. */
+/** Rows averaged into the surprise that is ranked: long enough to favour sustained changes, short enough to react. */
+const SHORT_WINDOW_ROWS = 5;
+/** Rows after a detection during which the score is held at the threshold. */
+const REFRACTORY_ROWS = 300;
+/** Rows a value's residual baselines need before they report any surprise. */
+const MIN_BASELINE_ROWS = 16;
+/** Rows for a robust z-score to mean anything; before that every row scores 0. */
 const MIN_FALLBACK_ROWS = 3;
 
 export class StreamScorer {
@@ -27,67 +40,87 @@ export class StreamScorer {
   private readonly retrainEverySec: number;
   private readonly trainWindowSec: number;
   private readonly minTrainRows: number;
-  private readonly seed: number;
-  private timestamps: number[] = [];
-  private rows: number[][] = [];
-  private model: AnomalyModel | undefined;
+  private columns: ValueSurprise[] = [];
+  private readonly recentSurprises: number[] = [];
+  private readonly tail: TailShare;
+  /** Rows kept for the robust z fallback until the rarity score takes over. */
+  private earlyRows: number[][] = [];
+  private rowsSinceDetection = Infinity;
 
   constructor(opts: StreamScorerOptions = {}) {
     this.anomalyShare = opts.anomalyShare ?? 0.05;
     this.retrainEverySec = opts.retrainEverySec ?? 21_600;
     this.trainWindowSec = opts.trainWindowSec ?? 604_800;
     this.minTrainRows = opts.minTrainRows ?? 128;
-    this.seed = opts.seed ?? 42;
     if (!(this.anomalyShare > 0 && this.anomalyShare < 1)) throw new Error(`anomalyShare must be in (0, 1), got ${this.anomalyShare}`);
     if (!(this.retrainEverySec > 0)) throw new Error(`retrainEverySec must be positive, got ${this.retrainEverySec}`);
     if (!(this.trainWindowSec > 0)) throw new Error(`trainWindowSec must be positive, got ${this.trainWindowSec}`);
     if (!Number.isInteger(this.minTrainRows) || this.minTrainRows < 2) throw new Error(`minTrainRows must be an integer >= 2, got ${this.minTrainRows}`);
+    this.tail = new TailShare(this.trainWindowSec);
   }
 
   /**
-   * The 0–100 score of this row (see calibrate.ts for the meaning), using only earlier rows. A row with a
-   * non-finite value scores NaN and is not learned from; rows must keep the same number of values.
+   * The 0–100 score of this row, using only earlier rows. Below 90 it is linear in how common the row's surprise
+   * is (45: as common as a typical row); 90 is the threshold, crossed by at most `anomalyShare` of the history;
+   * above 90 it approaches 100 as the surprise gets rarer than anything seen. A row with a non-finite value
+   * scores NaN and is not learned from; rows must keep the same number of values.
    */
   next(timestampSec: number, values: number[]): number {
     if (!Number.isFinite(timestampSec)) throw new Error(`timestamp must be a finite number, got ${timestampSec}`);
-    if (this.rows.length > 0 && values.length !== this.rows[0].length) throw new Error(`row has ${values.length} values, earlier rows had ${this.rows[0].length}`);
+    if (this.columns.length > 0 && values.length !== this.columns.length) throw new Error(`row has ${values.length} values, earlier rows had ${this.columns.length}`);
     if (!values.every(Number.isFinite)) return NaN;
-    this.forgetBefore(timestampSec - this.trainWindowSec);
-    if (this.retrainDue(timestampSec)) {
-      this.model = AnomalyModel.fit(this.timestamps, this.rows, timestampSec, { anomalyShare: this.anomalyShare, seed: this.seed });
-    }
-    const score = this.model ? this.model.score(timestampSec, values) : this.fallbackScore(values);
-    this.timestamps.push(timestampSec);
-    this.rows.push(values.slice());
+    if (this.columns.length === 0) this.columns = values.map(() => this.newValueSurprise());
+    const rarity = this.tail.next(timestampSec, this.shortWindowSurprise(timestampSec, values));
+    const score = this.tail.size <= this.minTrainRows ? this.fallbackScore(values) : this.refractory(rarity);
+    this.learnEarly(values);
     return score;
   }
 
-  /**
-   * Train when enough rows exist and there is no model yet, the schedule says so, or the history has doubled
-   * since the last training (so a model fitted on the first few rows is soon replaced by a better one).
-   */
-  private retrainDue(nowSec: number): boolean {
-    if (this.rows.length < this.minTrainRows) return false;
-    if (!this.model) return true;
-    return nowSec - this.model.trainedAtSec >= this.retrainEverySec || this.rows.length >= 2 * this.model.trainingRows;
+  private newValueSurprise(): ValueSurprise {
+    return new ValueSurprise({ historySec: this.trainWindowSec, refreshSec: this.retrainEverySec, minRows: MIN_BASELINE_ROWS });
   }
 
-  /** Largest robust z-score over the values, on the same 0–100 scale. */
+  /** Mean over the last rows of the largest surprise among the row's values (log-compressed: z is heavy-tailed). */
+  private shortWindowSurprise(timestampSec: number, values: number[]): number {
+    const surprise = Math.max(...values.map((v, j) => Math.log1p(this.columns[j].next(timestampSec, v))));
+    this.recentSurprises.push(surprise);
+    if (this.recentSurprises.length > SHORT_WINDOW_ROWS) this.recentSurprises.shift();
+    return this.recentSurprises.reduce((a, b) => a + b, 0) / this.recentSurprises.length;
+  }
+
+  /** The score of a rarity, held at the threshold for a while after a detection. */
+  private refractory(rarity: number): number {
+    const score = rarityToScore(rarity, this.anomalyShare);
+    this.rowsSinceDetection++;
+    if (this.rowsSinceDetection < REFRACTORY_ROWS) return Math.min(score, ANOMALY_THRESHOLD);
+    // Rarer than every row of the history: a new record, the event a detection reports.
+    if (rarity < 1 / this.tail.size) this.rowsSinceDetection = 0;
+    return score;
+  }
+
+  /** Largest robust z-score of the values against the early rows, on the same 0–100 scale. */
   private fallbackScore(values: number[]): number {
-    if (this.rows.length < MIN_FALLBACK_ROWS) return 0;
+    if (this.earlyRows.length < MIN_FALLBACK_ROWS) return 0;
     let worst = 0;
     for (let j = 0; j < values.length; j++) {
-      const z = Math.abs(robustZ(values[j], robustBaseline(this.rows.map((row) => row[j]))));
+      const z = Math.abs(robustZ(values[j], robustBaseline(this.earlyRows.map((row) => row[j]))));
       worst = Math.max(worst, z);
     }
     return robustZToScore(worst);
   }
 
-  private forgetBefore(cutoffSec: number): void {
-    let drop = 0;
-    while (drop < this.timestamps.length && this.timestamps[drop] < cutoffSec) drop++;
-    if (drop === 0) return;
-    this.timestamps.splice(0, drop);
-    this.rows.splice(0, drop);
+  private learnEarly(values: number[]): void {
+    if (this.tail.size <= this.minTrainRows) this.earlyRows.push(values.slice());
+    else this.earlyRows = [];
   }
+}
+
+/**
+ * Maps the share of the history at least as surprising (rarity) to 0–100: linear from 0 (rarity 1) to 90 at
+ * rarity = anomalyShare, then from 90 towards 100 as the rarity goes to 0, never quite reaching it, so that
+ * rarer rows always score higher.
+ */
+export function rarityToScore(rarity: number, anomalyShare: number): number {
+  if (rarity >= anomalyShare) return (ANOMALY_THRESHOLD * (1 - rarity)) / (1 - anomalyShare);
+  return 100 - ((100 - ANOMALY_THRESHOLD) * rarity) / anomalyShare;
 }
