@@ -21,7 +21,8 @@ export async function fetchFilesystems(
   prometheus: PrometheusClient, excludedFstypes: string,
   range: { startSec: number; endSec: number; stepSec: number }, signal: AbortSignal,
 ): Promise<FilesystemHistory[]> {
-  const selector = `{fstype!~"${excludedFstypes}"}`;
+  // JSON string escaping is PromQL's (Go's): the regex's backslashes and quotes survive as written.
+  const selector = `{fstype!~${JSON.stringify(excludedFstypes)}}`;
   const [avail, size] = await Promise.all([
     prometheus.queryRange(`node_filesystem_avail_bytes${selector}`, range.startSec, range.endSec, range.stepSec, signal),
     prometheus.query(`node_filesystem_size_bytes${selector}`, undefined, signal),
@@ -71,6 +72,12 @@ export async function fetchIoHistory(
 /** `node/device`, the key of a disk in `DeviceIo` and the store. */
 export function deviceKey(node: string, device: string): string {
   return `${node}/${device}`;
+}
+
+/** The node and device of a `deviceKey` (an instance, host:port, holds no slash; a device name may). */
+export function parseDeviceKey(key: string): { node: string; device: string } {
+  const slash = key.indexOf('/');
+  return { node: key.slice(0, slash), device: key.slice(slash + 1) };
 }
 
 function joinIo(perMetric: ReadonlyArray<readonly Series[]>): DeviceIo {

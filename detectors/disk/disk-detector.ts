@@ -1,0 +1,86 @@
+import type { Mode, ModeContext } from '../runtime/mode.js';
+import { DeviceIoModels } from './device-io-models.js';
+import { DiskMetrics } from './disk-metrics.js';
+import { fetchCurrentIo, fetchFilesystems, fetchIoHistory, parseDeviceKey } from './disk-queries.js';
+import type { DiskSettings } from './disk-settings.js';
+import { forecastFill } from './fill-forecast.js';
+
+const MODEL_KEY = 'disk-io';
+
+interface TrainedModels {
+  readonly models: DeviceIoModels;
+  readonly trainedAtSec: number;
+}
+
+/**
+ * The disk detector: when each filesystem will be full (a linear fit over the forecast window, restarted after
+ * deletions) and how unusual each disk's I/O is (a forest per disk over I/O time and read/write throughput).
+ */
+export class DiskDetector implements Mode {
+  readonly name = 'disk';
+  readonly needsPrometheus = true;
+  private trained: TrainedModels = { models: DeviceIoModels.empty(), trainedAtSec: NaN };
+  private metrics: DiskMetrics | undefined;
+
+  constructor(private readonly settings: DiskSettings) {}
+
+  async start(ctx: ModeContext): Promise<void> {
+    this.metrics = new DiskMetrics(ctx.registry);
+    const stored = await ctx.models.load(MODEL_KEY, storedModels);
+    if (stored !== undefined) this.trained = stored;
+  }
+
+  async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    const endSec = ctx.now();
+    const range = { startSec: endSec - ctx.trainWindowSec, endSec, stepSec: ctx.scrapeStepSec };
+    const history = await fetchIoHistory(ctx.prometheus, this.settings.rateWindow, range, signal);
+    const models = DeviceIoModels.train(history, endSec, ctx.anomalyShare);
+    await ctx.models.save(MODEL_KEY, { trainedAtSec: endSec, models: models.toJSON() });
+    this.trained = { models, trainedAtSec: endSec };
+    ctx.log.info('trained disk I/O models', { disks: models.deviceCount });
+  }
+
+  /** Forecasts and I/O scores fail independently; the cycle fails only when both do. */
+  async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    const results = await Promise.allSettled([this.forecast(ctx, signal), this.scoreIo(ctx, signal)]);
+    if (signal.aborted) return;
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ part: i === 0 ? 'forecast' : 'io', error: r.reason as unknown }] : []));
+    for (const f of failures) {
+      ctx.countError?.(`${f.part}_failed`);
+      ctx.log.warn(`disk ${f.part} failed this cycle`, { error: f.error });
+    }
+    if (failures.length === results.length) throw new Error('neither disk forecasts nor I/O scores could be computed this cycle');
+  }
+
+  async stop(): Promise<void> {}
+
+  private async forecast(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    const endSec = ctx.now();
+    const range = { startSec: endSec - this.settings.forecastWindowSec, endSec, stepSec: this.settings.forecastStepSec };
+    const filesystems = await fetchFilesystems(ctx.prometheus, this.settings.excludedFstypes, range, signal);
+    const forecasts = filesystems.flatMap((fs) => {
+      const forecast = forecastFill(fs.availSamples, fs.sizeBytes, { freedShareOfSize: this.settings.freedShareOfSize });
+      return forecast === undefined ? [] : [{ fs, forecast }];
+    });
+    this.requireMetrics().setForecasts(forecasts);
+  }
+
+  private async scoreIo(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    const nowSec = ctx.now();
+    const current = await fetchCurrentIo(ctx.prometheus, this.settings.rateWindow, nowSec, signal);
+    const scores = this.trained.models.score(current).map((s) => ({ ...s, ...parseDeviceKey(s.key) }));
+    const age = Number.isNaN(this.trained.trainedAtSec) ? undefined : nowSec - this.trained.trainedAtSec;
+    this.requireMetrics().setIoScores(scores, age);
+  }
+
+  private requireMetrics(): DiskMetrics {
+    if (this.metrics === undefined) throw new Error('disk detector used before start()');
+    return this.metrics;
+  }
+}
+
+function storedModels(raw: unknown): TrainedModels {
+  const stored = raw as { trainedAtSec?: unknown; models?: unknown } | null;
+  if (typeof stored?.trainedAtSec !== 'number') throw new Error('stored disk models need a numeric trainedAtSec');
+  return { trainedAtSec: stored.trainedAtSec, models: DeviceIoModels.fromJSON(stored.models) };
+}

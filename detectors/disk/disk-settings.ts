@@ -1,0 +1,29 @@
+import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../pod/settings.js';
+import { DEFAULT_EXCLUDED_FSTYPES } from './disk-queries.js';
+
+/** The `disk` section of detector.json, resolved. */
+export interface DiskSettings {
+  /** Regular expression of filesystem types that are not disks. @default DEFAULT_EXCLUDED_FSTYPES (tmpfs, overlay, squashfs, ...) */
+  readonly excludedFstypes: string;
+  /** How far back the fill forecast looks, like predict_linear's range. @default 21600 (6 h) */
+  readonly forecastWindowSec: number;
+  /** Step of the forecast's range query. @default scrapeStepSec */
+  readonly forecastStepSec: number;
+  /** A rise in free space above this share of the size between two samples is a deletion; the fit restarts after it. @default 0.005 */
+  readonly freedShareOfSize: number;
+  /** Window of the I/O rate() queries. @default '5m' */
+  readonly rateWindow: string;
+}
+
+const KEYS = ['excludedFstypes', 'forecastWindowSec', 'forecastStepSec', 'freedShareOfSize', 'rateWindow'];
+
+export function parseDiskSettings(settings: Settings, scrapeStepSec: number): DiskSettings {
+  checkKnownKeys(settings, 'disk', KEYS);
+  return {
+    excludedFstypes: stringSetting(settings, 'disk', 'excludedFstypes', DEFAULT_EXCLUDED_FSTYPES),
+    forecastWindowSec: numberSetting(settings, 'disk', 'forecastWindowSec', 21_600),
+    forecastStepSec: numberSetting(settings, 'disk', 'forecastStepSec', scrapeStepSec),
+    freedShareOfSize: numberSetting(settings, 'disk', 'freedShareOfSize', 0.005, true),
+    rateWindow: stringSetting(settings, 'disk', 'rateWindow', '5m', PROMQL_DURATION),
+  };
+}

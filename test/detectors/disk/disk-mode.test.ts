@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDiskMode } from '../../../detectors/modes/disk.js';
+import type { DetectorConfig } from '../../../detectors/runtime/config.js';
+import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
+import { freePort, RealPrometheus } from '../pod/real-prometheus.js';
+import { TextExporter } from '../pod/text-exporter.js';
+
+const GB = 1e9;
+const SIZE = 100 * GB;
+const FILL_BYTES_PER_SEC = 50e6;
+const START_AVAIL = 60 * GB;
+const FREED_BYTES = 10 * GB;
+const STARTED_SEC = Date.now() / 1000;
+/** Set by the test: from then on, a cleanup has freed FREED_BYTES on the root filesystem. */
+let cleanedUpAtSec: number | undefined;
+
+/** Free bytes of the filling root filesystem at `tSec`. */
+function rootAvail(tSec: number): number {
+  return START_AVAIL - FILL_BYTES_PER_SEC * (tSec - STARTED_SEC) + (cleanedUpAtSec !== undefined && tSec >= cleanedUpAtSec ? FREED_BYTES : 0);
+}
+
+/** node-exporter's filesystem and disk series: a filling root, a flat /boot, a fast-filling tmpfs that must be ignored. */
+function exposition(): string {
+  const t = Date.now() / 1000;
+  const elapsed = t - STARTED_SEC;
+  const fs = (device: string, mountpoint: string, fstype: string, size: number, avail: number) => [
+    `node_filesystem_size_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"} ${size}`,
+    `node_filesystem_avail_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"} ${avail}`,
+  ];
+  return [
+    ...fs('/dev/nvme0n1p2', '/', 'ext4', SIZE, rootAvail(t)),
+    ...fs('/dev/nvme0n1p1', '/boot', 'vfat', 0.5 * GB, 0.3 * GB),
+    ...fs('tmpfs', '/run', 'tmpfs', 1 * GB, Math.max(0, 1 * GB - 1e8 * elapsed)),
+    `node_disk_io_time_seconds_total{device="nvme0n1"} ${0.2 * elapsed}`,
+    `node_disk_read_bytes_total{device="nvme0n1"} ${20e6 * elapsed}`,
+    `node_disk_written_bytes_total{device="nvme0n1"} ${FILL_BYTES_PER_SEC * elapsed}`,
+    '',
+  ].join('\n');
+}
+
+function config(overrides: Partial<DetectorConfig>): DetectorConfig {
+  return {
+    mode: 'disk', port: 0, listenHost: '127.0.0.1', prometheusUrl: 'http://127.0.0.1:1', modelsDir: join(tempDir, 'models'),
+    nvidiaSmi: 'nvidia-smi', procDir: '/proc', hostRoot: '/', nodeName: 'test', logLevel: 'info',
+    cycleIntervalSec: 1, trainIntervalSec: 3600, trainWindowSec: 60, anomalyShare: 0.05, scrapeStepSec: 1,
+    settings: { forecastWindowSec: 60, forecastStepSec: 1, rateWindow: '5s' },
+    ...overrides,
+  };
+}
+
+async function values(detector: RunningDetector, name: string): Promise<Array<{ labels: Record<string, string | number>; value: number }>> {
+  return (await detector.registry.getSingleMetric(name)?.get())?.values ?? [];
+}
+
+async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), 'odin-disk-mode-'));
+const exporter = new TextExporter(exposition);
+let prometheus: RealPrometheus;
+const quiet = { logSink: { write: () => true } };
+
+beforeAll(async () => {
+  prometheus = await RealPrometheus.start([await exporter.listen()]);
+  // A few scrapes, so that the I/O model trained at start has rates to learn from.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await exporter.close();
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe('disk mode on the runtime, with a real Prometheus scraping a filling filesystem', () => {
+  test('forecasts the time to full within 10% after a cleanup, and scores disk I/O', async () => {
+    // GIVEN a root filesystem filling at 50 MB/s, which a cleanup then frees by 10 GB
+    cleanedUpAtSec = Date.now() / 1000;
+    const detector = await startDetector(config({ prometheusUrl: prometheus.url }), createDiskMode(config({})), quiet);
+    try {
+      // WHEN the forecast has six samples after the cleanup
+      await new Promise((resolve) => setTimeout(resolve, 6500));
+      await pollUntil(async () => (await values(detector, 'odin_disk_days_until_full')).some((v) => v.labels.mountpoint === '/'), 10_000, 'a forecast for /');
+      // THEN the time to full is the free space over the fill rate, the deletion notwithstanding
+      const root = (await values(detector, 'odin_disk_days_until_full')).find((v) => v.labels.mountpoint === '/')!;
+      const trueSecondsToFull = rootAvail(Date.now() / 1000) / FILL_BYTES_PER_SEC;
+      expect(Math.abs(root.value * 86_400 - trueSecondsToFull) / trueSecondsToFull).toBeLessThan(0.1);
+      expect(root.labels).toMatchObject({ device: '/dev/nvme0n1p2', node: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+      const rate = (await values(detector, 'odin_disk_fill_rate_bytes_per_second')).find((v) => v.labels.mountpoint === '/')!;
+      expect(Math.abs(rate.value - FILL_BYTES_PER_SEC) / FILL_BYTES_PER_SEC).toBeLessThan(0.1);
+      // AND a flat filesystem never fills, and tmpfs is not a disk
+      const days = await values(detector, 'odin_disk_days_until_full');
+      expect(days.find((v) => v.labels.mountpoint === '/boot')?.value).toBe(Infinity);
+      expect(days.some((v) => v.labels.mountpoint === '/run')).toBe(false);
+      // AND the disk's I/O is scored by the model trained at start
+      const io = (await values(detector, 'odin_anomaly_score')).find((v) => v.labels.device === 'nvme0n1');
+      expect(io?.labels).toMatchObject({ detector: 'disk', metric: 'io' });
+      expect(io?.value).toBeGreaterThanOrEqual(0);
+      expect(io?.value).toBeLessThanOrEqual(100);
+      expect((await values(detector, 'odin_model_age_seconds'))[0]?.value).toBeGreaterThan(0);
+    } finally {
+      await detector.stop();
+    }
+  });
+
+  test('with Prometheus unreachable it keeps running and counts each failed part', async () => {
+    const detector = await startDetector(config({ prometheusUrl: `http://127.0.0.1:${await freePort()}` }), createDiskMode(config({})), quiet);
+    try {
+      const errors = async (kind: string) => (await values(detector, 'odin_detector_errors_total')).find((v) => v.labels.kind === kind)?.value ?? 0;
+      await pollUntil(async () => (await errors('cycle')) >= 2 && (await errors('forecast_failed')) >= 2 && (await errors('io_failed')) >= 2, 15_000, 'counted failures');
+      expect(detector.health()).toMatchObject({ alive: true, ready: false, prometheus: { reachable: false } });
+      expect(await errors('prometheus_unreachable')).toBeGreaterThan(0);
+    } finally {
+      await detector.stop();
+    }
+  });
+});
