@@ -51,7 +51,7 @@ function config(overrides: Partial<DetectorConfig>): DetectorConfig {
   };
 }
 
-async function values(detector: RunningDetector, name: string): Promise<Array<{ labels: Record<string, string | number>; value: number }>> {
+async function values(detector: RunningDetector, name: string): Promise<Array<{ labels: Record<string, string | number | undefined>; value: number }>> {
   return (await detector.registry.getSingleMetric(name)?.get())?.values ?? [];
 }
 
