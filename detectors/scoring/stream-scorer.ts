@@ -12,6 +12,7 @@ import { ANOMALY_THRESHOLD, robustZToScore } from './calibrate.js';
 import { robustBaseline, robustZ } from './robust-stats.js';
 import { ValueSurprise } from './stream-surprise.js';
 import { TailShare } from './stream-tail.js';
+import type { HistoryWindow } from './stream-window.js';
 
 export interface StreamScorerOptions {
   /** Share of normal rows allowed above the threshold. @default 0.05 */
@@ -30,6 +31,8 @@ export interface StreamScorerOptions {
 const SHORT_WINDOW_ROWS = 5;
 /** Rows after a detection during which the score is held at the threshold. */
 const REFRACTORY_ROWS = 300;
+/** Rows every history keeps however slow the sampling (a week at 5-minute steps): enough to resolve 1-in-1000 events. */
+const HISTORY_MIN_ROWS = 2016;
 /** Rows a value's residual baselines need before they report any surprise. */
 const MIN_BASELINE_ROWS = 16;
 /** Rows for a robust z-score to mean anything; before that every row scores 0. */
@@ -56,7 +59,7 @@ export class StreamScorer {
     if (!(this.retrainEverySec > 0)) throw new Error(`retrainEverySec must be positive, got ${this.retrainEverySec}`);
     if (!(this.trainWindowSec > 0)) throw new Error(`trainWindowSec must be positive, got ${this.trainWindowSec}`);
     if (!Number.isInteger(this.minTrainRows) || this.minTrainRows < 2) throw new Error(`minTrainRows must be an integer >= 2, got ${this.minTrainRows}`);
-    this.tail = new TailShare(this.trainWindowSec);
+    this.tail = new TailShare(this.history());
   }
 
   /**
@@ -77,7 +80,11 @@ export class StreamScorer {
   }
 
   private newValueSurprise(): ValueSurprise {
-    return new ValueSurprise({ historySec: this.trainWindowSec, refreshSec: this.retrainEverySec, minRows: MIN_BASELINE_ROWS });
+    return new ValueSurprise({ history: this.history(), refreshSec: this.retrainEverySec, minRows: MIN_BASELINE_ROWS });
+  }
+
+  private history(): HistoryWindow {
+    return { seconds: this.trainWindowSec, minRows: HISTORY_MIN_ROWS };
   }
 
   /** Mean over the last rows of the largest surprise among the row's values (log-compressed: z is heavy-tailed). */

@@ -5,10 +5,11 @@
  * - step: the change from the previous value against the usual changes (a spike or a sudden jump);
  * - seasonal: the change from the value one day earlier against the usual day-to-day changes (a broken daily
  *   pattern, such as a flat day where the series normally cycles), once the history spans two days.
- * Only rows within `historySec` of the newest are kept, and distributions are re-estimated every `refreshSec` of
- * data time (more often while the history is short), so the cost per row stays small at any sampling cadence.
+ * The residuals of the history window are kept (see stream-window.ts), and distributions are re-estimated every
+ * `refreshSec` of data time (more often while the history is short), so the cost per row stays small.
  */
 import { robustBaseline, robustZ, type RobustBaseline } from './robust-stats.js';
+import { forgetOutside, type HistoryWindow } from './stream-window.js';
 
 const SECONDS_PER_DAY = 86_400;
 
@@ -18,8 +19,8 @@ const RESIDUALS: readonly Residual[] = ['level', 'step', 'seasonal'];
 
 /** Options of `ValueSurprise`. */
 export interface ValueSurpriseOptions {
-  /** Data time kept for the baselines in seconds (older rows are forgotten). */
-  readonly historySec: number;
+  /** The rows the baselines are estimated from. */
+  readonly history: HistoryWindow;
   /** Baselines are re-estimated after this much data time in seconds. */
   readonly refreshSec: number;
   /** Rows needed before any surprise is reported (0 before). */
@@ -30,10 +31,10 @@ export interface ValueSurpriseOptions {
 export const MAX_Z = 1000;
 
 export class ValueSurprise {
-  private readonly times: number[] = [];
-  private readonly values: number[] = [];
+  /** Earlier values with their time. */
+  private readonly rows: Array<{ t: number; v: number }> = [];
   /** Residuals with the time of their row, forgotten with it. */
-  private readonly residuals: Record<Residual, Array<{ t: number; r: number }>> = { level: [], step: [], seasonal: [] };
+  private readonly residuals: Record<Residual, Array<{ t: number; v: number }>> = { level: [], step: [], seasonal: [] };
   private baselines: Partial<Record<Residual, RobustBaseline>> = {};
   private lastRefreshSec = -Infinity;
   private rowsAtRefresh = 0;
@@ -44,7 +45,7 @@ export class ValueSurprise {
   next(timeSec: number, value: number): number {
     const current = this.residualsOf(timeSec, value);
     let worst = 0;
-    if (this.values.length >= this.options.minRows) {
+    if (this.rows.length >= this.options.minRows) {
       for (const kind of RESIDUALS) {
         const baseline = this.baselines[kind];
         const r = current[kind];
@@ -56,44 +57,38 @@ export class ValueSurprise {
   }
 
   private residualsOf(timeSec: number, value: number): Partial<Record<Residual, number>> {
-    const n = this.values.length;
+    const n = this.rows.length;
     if (n === 0) return { level: value };
     const dayAgo = this.indexAtOrBefore(timeSec - SECONDS_PER_DAY);
-    const seasonal = dayAgo >= 0 && timeSec - this.times[0] >= 2 * SECONDS_PER_DAY ? value - this.values[dayAgo] : undefined;
-    return { level: value, step: value - this.values[n - 1], seasonal };
+    const seasonal = dayAgo >= 0 && timeSec - this.rows[0].t >= 2 * SECONDS_PER_DAY ? value - this.rows[dayAgo].v : undefined;
+    return { level: value, step: value - this.rows[n - 1].v, seasonal };
   }
 
   private learn(timeSec: number, value: number, current: Partial<Record<Residual, number>>): void {
-    this.times.push(timeSec);
-    this.values.push(value);
-    const cutoff = timeSec - this.options.historySec;
+    this.rows.push({ t: timeSec, v: value });
     for (const kind of RESIDUALS) {
       const r = current[kind];
-      const history = this.residuals[kind];
-      if (r !== undefined) history.push({ t: timeSec, r });
-      while (history.length > 0 && history[0].t < cutoff) history.shift();
+      if (r !== undefined) this.residuals[kind].push({ t: timeSec, v: r });
+      forgetOutside(this.residuals[kind], timeSec, this.options.history);
     }
     // The values are kept one day longer than the residuals: the seasonal residual looks a day back.
-    while (this.times.length > 1 && this.times[0] < cutoff - SECONDS_PER_DAY) {
-      this.times.shift();
-      this.values.shift();
-    }
+    forgetOutside(this.rows, timeSec - SECONDS_PER_DAY, this.options.history);
     if (this.refreshDue(timeSec)) this.refresh(timeSec);
   }
 
   /** On the data-time schedule, and also whenever the history has grown by a quarter (early rows change a lot). */
   private refreshDue(timeSec: number): boolean {
-    return timeSec - this.lastRefreshSec >= this.options.refreshSec || this.values.length >= 1.25 * this.rowsAtRefresh + 1;
+    return timeSec - this.lastRefreshSec >= this.options.refreshSec || this.rows.length >= 1.25 * this.rowsAtRefresh + 1;
   }
 
   private refresh(timeSec: number): void {
     this.lastRefreshSec = timeSec;
-    this.rowsAtRefresh = this.values.length;
+    this.rowsAtRefresh = this.rows.length;
     const spread = this.valueSpread();
     for (const kind of RESIDUALS) {
       const history = this.residuals[kind];
       if (history.length < this.options.minRows) continue;
-      const baseline = robustBaseline(history.map((h) => h.r));
+      const baseline = robustBaseline(history.map((h) => h.v));
       // A residual that never varied (a flat line) still needs a scale; a tiny share of the value range keeps a
       // real change enormous while rounding noise stays small.
       this.baselines[kind] = { median: baseline.median, sigma: Math.max(baseline.sigma, 1e-3 * spread, 1e-9) };
@@ -103,7 +98,7 @@ export class ValueSurprise {
   private valueSpread(): number {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of this.values) {
+    for (const { v } of this.rows) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
@@ -113,10 +108,10 @@ export class ValueSurprise {
   /** Index of the last row at or before `timeSec`, or −1. */
   private indexAtOrBefore(timeSec: number): number {
     let lo = 0;
-    let hi = this.times.length;
+    let hi = this.rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.times[mid] <= timeSec) lo = mid + 1;
+      if (this.rows[mid].t <= timeSec) lo = mid + 1;
       else hi = mid;
     }
     return lo - 1;

@@ -5,6 +5,7 @@
  * Beyond the history's maximum the share keeps falling in proportion to how far beyond it the value lies, so
  * that two record values stay ordered instead of tying.
  */
+import { forgetOutside, type HistoryWindow } from './stream-window.js';
 
 const RATIO_OFFSET = 1e-9;
 
@@ -12,8 +13,7 @@ export class TailShare {
   /** Values with their data time, oldest first. */
   private readonly history: Array<{ t: number; v: number }> = [];
 
-  /** @param historySec data time kept in seconds */
-  constructor(private readonly historySec: number) {}
+  constructor(private readonly window: HistoryWindow) {}
 
   /** Rows currently in the history. */
   get size(): number {
@@ -27,8 +27,7 @@ export class TailShare {
   next(timeSec: number, value: number): number {
     const share = this.shareAtOrAbove(value);
     this.history.push({ t: timeSec, v: value });
-    const cutoff = timeSec - this.historySec;
-    while (this.history.length > 0 && this.history[0].t < cutoff) this.history.shift();
+    forgetOutside(this.history, timeSec, this.window);
     return share;
   }
 
