@@ -162,7 +162,9 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
       JsonPatch.add(`${spec}/securityContext`, security.podSecurityContext()),
       JsonPatch.add(`${spec}/containers/0/securityContext`, security.containerSecurityContext()),
     ];
-    if (props.hostPID) patches.push(JsonPatch.add(`${spec}/hostPID`, true));
+    // The L1 object maps its patched output through its TypeScript field names once more, so `hostPID` is
+    // written as its TypeScript name `hostPid` (a literal `hostPID` would be dropped silently).
+    if (props.hostPID) patches.push(JsonPatch.add(`${spec}/hostPid`, true));
     if (props.runtimeClassName) patches.push(JsonPatch.add(`${spec}/runtimeClassName`, props.runtimeClassName));
     if (props.nodeSelector) patches.push(JsonPatch.add(`${spec}/nodeSelector`, props.nodeSelector));
     if (props.priorityClassName) patches.push(JsonPatch.add(`${spec}/priorityClassName`, props.priorityClassName));

@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { Manifest } from '../../lib/synth.js';
+import { DIST_DIR, WORKLOAD_KINDS, objectId, podSpec, readManifests } from '../helpers.js';
+import { SECURITY_EXCEPTIONS } from './exceptions.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const manifests = readManifests();
+const workloads = manifests.filter((m) => WORKLOAD_KINDS.includes(m.kind));
+const key = (m: Manifest) => `${m.metadata.namespace}/${m.metadata.name}`;
+
+/** The departures from the restricted profile a workload makes. */
+function departures(m: Manifest): string[] {
+  const spec = podSpec(m);
+  const found = new Set<string>();
+  if (spec.hostNetwork) found.add('hostNetwork');
+  if (spec.hostPID) found.add('hostPID');
+  if ((spec.volumes ?? []).some((v: any) => v.hostPath)) found.add('hostPath');
+  for (const c of spec.containers) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged) found.add('privileged');
+    if (sc.runAsUser === 0 || sc.runAsNonRoot !== true) found.add('root');
+    if (sc.capabilities?.add?.length) found.add('capabilities');
+    if (!c.livenessProbe || !c.readinessProbe) found.add('noProbes');
+  }
+  return [...found].sort();
+}
+
+describe('policy over dist/', () => {
+  test('dist/ holds the stack', () => {
+    expect(workloads.length).toBeGreaterThanOrEqual(13);
+  });
+
+  test('every container has requests and limits for CPU and memory', () => {
+    const missing = workloads.flatMap((m) => podSpec(m).containers
+      .filter((c: any) => !c.resources?.requests?.cpu || !c.resources?.requests?.memory || !c.resources?.limits?.cpu || !c.resources?.limits?.memory)
+      .map((c: any) => `${objectId(m)}:${c.name}`));
+    expect(missing).toEqual([]);
+  });
+
+  test('every container not on the exception list has liveness and readiness probes', () => {
+    const missing = workloads.filter((m) => departures(m).includes('noProbes') && !SECURITY_EXCEPTIONS[key(m)]?.allows.includes('noProbes'));
+    expect(missing.map(objectId)).toEqual([]);
+  });
+
+  test('every container is read-only, drops all capabilities, escalates nothing, uses RuntimeDefault seccomp', () => {
+    const bad = workloads.flatMap((m) => podSpec(m).containers.filter((c: any) => {
+      const sc = c.securityContext ?? {};
+      return sc.readOnlyRootFilesystem !== true || !sc.capabilities?.drop?.includes('ALL') || sc.seccompProfile?.type !== 'RuntimeDefault'
+        || (sc.allowPrivilegeEscalation !== false && !sc.privileged);
+    }).map((c: any) => `${objectId(m)}:${c.name}`));
+    expect(bad).toEqual([]);
+  });
+
+  test('departures from the restricted profile are exactly those on the commented exception list', () => {
+    const actual = Object.fromEntries(workloads.filter((m) => departures(m).length > 0).map((m) => [key(m), departures(m)]));
+    const allowed = Object.fromEntries(Object.entries(SECURITY_EXCEPTIONS).map(([k, v]) => [k, [...v.allows].sort()]));
+    expect(actual).toEqual(allowed);
+  });
+
+  test('only host agents run in the privileged namespace, and that namespace is labelled so', () => {
+    const privileged = manifests.filter((m) => m.kind === 'Namespace' && (m.metadata as any).labels['pod-security.kubernetes.io/enforce'] === 'privileged');
+    expect(privileged.map((m) => m.metadata.name)).toEqual(['odin-system']);
+    const restricted = manifests.filter((m) => m.kind === 'Namespace' && (m.metadata as any).labels['pod-security.kubernetes.io/enforce'] === 'restricted');
+    expect(restricted.map((m) => m.metadata.name)).toEqual(['odin']);
+    expect(workloads.filter((m) => m.metadata.namespace === 'odin' && departures(m).length > 0).map(objectId)).toEqual([]);
+  });
+
+  test('only workloads that call the API mount a service-account token', () => {
+    const withToken = workloads.filter((m) => podSpec(m).automountServiceAccountToken !== false).map(key).sort();
+    expect(withToken).toEqual(['odin-system/promtail', 'odin/kube-state-metrics', 'odin/pod-detector', 'odin/prometheus']);
+    const serviceAccounts = manifests.filter((m) => m.kind === 'ServiceAccount');
+    expect(serviceAccounts.every((sa) => (sa as any).automountServiceAccountToken === false)).toBe(true);
+  });
+
+  test('no RBAC rule uses a wildcard or reads Secrets, and every verb is read-only', () => {
+    const rules = manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role')
+      .flatMap((m) => ((m as any).rules ?? []).map((r: any) => ({ id: objectId(m), ...r })));
+    expect(rules.length).toBeGreaterThan(0);
+    const bad = rules.filter((r: any) => [...r.apiGroups, ...r.resources, ...r.verbs].includes('*')
+      || r.resources.some((res: string) => res === 'secrets' || res.startsWith('secrets/'))
+      || r.verbs.some((v: string) => !['get', 'list', 'watch'].includes(v)));
+    expect(bad).toEqual([]);
+  });
+
+  test('every workload is selected by its own NetworkPolicy besides the namespace default-deny', () => {
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    const unselected = workloads.filter((w) => {
+      const labels = (w as any).spec.template.metadata.labels;
+      return !policies.some((p) => p.metadata.namespace === w.metadata.namespace && Object.keys((p as any).spec.podSelector.matchLabels ?? {}).length > 0
+        && Object.entries((p as any).spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v));
+    });
+    expect(unselected.map(objectId)).toEqual([]);
+    for (const ns of ['odin', 'odin-system']) {
+      const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === 'default-deny') as any;
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    }
+  });
+
+  test('no password, token or private key text anywhere in dist/', () => {
+    const text = readdirSync(DIST_DIR).map((f) => readFileSync(join(DIST_DIR, f), 'utf8')).join('\n');
+    expect(text).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+    expect(text).not.toMatch(/^\s*(password|passwd|smtp_auth_password|admin_password|client_secret|token|bearer_token|api_key|apikey)\s*:/im);
+    expect(text).not.toMatch(/GF_SECURITY_ADMIN_PASSWORD\s*\n\s*value:/);
+    expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+  });
+});
