@@ -3,8 +3,9 @@
  * three residuals, each judged against its own recent distribution.
  * - level: the value against the recent values (a value outside the usual range);
  * - step: the change from the previous value against the usual changes (a spike or a sudden jump);
- * - seasonal: the change from the value one day earlier against the usual day-to-day changes (a broken daily
- *   pattern, such as a flat day where the series normally cycles), once the history spans two days.
+ * - seasonal: the change from the value one day and one week earlier against the usual changes over a day and a
+ *   week (a broken pattern, such as a flat day where the series normally cycles, or a holiday), each once the
+ *   history spans two periods. The smaller of the two counts: a Monday unlike Sunday but like last Monday is normal.
  * The residuals of the history window are kept (see stream-window.ts), and distributions are re-estimated every
  * `refreshSec` of data time (more often while the history is short), so the cost per row stays small.
  */
@@ -12,10 +13,15 @@ import { robustBaseline, robustZ, type RobustBaseline } from './robust-stats.js'
 import { forgetOutside, type HistoryWindow } from './stream-window.js';
 
 const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY;
 
 /** Residual kinds, each with its own history and baseline. */
-type Residual = 'level' | 'step' | 'seasonal';
-const RESIDUALS: readonly Residual[] = ['level', 'step', 'seasonal'];
+type Residual = 'level' | 'step' | 'daily' | 'weekly';
+const RESIDUALS: readonly Residual[] = ['level', 'step', 'daily', 'weekly'];
+const SEASONS: ReadonlyArray<readonly [Residual, number]> = [
+  ['daily', SECONDS_PER_DAY],
+  ['weekly', SECONDS_PER_WEEK],
+];
 
 /** Options of `ValueSurprise`. */
 export interface ValueSurpriseOptions {
@@ -34,7 +40,7 @@ export class ValueSurprise {
   /** Earlier values with their time. */
   private readonly rows: Array<{ t: number; v: number }> = [];
   /** Residuals with the time of their row, forgotten with it. */
-  private readonly residuals: Record<Residual, Array<{ t: number; v: number }>> = { level: [], step: [], seasonal: [] };
+  private readonly residuals: Record<Residual, Array<{ t: number; v: number }>> = { level: [], step: [], daily: [], weekly: [] };
   private baselines: Partial<Record<Residual, RobustBaseline>> = {};
   private lastRefreshSec = -Infinity;
   private rowsAtRefresh = 0;
@@ -44,24 +50,31 @@ export class ValueSurprise {
   /** Surprise of `value` at `timeSec` (largest |robust z|, 0 while the history is short); then learns it. */
   next(timeSec: number, value: number): number {
     const current = this.residualsOf(timeSec, value);
-    let worst = 0;
-    if (this.rows.length >= this.options.minRows) {
-      for (const kind of RESIDUALS) {
-        const baseline = this.baselines[kind];
-        const r = current[kind];
-        if (baseline !== undefined && r !== undefined) worst = Math.max(worst, Math.min(MAX_Z, Math.abs(robustZ(r, baseline))));
-      }
-    }
+    const surprise = this.rows.length >= this.options.minRows ? this.combine(current) : 0;
     this.learn(timeSec, value, current);
-    return worst;
+    return surprise;
+  }
+
+  /** max(level, step, min(daily, weekly)) of the residuals' |z| that have a baseline. */
+  private combine(current: Partial<Record<Residual, number>>): number {
+    const z = (kind: Residual): number | undefined => {
+      const baseline = this.baselines[kind];
+      const r = current[kind];
+      return baseline === undefined || r === undefined ? undefined : Math.min(MAX_Z, Math.abs(robustZ(r, baseline)));
+    };
+    const seasonal = SEASONS.map(([kind]) => z(kind)).filter((x): x is number => x !== undefined);
+    return Math.max(z('level') ?? 0, z('step') ?? 0, seasonal.length > 0 ? Math.min(...seasonal) : 0);
   }
 
   private residualsOf(timeSec: number, value: number): Partial<Record<Residual, number>> {
     const n = this.rows.length;
     if (n === 0) return { level: value };
-    const dayAgo = this.indexAtOrBefore(timeSec - SECONDS_PER_DAY);
-    const seasonal = dayAgo >= 0 && timeSec - this.rows[0].t >= 2 * SECONDS_PER_DAY ? value - this.rows[dayAgo].v : undefined;
-    return { level: value, step: value - this.rows[n - 1].v, seasonal };
+    const residuals: Partial<Record<Residual, number>> = { level: value, step: value - this.rows[n - 1].v };
+    for (const [kind, period] of SEASONS) {
+      const ago = this.indexAtOrBefore(timeSec - period);
+      if (ago >= 0 && timeSec - this.rows[0].t >= 2 * period) residuals[kind] = value - this.rows[ago].v;
+    }
+    return residuals;
   }
 
   private learn(timeSec: number, value: number, current: Partial<Record<Residual, number>>): void {
@@ -71,8 +84,8 @@ export class ValueSurprise {
       if (r !== undefined) this.residuals[kind].push({ t: timeSec, v: r });
       forgetOutside(this.residuals[kind], timeSec, this.options.history);
     }
-    // The values are kept one day longer than the residuals: the seasonal residual looks a day back.
-    forgetOutside(this.rows, timeSec - SECONDS_PER_DAY, this.options.history);
+    // The values are kept a week longer than the residuals: the weekly residual looks a week back.
+    forgetOutside(this.rows, timeSec - SECONDS_PER_WEEK, this.options.history);
     if (this.refreshDue(timeSec)) this.refresh(timeSec);
   }
 
