@@ -1,0 +1,142 @@
+/**
+ * House defaults every ODIN dashboard starts from: datasources, queries, panels, variables and label selectors.
+ * Dashboards compose these; none builds a panel or a variable of its own from scratch.
+ */
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statushistory from '@grafana/grafana-foundation-sdk/statushistory';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { DatasourceUid } from './datasources.js';
+
+export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: DatasourceUid.PROMETHEUS };
+export const LOKI: common.DataSourceRef = { type: 'loki', uid: DatasourceUid.LOKI };
+
+/** Label selectors bound to the shared variables below. */
+export const NODE = 'instance=~"$node"';
+export const NAMESPACE = 'namespace=~"$namespace"';
+export const GPU = 'gpu=~"$gpu"';
+
+/** Width and height of a panel on Grafana's 24-column grid. */
+export interface PanelSize {
+  /** @default 12 */
+  readonly span?: number;
+  /** @default 8 */
+  readonly height?: number;
+}
+
+type Query = prometheus.DataqueryBuilder | loki.DataqueryBuilder;
+type Panel = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder | statushistory.PanelBuilder | logs.PanelBuilder;
+
+/** A PromQL range query; `legend` is a Grafana legend template such as '{{instance}}'. */
+export const promQuery = (expr: string, legend = ''): prometheus.DataqueryBuilder =>
+  new prometheus.DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legend).range();
+
+/** A PromQL instant query in table format, for tables and stats that show the value now. */
+export const instantQuery = (expr: string, legend = ''): prometheus.DataqueryBuilder =>
+  new prometheus.DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legend)
+    .instant().format(prometheus.PromQueryFormat.Table);
+
+/** A LogQL query: a log stream selector with a pipeline, or a metric query over one. */
+export const lokiQuery = (expr: string, legend = ''): loki.DataqueryBuilder =>
+  new loki.DataqueryBuilder().datasource(LOKI).expr(expr).legendFormat(legend);
+
+/** Give the queries of one panel distinct refIds (A, B, ...), as Grafana requires, and size the panel. */
+function place<P extends Panel>(panel: P, queries: readonly Query[], size: PanelSize): P {
+  queries.forEach((query, index) => panel.withTarget(query.refId(String.fromCharCode(65 + index))));
+  panel.span(size.span ?? 12).height(size.height ?? 8);
+  return panel;
+}
+
+/** Threshold steps from [value, colour] pairs; the first value is null (everything below the next step). */
+export const thresholds = (...steps: ReadonlyArray<readonly [number | null, string]>): dashboard.ThresholdsConfigBuilder =>
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute)
+    .steps(steps.map(([value, color]) => ({ value, color })));
+
+const legend = () => new common.VizLegendOptionsBuilder()
+  .showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
+
+/** A line chart of one or more queries. */
+export const timeseriesPanel = (title: string, unit: string, queries: readonly Query[], size: PanelSize = {}) =>
+  place(new timeseries.PanelBuilder().title(title).unit(unit).legend(legend()).fillOpacity(10), queries, size);
+
+/** The score above which a detector calls a point anomalous (calibrated: about 5% of normal points). */
+export const ANOMALY_THRESHOLD = 90;
+
+/** Anomaly scores (0-100) of the series `selector` picks, with the anomaly threshold drawn as a dashed line. */
+export const anomalyScorePanel = (title: string, selector: string, legendFormat: string, size: PanelSize = {}) =>
+  timeseriesPanel(title, 'none', [promQuery(`odin_anomaly_score{${selector}}`, legendFormat)], size).min(0).max(100)
+    .thresholds(thresholds([null, 'green'], [ANOMALY_THRESHOLD, 'red']))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+
+/** A big number: the last value of each series, coloured by `steps` (green by default). */
+export const statPanel = (
+  title: string, unit: string, queries: readonly Query[], size: PanelSize = {},
+  steps: ReadonlyArray<readonly [number | null, string]> = [[null, 'green']],
+) => place(
+  new stat.PanelBuilder().title(title).unit(unit).thresholds(thresholds(...steps))
+    .colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.Area),
+  queries, { span: 6, height: 4, ...size },
+);
+
+/** A table of instant values, one row per series. */
+export const tablePanel = (title: string, unit: string, queries: readonly Query[], size: PanelSize = {}) =>
+  place(new table.PanelBuilder().title(title).unit(unit), queries, size);
+
+/** Log lines of a LogQL stream query. */
+export const logsPanel = (title: string, expr: string, size: PanelSize = {}) =>
+  place(new logs.PanelBuilder().title(title).showTime(true).wrapLogMessage(true).enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending), [lokiQuery(expr)], { span: 24, height: 12, ...size });
+
+/** How a 0/1 series reads in a health matrix: the words for 1 and 0, and which of them is healthy. */
+export interface BinaryStates {
+  readonly one: string;
+  readonly zero: string;
+  readonly healthy: 0 | 1;
+}
+
+export const UP_DOWN: BinaryStates = { one: 'UP', zero: 'DOWN', healthy: 1 };
+
+const stateMappings = (states: BinaryStates): dashboard.ValueMapping[] => {
+  const color = (value: 0 | 1) => (value === states.healthy ? 'green' : 'red');
+  return [{
+    type: dashboard.MappingType.ValueToText,
+    options: { 1: { text: states.one, color: color(1), index: 0 }, 0: { text: states.zero, color: color(0), index: 1 } },
+  }];
+};
+
+/** A health matrix: one row per 0/1 series, one cell per time slot, green while healthy and red otherwise. */
+export const healthMatrixPanel = (title: string, queries: readonly Query[], size: PanelSize = {}, states = UP_DOWN) =>
+  place(new statushistory.PanelBuilder().title(title).mappings(stateMappings(states))
+    .showValue(common.VisibilityMode.Never), queries, size);
+
+/** A multi-value variable over the values of `label` of `metric`, with an "All" entry. */
+const labelVariable = (name: string, label: string, metric: string): dashboard.QueryVariableBuilder =>
+  new dashboard.QueryVariableBuilder(name).label(label).datasource(PROMETHEUS)
+    .query(`label_values(${metric}, ${name === 'node' ? 'instance' : name})`)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true).includeAll(true).allValue('.*');
+
+/** The node-exporter instance (one per node). */
+export const nodeVariable = () => labelVariable('node', 'Node', 'node_uname_info');
+export const namespaceVariable = () => labelVariable('namespace', 'Namespace', 'kube_pod_info');
+export const gpuVariable = () => labelVariable('gpu', 'GPU', 'nvidia_gpu_info');
+export const detectorVariable = () => labelVariable('detector', 'Detector', 'odin_detector_last_success_timestamp_seconds');
+
+/** A dashboard with the house defaults: tagged `odin`, shared crosshair, 30 s refresh, the last 6 hours. */
+export const odinDashboard = (uid: string, title: string, description: string): dashboard.DashboardBuilder =>
+  new dashboard.DashboardBuilder(title).uid(uid).description(description).tags(['odin'])
+    .tooltip(dashboard.DashboardCursorSync.Crosshair).refresh('30s').time({ from: 'now-6h', to: 'now' }).timezone('browser');
+
+export const row = (title: string): dashboard.RowBuilder => new dashboard.RowBuilder(title);
+
+/** Build the dashboard JSON, numbering panels so links and "view panel" URLs stay stable across builds. */
+export function buildDashboard(builder: dashboard.DashboardBuilder): dashboard.Dashboard {
+  const built = builder.build();
+  built.panels?.forEach((panel, index) => { panel.id = index + 1; });
+  return built;
+}

@@ -1,0 +1,38 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PHYSICAL_INTERFACES, RecordedMetric } from '../lib/prometheus/rules/index.js';
+import { NAMESPACE, NODE, instantQuery, namespaceVariable, nodeVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel } from './common.js';
+
+const INTERFACES = `${NODE}, ${PHYSICAL_INTERFACES}`;
+const perInterface = (metric: string) => `rate(${metric}{${INTERFACES}}[$__rate_interval])`;
+
+/** Traffic and errors of the host's interfaces and of each pod. */
+export const networkDashboard = (): DashboardBuilder =>
+  odinDashboard('odin-network', 'ODIN / Network analysis', 'Host interface throughput, packets, errors and drops; per-pod traffic.')
+    .withVariable(nodeVariable())
+    .withVariable(namespaceVariable())
+    .withRow(row('Host'))
+    .withPanel(timeseriesPanel('Throughput', units.BytesPerSecondSI, [
+      promQuery(`${RecordedMetric.NETWORK_RECEIVE_BYTES}{${NODE}}`, 'in {{instance}}'),
+      promQuery(`-${RecordedMetric.NETWORK_TRANSMIT_BYTES}{${NODE}}`, 'out {{instance}}'),
+    ]))
+    .withPanel(timeseriesPanel('Packets', 'pps', [
+      promQuery(perInterface('node_network_receive_packets_total'), 'in {{device}}'),
+      promQuery(perInterface('node_network_transmit_packets_total'), 'out {{device}}'),
+    ]))
+    .withPanel(timeseriesPanel('Errors', units.OpsPerSecond, [
+      promQuery(perInterface('node_network_receive_errs_total'), 'in {{device}}'),
+      promQuery(perInterface('node_network_transmit_errs_total'), 'out {{device}}'),
+    ]))
+    .withPanel(timeseriesPanel('Drops', units.OpsPerSecond, [
+      promQuery(perInterface('node_network_receive_drop_total'), 'in {{device}}'),
+      promQuery(perInterface('node_network_transmit_drop_total'), 'out {{device}}'),
+    ]))
+    .withRow(row('Pods'))
+    .withPanel(timeseriesPanel('Pod traffic received', units.BytesPerSecondSI, [promQuery(
+      `sum by (namespace, pod) (rate(container_network_receive_bytes_total{${NAMESPACE}}[$__rate_interval]))`, '{{namespace}}/{{pod}}')]))
+    .withPanel(timeseriesPanel('Pod traffic sent', units.BytesPerSecondSI, [promQuery(
+      `sum by (namespace, pod) (rate(container_network_transmit_bytes_total{${NAMESPACE}}[$__rate_interval]))`, '{{namespace}}/{{pod}}')]))
+    .withPanel(tablePanel('Top 10 pods by traffic', units.BytesPerSecondSI, [instantQuery(
+      `topk(10, sum by (namespace, pod) (rate(container_network_receive_bytes_total{${NAMESPACE}}[5m]) ` +
+      `+ rate(container_network_transmit_bytes_total{${NAMESPACE}}[5m])))`)], { span: 24 }));
