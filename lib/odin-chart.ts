@@ -159,6 +159,7 @@ export class OdinChart extends Chart {
         namespace: mode === DetectorMode.PROCESS ? config.hostAgentNamespace : config.namespace,
         image: config.images.detector,
         settings: config.detector,
+        scrapeStepSec: config.prometheus.scrapeIntervalSec,
         storage: config.storage,
         modelsSizeGiB: config.storage.sizesGiB.models,
         resources: config.resources.detector,

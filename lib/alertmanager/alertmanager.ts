@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -85,7 +84,8 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const config = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: 'alertmanager-config', namespace, labels: componentLabels('alertmanager') },
     });
-    config.addData('alertmanager.yml', Lazy.any({ produce: () => this.configYaml }) as unknown as string);
+    config.addData('alertmanager.yml', this.configYaml);
+    this.server.workload.restartOnChange('config', () => this.configYaml);
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     if (email.enabled) {
       const secret = kplus.Secret.fromSecretName(this, 'SmtpSecret', email.passwordSecret.name);

@@ -1,4 +1,5 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { createHash } from 'node:crypto';
+import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResourceConfig } from '../config.js';
@@ -101,6 +102,15 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
 
   public allowIngress(peer: PolicyPeer, ports: readonly PolicyPort[]): void {
     this.policy.allowIngress(peer, ports);
+  }
+
+  /**
+   * Restarts the pods when `content` changes: its hash goes into a pod-template annotation. The programs here
+   * read their configuration once at start, so an updated ConfigMap alone would not take effect.
+   */
+  public restartOnChange(name: string, content: () => string): void {
+    this.workload.podMetadata.addAnnotation(`odin.io/checksum-${name}`,
+      Lazy.any({ produce: () => createHash('sha256').update(content()).digest('hex').slice(0, 16) }) as unknown as string);
   }
 
   public allowEgress(peer: PolicyPeer, ports: readonly PolicyPort[]): void {

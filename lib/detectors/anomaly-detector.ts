@@ -34,6 +34,8 @@ export interface AnomalyDetectorProps {
   readonly modelsSizeGiB?: number;
   /** @default DEFAULT_CONFIG.resources.detector */
   readonly resources?: ResourceConfig;
+  /** Prometheus's scrape interval, the finest step worth querying (`scrapeStepSec` in detector.json). @default 15 */
+  readonly scrapeStepSec?: number;
   /** Node addresses, where the API server lives (pod detector). @default ['0.0.0.0/0'] */
   readonly nodeCidrs?: readonly string[];
 }
@@ -82,10 +84,12 @@ export class AnomalyDetector extends Exporter {
   private mountVolumes(props: AnomalyDetectorProps, name: string, namespace: string): void {
     const container = this.workload.container;
     const settings = props.settings ?? DEFAULT_CONFIG.detector;
+    const detectorJson = `${JSON.stringify({ ...settings, scrapeStepSec: props.scrapeStepSec ?? DEFAULT_CONFIG.prometheus.scrapeIntervalSec }, null, 2)}\n`;
     const config = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: `${name}-config`, namespace, labels: componentLabels(name) },
-      data: { 'detector.json': `${JSON.stringify({ ...settings, scrapeStepSec: 15 }, null, 2)}\n` },
+      data: { 'detector.json': detectorJson },
     });
+    this.workload.restartOnChange('config', () => detectorJson);
     container.mount(DETECTOR_CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
     if (props.mode === DetectorMode.PROCESS) {

@@ -79,6 +79,8 @@ export class Grafana extends Construct {
         GF_ANALYTICS_REPORTING_ENABLED: kplus.EnvValue.fromValue('false'),
         GF_ANALYTICS_CHECK_FOR_UPDATES: kplus.EnvValue.fromValue('false'),
         GF_AUTH_ANONYMOUS_ENABLED: kplus.EnvValue.fromValue('false'),
+        // The root filesystem is read-only: log to stdout (collected by Promtail), not to /var/log/grafana.
+        GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
       },
     });
     this.mountProvisioning();
@@ -98,7 +100,10 @@ export class Grafana extends Construct {
       metadata: { name: 'grafana-provisioning', namespace: this.namespace, labels: componentLabels('grafana') },
     });
     // Rendered at synthesis, after the chart has added the datasources.
-    config.addData('datasources.yaml', Lazy.any({ produce: () => stringify(datasourcesProvisioning(this.datasourceUrls), { lineWidth: 0 }) }) as unknown as string);
+    const datasources = () => stringify(datasourcesProvisioning(this.datasourceUrls), { lineWidth: 0 });
+    config.addData('datasources.yaml', Lazy.any({ produce: datasources }) as unknown as string);
+    // Dashboards are re-read from their files every minute; datasources only at start.
+    this.server.workload.restartOnChange('datasources', datasources);
     config.addData('dashboards.yaml', stringify(dashboardProvider(DASHBOARDS_DIR), { lineWidth: 0 }));
     const volume = kplus.Volume.fromConfigMap(this, 'ProvisioningVolume', config, {
       items: { 'datasources.yaml': { path: 'datasources/odin.yaml' }, 'dashboards.yaml': { path: 'dashboards/odin.yaml' } },

@@ -72,10 +72,12 @@ export class Loki extends Construct {
       readinessPath: '/ready',
       args: ['-config.file=/etc/loki/loki.yaml'],
     });
+    const configYaml = stringify(lokiConfig(this.port, props.retentionDays ?? 31), { lineWidth: 0 });
     const config = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: 'loki-config', namespace, labels: componentLabels('loki') },
-      data: { 'loki.yaml': stringify(lokiConfig(this.port, props.retentionDays ?? 31), { lineWidth: 0 }) },
+      data: { 'loki.yaml': configYaml },
     });
+    this.server.workload.restartOnChange('config', () => configYaml);
     const data = new DataVolume(this, 'Data', {
       name: 'loki-data', namespace, sizeGiB: props.storageSizeGiB ?? DEFAULT_CONFIG.storage.sizesGiB.loki, storage: props.storage ?? DEFAULT_CONFIG.storage,
     });

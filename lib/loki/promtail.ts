@@ -100,10 +100,12 @@ export class Promtail extends Construct {
   }
 
   private mountVolumes(props: PromtailProps, namespace: string, port: number): void {
+    const configYaml = stringify(promtailConfig(port, props.loki.url), { lineWidth: 0 });
     const config = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: 'promtail-config', namespace, labels: componentLabels('promtail') },
-      data: { 'promtail.yaml': stringify(promtailConfig(port, props.loki.url), { lineWidth: 0 }) },
+      data: { 'promtail.yaml': configYaml },
     });
+    this.agent.workload.restartOnChange('config', () => configYaml);
     const container = this.agent.workload.container;
     const host = (id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY) => kplus.Volume.fromHostPath(this, id, id.toLowerCase(), { path, type });
     container.mount('/etc/promtail', kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });

@@ -170,7 +170,10 @@ export class Prometheus extends Construct {
     // Rendered at synthesis: scrape targets and Alertmanagers are added after construction.
     config.addData('prometheus.yml', Lazy.any({ produce: () => this.renderConfig(props) }) as unknown as string);
     const rules = new kplus.ConfigMap(this, 'Rules', { metadata: { name: 'prometheus-rules', namespace: this.namespace, labels } });
-    for (const group of props.ruleGroups ?? ALL_RULE_GROUPS) rules.addData(`${group.name}.yaml`, ruleFileYaml(group));
+    const ruleFiles = (props.ruleGroups ?? ALL_RULE_GROUPS).map((group) => [`${group.name}.yaml`, ruleFileYaml(group)]);
+    for (const [name, text] of ruleFiles) rules.addData(name, text);
+    this.server.workload.restartOnChange('config', () => this.renderConfig(props));
+    this.server.workload.restartOnChange('rules', () => JSON.stringify(ruleFiles));
     const container = this.server.workload.container;
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     container.mount(RULES_DIR, kplus.Volume.fromConfigMap(this, 'RulesVolume', rules), { readOnly: true });

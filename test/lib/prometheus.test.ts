@@ -46,6 +46,14 @@ describe('Prometheus', () => {
     expect(role.rules.flatMap((r: any) => r.verbs).every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
   });
 
+  test('restarts Prometheus when its configuration changes, not otherwise', () => {
+    const checksum = (props: ConstructorParameters<typeof Prometheus>[2]) =>
+      (findObject(synth(props), 'Deployment', 'prometheus') as any).spec.template.metadata.annotations['odin.io/checksum-config'];
+    expect(checksum({ scrapeIntervalSec: 15 })).toMatch(/^[0-9a-f]{16}$/);
+    expect(checksum({ scrapeIntervalSec: 15 })).toBe(checksum({ scrapeIntervalSec: 15, retentionDays: 30 }));
+    expect(checksum({ scrapeIntervalSec: 15 })).not.toBe(checksum({ scrapeIntervalSec: 30 }));
+  });
+
   test('fails when the size cap exceeds the volume', () => {
     expect(() => synth({ retentionSizeGiB: 60, storageSizeGiB: 50 })).toThrow("'retentionSizeGiB' (60) must not exceed 'storageSizeGiB' (50)");
   });

@@ -26,7 +26,45 @@ function departures(m: Manifest): string[] {
   return [...found].sort();
 }
 
+/** Volume sources Pod Security `restricted` admits. */
+const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+
+/** What Pod Security admission at level `restricted` would reject in a pod spec (the checks of the v1.3x standard). */
+function restrictedViolations(spec: Record<string, any>): string[] {
+  const problems: string[] = [];
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[field]) problems.push(field);
+  for (const v of spec.volumes ?? []) {
+    const source = Object.keys(v).find((k) => k !== 'name');
+    if (!source || !RESTRICTED_VOLUMES.includes(source)) problems.push(`volume ${v.name}: ${source}`);
+  }
+  for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged) problems.push(`${c.name}: privileged`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name}: allowPrivilegeEscalation`);
+    if (!(sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot)) problems.push(`${c.name}: runAsNonRoot`);
+    if ((sc.runAsUser ?? spec.securityContext?.runAsUser) === 0) problems.push(`${c.name}: runAsUser 0`);
+    if ((sc.seccompProfile ?? spec.securityContext?.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${c.name}: seccomp`);
+    if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${c.name}: capabilities not dropped`);
+    if ((sc.capabilities?.add ?? []).some((cap: string) => cap !== 'NET_BIND_SERVICE')) problems.push(`${c.name}: capabilities added`);
+    if ((c.ports ?? []).some((p: any) => p.hostPort)) problems.push(`${c.name}: hostPort`);
+  }
+  return problems;
+}
+
 describe('policy over dist/', () => {
+  test('every pod in a restricted namespace passes the Pod Security restricted checks', () => {
+    const restricted = new Set(manifests.filter((m) => m.kind === 'Namespace'
+      && (m.metadata as any).labels['pod-security.kubernetes.io/enforce'] === 'restricted').map((m) => m.metadata.name));
+    const inRestricted = workloads.filter((m) => restricted.has(m.metadata.namespace!));
+    expect(inRestricted.length).toBeGreaterThanOrEqual(8);
+    expect(inRestricted.flatMap((m) => restrictedViolations(podSpec(m)).map((p) => `${objectId(m)} ${p}`))).toEqual([]);
+  });
+
+  test('the restricted checks catch a host agent (the checker is real)', () => {
+    const agent = workloads.find((m) => m.metadata.name === 'process-detector')!;
+    expect(restrictedViolations(podSpec(agent))).toEqual(expect.arrayContaining(['hostPID', 'process-detector: runAsNonRoot', 'process-detector: capabilities added']));
+  });
+
   test('dist/ holds the stack', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(13);
   });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,4 +19,14 @@ export function runTool(command: string, args: readonly string[]): { status: num
     if (e.status === undefined) throw new Error(`${command} could not run (is it installed? .ci/run installs it): ${e.message}`);
     return { status: e.status, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
 }
