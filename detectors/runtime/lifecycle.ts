@@ -65,6 +65,7 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
     anomalyShare: config.anomalyShare,
     trainWindowSec: config.trainWindowSec,
     scrapeStepSec: config.scrapeStepSec,
+    trainIntervalSec: config.trainIntervalSec,
     now,
     countError: (kind) => metrics.errors.inc({ detector, kind }),
     reportKubernetes: (reachable, error) => {

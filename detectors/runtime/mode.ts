@@ -47,6 +47,8 @@ export interface ModeContext {
   readonly trainWindowSec: number;
   /** Step for training range queries in seconds (default 15). */
   readonly scrapeStepSec: number;
+  /** Training period in seconds (default 6 h): a stored model younger than this need not be refitted at start. */
+  readonly trainIntervalSec?: number;
   /** Clock in unix seconds; tests replace it. */
   now(): number;
   /** Counts an error in `odin_detector_errors_total{detector,kind}`, e.g. one metric failing while the others go on. */

@@ -3,9 +3,10 @@
  * calibrated to 0–100 on its own training scores. The live detectors and the offline CSV scorer share it, so
  * detection quality measured offline is the quality of the live service.
  */
-import { Calibration, type CalibrationJson } from './calibrate.js';
+import { Calibration, robustZToScore, type CalibrationJson } from './calibrate.js';
 import { calendarFeatures, calendarFeaturesFor, type CalendarFeatureSet } from './features.js';
 import { IsolationForest, type IsolationForestJson } from './isolation-forest.js';
+import { robustBaseline } from './robust-stats.js';
 
 const MODEL_VERSION = 1;
 /** Calibration scores at most this many training rows (evenly spaced) to bound training time. */
@@ -17,6 +18,25 @@ export interface AnomalyModelOptions {
   readonly anomalyShare?: number;
   /** @default 42 */
   readonly seed?: number;
+  /**
+   * How many leading value columns get the range guard (see `RangeGuard`); the others are context.
+   * @default 0
+   */
+  readonly rangeGuardedColumns?: number;
+}
+
+/**
+ * An Isolation Forest cannot tell how far outside the training range a value lies: beyond the outermost split
+ * every value takes the same path as the most extreme training point, so a power draw of 700 W after a week at
+ * 100 W scores no higher than the highest 100 W reading. The guard adds that distance: the excess beyond the
+ * training [min, max] in robust standard deviations, on the robust z scale (3.5 → 90). The final score is the
+ * larger of the forest's and the guard's. The deviation has a floor of 1% of the median, about the resolution of
+ * the sensors, so that a constant training series does not make every small change infinitely surprising.
+ */
+export interface RangeGuard {
+  readonly min: number[];
+  readonly max: number[];
+  readonly sigma: number[];
 }
 
 /** The JSON form of an `AnomalyModel`, as stored under the models directory. */
@@ -29,6 +49,7 @@ export interface AnomalyModelJson {
   readonly calendar: CalendarFeatureSet;
   readonly forest: IsolationForestJson;
   readonly calibration: CalibrationJson;
+  readonly rangeGuard: RangeGuard;
 }
 
 export class AnomalyModel {
@@ -38,6 +59,7 @@ export class AnomalyModel {
     private readonly calendar: CalendarFeatureSet,
     private readonly forest: IsolationForest,
     private readonly calibration: Calibration,
+    private readonly rangeGuard: RangeGuard,
   ) {}
 
   /** Fits on rows of values observed at `timestampsSec` (at least two rows). */
@@ -47,12 +69,13 @@ export class AnomalyModel {
     const features = rows.map((row, i) => withCalendar(row, timestampsSec[i], calendar));
     const forest = new IsolationForest({ seed: options.seed ?? 42 }).fit(features);
     const calibration = Calibration.fit(forest.scoreMany(evenlySpaced(features, MAX_CALIBRATION_ROWS)), { anomalyShare: options.anomalyShare, rawCeiling: 1 });
-    return new AnomalyModel(trainedAtSec, rows.length, calendar, forest, calibration);
+    return new AnomalyModel(trainedAtSec, rows.length, calendar, forest, calibration, fitRangeGuard(rows, options.rangeGuardedColumns ?? 0));
   }
 
   /** The calibrated 0–100 score of one row (above 90: anomalous). */
   score(timestampSec: number, values: ArrayLike<number>): number {
-    return this.calibration.score(this.forest.score(withCalendar(values, timestampSec, this.calendar)));
+    const forestScore = this.calibration.score(this.forest.score(withCalendar(values, timestampSec, this.calendar)));
+    return Math.max(forestScore, rangeGuardScore(this.rangeGuard, values));
   }
 
   toJSON(): AnomalyModelJson {
@@ -64,6 +87,7 @@ export class AnomalyModel {
       calendar: this.calendar,
       forest: this.forest.toJSON(),
       calibration: this.calibration.toJSON(),
+      rangeGuard: this.rangeGuard,
     };
   }
 
@@ -77,9 +101,10 @@ export class AnomalyModel {
     const calendar = json.calendar as Partial<CalendarFeatureSet> | undefined;
     if (typeof calendar?.timeOfDay !== 'boolean' || typeof calendar.dayOfWeek !== 'boolean') throw new Error('anomaly model JSON calendar must have boolean timeOfDay and dayOfWeek');
     const forest = IsolationForest.fromJSON(json.forest);
-    const model = new AnomalyModel(json.trainedAtSec, json.trainingRows, { timeOfDay: calendar.timeOfDay, dayOfWeek: calendar.dayOfWeek }, forest, Calibration.fromJSON(json.calibration));
-    const expected = model.valueCount + calendarFeatures(0, model.calendar).length;
-    if (forest.numFeatures !== expected) throw new Error(`anomaly model JSON forest has ${forest.numFeatures} features, its calendar implies ${expected}`);
+    const model = new AnomalyModel(json.trainedAtSec, json.trainingRows, { timeOfDay: calendar.timeOfDay, dayOfWeek: calendar.dayOfWeek }, forest, Calibration.fromJSON(json.calibration), parseRangeGuard(json.rangeGuard));
+    const calendarCount = calendarFeatures(0, model.calendar).length;
+    if (model.valueCount < 1) throw new Error(`anomaly model JSON forest has ${forest.numFeatures} features, its calendar implies more than ${calendarCount}`);
+    if (model.rangeGuard.min.length > model.valueCount) throw new Error(`anomaly model JSON range guard covers ${model.rangeGuard.min.length} columns of ${model.valueCount}`);
     return model;
   }
 
@@ -96,4 +121,34 @@ function withCalendar(values: ArrayLike<number>, timestampSec: number, calendar:
 function evenlySpaced<T>(items: readonly T[], max: number): readonly T[] {
   if (items.length <= max) return items;
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]);
+}
+
+function fitRangeGuard(rows: ReadonlyArray<ArrayLike<number>>, columns: number): RangeGuard {
+  const guard: RangeGuard = { min: [], max: [], sigma: [] };
+  for (let j = 0; j < columns; j++) {
+    const column = rows.map((row) => row[j]);
+    const baseline = robustBaseline(column);
+    // A loop, not Math.min(...column): a week of rows would overflow the argument limit.
+    guard.min.push(column.reduce((a, b) => Math.min(a, b), Infinity));
+    guard.max.push(column.reduce((a, b) => Math.max(a, b), -Infinity));
+    guard.sigma.push(Math.max(baseline.sigma, 0.01 * Math.abs(baseline.median), Number.MIN_VALUE));
+  }
+  return guard;
+}
+
+function rangeGuardScore(guard: RangeGuard, values: ArrayLike<number>): number {
+  let worst = 0;
+  for (let j = 0; j < guard.min.length; j++) {
+    const excess = Math.max(0, values[j] - guard.max[j], guard.min[j] - values[j]);
+    worst = Math.max(worst, excess / guard.sigma[j]);
+  }
+  return robustZToScore(worst);
+}
+
+function parseRangeGuard(raw: unknown): RangeGuard {
+  const guard = raw as Partial<Record<keyof RangeGuard, unknown>> | undefined;
+  const arrays = [guard?.min, guard?.max, guard?.sigma];
+  const valid = arrays.every((a) => Array.isArray(a) && a.length === (guard?.min as unknown[]).length && a.every((x) => typeof x === 'number' && Number.isFinite(x)));
+  if (!valid || !(guard!.sigma as number[]).every((x) => x > 0)) throw new Error('anomaly model JSON rangeGuard must hold equal-length arrays min, max and positive sigma');
+  return guard as RangeGuard;
 }

@@ -39,7 +39,7 @@ export class TestPrometheus {
     const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
     const config = [
       'global:',
-      `  scrape_interval: ${scrapeIntervalSec}s`,
+      `  scrape_interval: ${Math.round(scrapeIntervalSec * 1000)}ms`,
       `  scrape_timeout: ${Math.round(Math.max(500, scrapeIntervalSec * 900))}ms`,
       'scrape_configs:',
       ...jobs.flatMap((job) => [`- job_name: ${job.name}`, '  static_configs:', `  - targets: ${JSON.stringify(job.targets)}`]),

@@ -1,0 +1,141 @@
+/**
+ * The GPU anomaly detector (port 9405). Per GPU, temperature and power draw are scored in the context of
+ * utilisation (and time of day once the history covers it) by an Isolation Forest trained on the training
+ * window; until a GPU has enough history, or if its model cannot be fitted, a robust z-score of the value
+ * against the window stands in. Scores are 0–100 (see scoring/calibrate.ts); above 90 is an anomaly.
+ */
+import { Gauge } from 'prom-client';
+import { readHistories, readLatest, type GpuHistory } from '../gpu/gpu-series.js';
+import type { Mode, ModeContext } from '../runtime/mode.js';
+import { AnomalyModel } from '../scoring/anomaly-model.js';
+import { ANOMALY_THRESHOLD, robustZToScore } from '../scoring/calibrate.js';
+import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
+
+const LABELS = ['detector', 'metric', 'gpu', 'uuid'] as const;
+type Label = (typeof LABELS)[number];
+
+/** Settings of the `gpu` section of detector.json. */
+export interface GpuModeSettings {
+  /** Observations a GPU needs before its forest replaces the robust z-score. @default 120 (30 min at 15 s) */
+  readonly minTrainRows: number;
+  /** How soon to try training again while some GPU has no model yet. @default 600 */
+  readonly untrainedRetrySec: number;
+}
+
+/** Reads the `gpu` section, naming the field in any error. */
+export function parseGpuSettings(raw: Readonly<Record<string, unknown>>): GpuModeSettings {
+  const settings: Record<keyof GpuModeSettings, number> = { minTrainRows: 120, untrainedRetrySec: 600 };
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in settings)) throw new Error(`detector.json gpu: unknown key '${key}'; known keys are ${Object.keys(settings).join(', ')}`);
+    const minimum = key === 'minTrainRows' ? 16 : 1;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) throw new Error(`detector.json gpu.${key} must be an integer >= ${minimum}, got ${JSON.stringify(value)}`);
+    settings[key as keyof GpuModeSettings] = value;
+  }
+  return settings;
+}
+
+/** What the detector knows about one GPU metric. */
+interface Baselines {
+  model?: AnomalyModel;
+  /** Robust baseline of the metric's value over the window: the fallback. */
+  fallback?: RobustBaseline;
+}
+
+export class GpuMode implements Mode {
+  readonly name = 'gpu';
+  readonly needsPrometheus = true;
+  private readonly known = new Map<string, Baselines>();
+  private lastTrainingSec = -Infinity;
+  private gauges: { score: Gauge<Label>; anomaly: Gauge<Label>; modelAge: Gauge<Label> } | undefined;
+
+  constructor(private readonly settings: GpuModeSettings) {}
+
+  async start(ctx: ModeContext): Promise<void> {
+    const registers = [ctx.registry];
+    this.gauges = {
+      score: new Gauge({ name: 'odin_anomaly_score', help: `Anomaly score 0-100: normal data spreads below ${ANOMALY_THRESHOLD}, at most the configured share of normal points above it.`, labelNames: LABELS, registers }),
+      anomaly: new Gauge({ name: 'odin_anomaly', help: `1 when odin_anomaly_score is above ${ANOMALY_THRESHOLD}.`, labelNames: LABELS, registers }),
+      modelAge: new Gauge({ name: 'odin_model_age_seconds', help: 'Age of the model that produced the score.', labelNames: LABELS, registers }),
+    };
+  }
+
+  /** Fits every GPU metric on the training window; one failing GPU metric does not stop the others. */
+  async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    this.lastTrainingSec = ctx.now();
+    const end = ctx.now();
+    const histories = await readHistories(ctx.prometheus, end - ctx.trainWindowSec, end, ctx.scrapeStepSec, signal);
+    for (const history of histories) {
+      try {
+        await this.trainOne(ctx, history, end);
+      } catch (err) {
+        ctx.countError?.('training');
+        ctx.log.error('training a GPU model failed; its score falls back to the robust z-score', { metric: history.metric.name, gpu: history.identity.gpu, error: err });
+      }
+    }
+    ctx.log.info('training done', { series: histories.length, models: [...this.known.values()].filter((b) => b.model).length });
+  }
+
+  async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    const now = ctx.now();
+    const latest = await readLatest(ctx.prometheus, now, signal);
+    const untrained = latest.some((h) => !this.known.get(keyOf(h))?.model);
+    if (untrained && now - this.lastTrainingSec >= this.settings.untrainedRetrySec) await this.train(ctx, signal);
+    const gauges = this.gauges!;
+    for (const gauge of Object.values(gauges)) gauge.reset();
+    for (const observation of latest) {
+      if (observation.rows.length === 0) continue;
+      try {
+        this.score(observation, now);
+      } catch (err) {
+        ctx.countError?.('scoring');
+        ctx.log.error('scoring a GPU metric failed', { metric: observation.metric.name, gpu: observation.identity.gpu, error: err });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {}
+
+  private async trainOne(ctx: ModeContext, history: GpuHistory, now: number): Promise<void> {
+    const key = keyOf(history);
+    const baselines = this.known.get(key) ?? {};
+    this.known.set(key, baselines);
+    if (history.rows.length >= 3) baselines.fallback = robustBaseline(history.rows.map((row) => row[0]));
+    const storeKey = `gpu-${history.identity.uuid.replace(/[^a-z0-9-]/gi, '')}-${history.metric.name}`;
+    if (!baselines.model) {
+      const stored = await ctx.models.load(storeKey, (raw) => AnomalyModel.fromJSON(raw));
+      // A stored model fresher than the training period is as good as a new one: skip the refit at start.
+      if (stored && now - stored.trainedAtSec < (ctx.trainIntervalSec ?? 0)) {
+        baselines.model = stored;
+        return;
+      }
+    }
+    if (history.rows.length < this.settings.minTrainRows) return;
+    // The range guard watches the value (column 0), not its utilisation context.
+    baselines.model = AnomalyModel.fit(history.timestamps, history.rows, now, { anomalyShare: ctx.anomalyShare, rangeGuardedColumns: 1 });
+    try {
+      await ctx.models.save(storeKey, baselines.model);
+    } catch (err) {
+      ctx.countError?.('model_save');
+      ctx.log.error('saving a GPU model failed; it stays in memory', { key: storeKey, error: err });
+    }
+  }
+
+  private score(observation: GpuHistory, now: number): void {
+    const baselines = this.known.get(keyOf(observation));
+    const row = observation.rows[observation.rows.length - 1];
+    const timestamp = observation.timestamps[observation.timestamps.length - 1];
+    let score: number;
+    if (baselines?.model) score = baselines.model.score(timestamp, row);
+    else if (baselines?.fallback) score = robustZToScore(robustZ(row[0], baselines.fallback));
+    else return; // Nothing seen yet for this GPU: no basis for a score.
+    const labels = { detector: 'gpu', metric: observation.metric.name, gpu: observation.identity.gpu, uuid: observation.identity.uuid };
+    const gauges = this.gauges!;
+    gauges.score.set(labels, score);
+    gauges.anomaly.set(labels, score > ANOMALY_THRESHOLD ? 1 : 0);
+    if (baselines.model) gauges.modelAge.set(labels, now - baselines.model.trainedAtSec);
+  }
+}
+
+function keyOf(history: GpuHistory): string {
+  return `${history.identity.uuid}/${history.metric.name}`;
+}

@@ -1,0 +1,125 @@
+/**
+ * The GPU pipeline end to end on real parts: the detector program in gpu-exporter mode runs a stand-in nvidia-smi
+ * (found on its PATH) that replays the real H100 trace; Debian's Prometheus scrapes it and the GPU detector; the
+ * GPU detector trains from Prometheus and scores. Then Prometheus goes away and comes back.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { GpuMode, parseGpuSettings } from '../../../detectors/modes/gpu.js';
+import { loadConfig } from '../../../detectors/runtime/config.js';
+import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
+import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
+import { freePort, TestPrometheus } from '../helpers/prometheus.js';
+
+const CYCLE_SEC = 1;
+const dir = mkdtempSync(join(tmpdir(), 'odin-gpu-pipeline-'));
+const control = join(dir, 'phase');
+let exporter: DetectorProcess | undefined;
+let prometheus: TestPrometheus | undefined;
+let detector: RunningDetector | undefined;
+let detectorPort = 0;
+
+/** A `nvidia-smi` in a directory put first on the exporter's PATH. */
+function installStandIn(): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const script = join(bin, 'nvidia-smi');
+  writeFileSync(script, `#!/bin/sh\nexec "${process.execPath}" "${join(import.meta.dirname, '../helpers/replay-nvidia-smi.mjs')}" "$@"\n`);
+  chmodSync(script, 0o755);
+  return bin;
+}
+
+async function detectorMetrics(): Promise<string> {
+  return (await get(detectorPort, '/metrics')).body;
+}
+
+beforeAll(async () => {
+  writeFileSync(control, 'idle\n');
+  const exporterPort = await freePort();
+  detectorPort = await freePort();
+  exporter = await DetectorProcess.start('gpu-exporter', {
+    ODIN_PORT: String(exporterPort),
+    ODIN_REPLAY_CONTROL: control,
+    PATH: `${installStandIn()}:${process.env.PATH}`,
+  });
+  prometheus = await TestPrometheus.start([{ name: 'gpu-exporter', targets: [`127.0.0.1:${exporterPort}`] }, { name: 'gpu-detector', targets: [`127.0.0.1:${detectorPort}`] }], 0.5);
+  const config = loadConfig('gpu', {
+    ODIN_PORT: String(detectorPort),
+    ODIN_LISTEN_HOST: '127.0.0.1',
+    ODIN_PROMETHEUS_URL: prometheus.url,
+    ODIN_MODELS_DIR: join(dir, 'models'),
+    ODIN_CYCLE_INTERVAL_SEC: String(CYCLE_SEC),
+    // Retraining waits an hour: the model must come from the quiet period only, via the retry for untrained GPUs.
+    ODIN_TRAIN_INTERVAL_SEC: '3600',
+    ODIN_TRAIN_WINDOW_SEC: '3600',
+    ODIN_SCRAPE_STEP_SEC: '0.5',
+    ODIN_LOG_LEVEL: 'warn',
+  });
+  const logs: string[] = [];
+  detector = await startDetector(config, new GpuMode(parseGpuSettings({ minTrainRows: 40, untrainedRetrySec: 1 })), {
+    logSink: { write: (line: string) => logs.push(line) },
+    prometheusTimeoutMs: 1000,
+  });
+});
+
+afterAll(async () => {
+  await detector?.stop();
+  await exporter?.kill();
+  await prometheus?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GPU pipeline with a real Prometheus', () => {
+  test('trains on the quiet replay, then scores full load in the quiet period above the threshold within two cycles', async () => {
+    const trained = await eventually('models for temperature and power', 40_000, async () => {
+      const text = await detectorMetrics();
+      const ages = ['temperature', 'power'].map((metric) => sampleValue(text, 'odin_model_age_seconds', `metric="${metric}"`));
+      return ages.every((a) => a !== undefined) ? text : undefined;
+    });
+    expect(sampleValue(trained, 'odin_anomaly_score', 'metric="power",gpu="0",uuid="GPU-43a7f799-2500-c36a-0b00-3ac474b70b28"')).toBeLessThanOrEqual(100);
+
+    writeFileSync(control, 'full_load\n');
+    await eventually('a full-load sample in Prometheus', 10_000, async () => {
+      const values = await prometheus!.values('nvidia_gpu_power_draw_watts > 300', 'gpu');
+      return values['0'];
+    });
+    const seen = Date.now();
+    const score = await eventually('an anomaly score above 90', 2 * CYCLE_SEC * 1000 + 500, async () => {
+      const text = await detectorMetrics();
+      const power = sampleValue(text, 'odin_anomaly_score', 'metric="power"');
+      return power !== undefined && power > 90 ? power : undefined;
+    });
+    expect(Date.now() - seen).toBeLessThanOrEqual(2 * CYCLE_SEC * 1000 + 500);
+    expect(score).toBeGreaterThan(90);
+    expect(sampleValue(await detectorMetrics(), 'odin_anomaly', 'metric="power"')).toBe(1);
+    // Prometheus scrapes the score too.
+    const scraped = await eventually('the score in Prometheus', 5000, async () => (await prometheus!.values('odin_anomaly_score{detector="gpu",metric="power"} > 90', 'gpu'))['0']);
+    expect(scraped).toBeGreaterThan(90);
+    writeFileSync(control, 'idle\n');
+  });
+
+  test('rides out a Prometheus outage: stays up, turns unready, counts errors, recovers', async () => {
+    const before = sampleValue(await detectorMetrics(), 'odin_detector_errors_total', 'kind="prometheus_unreachable"') ?? 0;
+    await prometheus!.pause();
+    await eventually('/ready to fail', 5000, async () => ((await get(detectorPort, '/ready')).status === 503 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 2 * CYCLE_SEC * 1000));
+    expect((await get(detectorPort, '/healthz')).status).toBe(200);
+    const text = await detectorMetrics();
+    expect(sampleValue(text, 'odin_detector_errors_total', 'kind="prometheus_unreachable"')).toBeGreaterThan(before);
+    expect(sampleValue(text, 'odin_detector_errors_total', 'kind="cycle"')).toBeGreaterThan(0);
+    const health = JSON.parse((await get(detectorPort, '/health')).body);
+    expect(health).toMatchObject({ healthy: false, ready: false, alive: true, prometheus: { used: true, reachable: false } });
+    expect(health.recentErrors.length).toBeGreaterThan(0);
+
+    const outageEnded = Date.now();
+    await prometheus!.resume();
+    await eventually('/ready to recover', 10_000, async () => ((await get(detectorPort, '/ready')).status === 200 ? true : undefined));
+    const recovered = await eventually('a successful cycle after the outage', 10_000, async () => {
+      const report = JSON.parse((await get(detectorPort, '/health')).body);
+      return Date.parse(report.lastSuccessfulCycle) > outageEnded ? report : undefined;
+    });
+    expect(recovered).toMatchObject({ healthy: true, prometheus: { reachable: true } });
+  });
+});
