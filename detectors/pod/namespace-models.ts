@@ -4,9 +4,11 @@ import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-
 import type { NamespaceSamples, PodValue } from './pod-queries.js';
 
 const JSON_KIND = 'odin.pod-namespace-models';
-const JSON_VERSION = 1;
-/** Pooled training rows per namespace are thinned to this many, evenly over the window, to bound fit time. */
-const MAX_TRAINING_ROWS = 4096;
+const JSON_VERSION = 2;
+/** Training rows per namespace are thinned to this many, evenly over the window, to bound fit time. */
+const MAX_ROWS_PER_NAMESPACE = 2048;
+/** The forest's pooled training rows are thinned to this many. */
+const MAX_FOREST_ROWS = 16_384;
 /** Fewer pods than this in a namespace are not a baseline for each other. */
 const MIN_PEERS = 3;
 
@@ -15,114 +17,108 @@ export interface PodScore extends PodValue {
   readonly score: number;
 }
 
-/** What a namespace's pods looked like over the training window, for one metric. */
-interface NamespaceModel {
-  readonly baseline: RobustBaseline;
-  /** Absent when the window held too few or only identical points. */
-  readonly forest?: AnomalyModel;
-}
-
 /**
- * Resource values are heavy-tailed (a pod at 4 GiB beside pods at 40 MiB); on a log scale the forest's random
- * splits and the robust z look at ratios, which is how resource use differs between pods.
+ * Resource values are heavy-tailed (a pod at 4 GiB beside pods at 40 MiB); on a log scale the robust z and the
+ * forest's random splits look at ratios, which is how resource use differs between pods.
  */
 function feature(value: number): number {
   return Math.log1p(Math.max(0, value));
 }
 
 /**
- * Baselines of one metric per namespace: an Isolation Forest over the value and the time of day, calibrated on
- * the namespace's own training distribution, together with the robust z-score against the training median
- * (the higher of the two counts), which is also the fallback when there is no forest.
- * Namespaces that appeared after training are scored against their current peers.
+ * Baselines of one metric: per namespace, the robust median and sigma of its pods over the training window; and
+ * one Isolation Forest over (deviation from the namespace baseline, time of day), calibrated on the training
+ * distribution, which learns how far pods normally stray and when. A pod's score is the higher of the forest's
+ * and the robust z's. One forest per metric rather than per namespace keeps memory flat in the number of
+ * namespaces (a forest is some 500 kB). Namespaces that appeared after training are scored against their
+ * current peers.
  */
 export class NamespaceModels {
-  private constructor(private readonly byNamespace: ReadonlyMap<string, NamespaceModel>) {}
+  private constructor(
+    private readonly baselines: ReadonlyMap<string, RobustBaseline>,
+    private readonly forest: AnomalyModel | undefined,
+  ) {}
 
   static empty(): NamespaceModels {
-    return new NamespaceModels(new Map());
+    return new NamespaceModels(new Map(), undefined);
   }
 
-  static train(history: ReadonlyMap<string, NamespaceSamples>, trainedAtSec: number, anomalyShare: number): NamespaceModels {
-    const models = new Map<string, NamespaceModel>();
+  /** `withForest` false: robust statistics only, for simple metrics (counts, ages) where time of day says nothing. */
+  static train(history: ReadonlyMap<string, NamespaceSamples>, trainedAtSec: number, anomalyShare: number, withForest = true): NamespaceModels {
+    const baselines = new Map<string, RobustBaseline>();
+    const deviations: Array<{ t: number; z: number }> = [];
     for (const [namespace, samples] of history) {
-      // Pooled pods follow each other, not time: sort so the model sees the window's true span.
-      const rows = evenlySpacedIndexes(samples.values.length, MAX_TRAINING_ROWS)
-        .sort((a, b) => samples.timestampsSec[a] - samples.timestampsSec[b]);
+      const rows = evenlySpacedIndexes(samples.values.length, MAX_ROWS_PER_NAMESPACE);
       if (rows.length === 0) continue;
       const values = rows.map((i) => feature(samples.values[i]));
       const baseline = robustBaseline(values);
-      // A forest cannot split constant data (no restarts, ever) and would score every value alike; the robust z
-      // of a constant baseline flags any change instead.
-      const forest = rows.length >= 2 && baseline.sigma > 0
-        ? AnomalyModel.fit(rows.map((i) => samples.timestampsSec[i]), values.map((v) => [v]), trainedAtSec, { anomalyShare })
-        : undefined;
-      models.set(namespace, { baseline, forest });
+      baselines.set(namespace, baseline);
+      // A constant namespace (no restarts, ever) has no deviations to learn from; its robust z flags any change.
+      if (baseline.sigma > 0) rows.forEach((i, k) => deviations.push({ t: samples.timestampsSec[i], z: robustZ(values[k], baseline) }));
     }
-    return new NamespaceModels(models);
+    const forest = withForest && deviations.length >= 2 ? fitForest(deviations, trainedAtSec, anomalyShare) : undefined;
+    return new NamespaceModels(baselines, forest);
   }
 
   get namespaceCount(): number {
-    return this.byNamespace.size;
+    return this.baselines.size;
   }
 
   /** Scores every pod; pods of an unknown namespace with too few peers get no score. */
   score(values: readonly PodValue[], nowSec: number): PodScore[] {
     const scores: PodScore[] = [];
     for (const [namespace, pods] of groupByNamespace(values)) {
-      const model = this.byNamespace.get(namespace);
-      const scoreOf = model !== undefined ? modelScorer(model, nowSec) : peerScorer(pods);
-      if (scoreOf === undefined) continue;
-      for (const pod of pods) scores.push({ ...pod, score: scoreOf(feature(pod.value)) });
+      const baseline = this.baselines.get(namespace) ?? peerBaseline(pods);
+      if (baseline === undefined) continue;
+      for (const pod of pods) scores.push({ ...pod, score: this.scoreDeviation(robustZ(feature(pod.value), baseline), nowSec) });
     }
     return scores;
   }
 
   toJSON(): unknown {
-    const namespaces: Record<string, unknown> = {};
-    for (const [namespace, m] of this.byNamespace) namespaces[namespace] = { baseline: m.baseline, forest: m.forest?.toJSON() };
-    return { kind: JSON_KIND, version: JSON_VERSION, namespaces };
+    return { kind: JSON_KIND, version: JSON_VERSION, baselines: Object.fromEntries(this.baselines), forest: this.forest?.toJSON() };
   }
 
   /** Rebuilds from `toJSON` output; throws an error naming the problem for anything else. */
   static fromJSON(raw: unknown): NamespaceModels {
-    const json = raw as { kind?: unknown; version?: unknown; namespaces?: unknown } | null;
+    const json = raw as { kind?: unknown; version?: unknown; baselines?: unknown; forest?: unknown } | null;
     if (json?.kind !== JSON_KIND || json.version !== JSON_VERSION) {
       throw new Error(`pod namespace models must be ${JSON_KIND} version ${JSON_VERSION}, got ${JSON.stringify([json?.kind, json?.version])}`);
     }
-    if (typeof json.namespaces !== 'object' || json.namespaces === null) throw new Error('pod namespace models need a namespaces object');
-    const models = new Map<string, NamespaceModel>();
-    for (const [namespace, entry] of Object.entries(json.namespaces)) models.set(namespace, namespaceModelFromJSON(namespace, entry));
-    return new NamespaceModels(models);
+    if (typeof json.baselines !== 'object' || json.baselines === null) throw new Error('pod namespace models need a baselines object');
+    const baselines = new Map<string, RobustBaseline>();
+    for (const [namespace, entry] of Object.entries(json.baselines)) baselines.set(namespace, baselineFromJSON(namespace, entry));
+    return new NamespaceModels(baselines, json.forest === undefined ? undefined : AnomalyModel.fromJSON(json.forest));
+  }
+
+  /**
+   * The forest ranks deviations within the range it was trained on, by time of day too; but it cannot
+   * extrapolate: a deviation ten times beyond the largest in training is isolated no faster than that one, so
+   * it scores like the edge of normal. The robust z's own score sees how far out it is.
+   */
+  private scoreDeviation(z: number, nowSec: number): number {
+    const zScore = robustZToScore(z);
+    if (this.forest === undefined || !Number.isFinite(z)) return zScore;
+    return Math.max(this.forest.score(nowSec, [z]), zScore);
   }
 }
 
-function namespaceModelFromJSON(namespace: string, raw: unknown): NamespaceModel {
-  const entry = raw as { baseline?: Partial<RobustBaseline>; forest?: unknown } | null;
-  const baseline = entry?.baseline;
+function fitForest(deviations: ReadonlyArray<{ t: number; z: number }>, trainedAtSec: number, anomalyShare: number): AnomalyModel {
+  // Namespaces follow each other in the pool, not time: sort so the model sees the window's true span.
+  const rows = evenlySpacedIndexes(deviations.length, MAX_FOREST_ROWS).map((i) => deviations[i]).sort((a, b) => a.t - b.t);
+  return AnomalyModel.fit(rows.map((r) => r.t), rows.map((r) => [r.z]), trainedAtSec, { anomalyShare });
+}
+
+function baselineFromJSON(namespace: string, raw: unknown): RobustBaseline {
+  const baseline = raw as Partial<RobustBaseline> | null;
   if (typeof baseline?.median !== 'number' || typeof baseline.sigma !== 'number') {
-    throw new Error(`pod namespace model ${namespace} needs a numeric baseline median and sigma`);
+    throw new Error(`pod namespace baseline ${namespace} needs a numeric median and sigma`);
   }
-  const forest = entry?.forest === undefined ? undefined : AnomalyModel.fromJSON(entry.forest);
-  return { baseline: { median: baseline.median, sigma: baseline.sigma }, forest };
+  return { median: baseline.median, sigma: baseline.sigma };
 }
 
-/**
- * The forest ranks values within the range it was trained on, by time of day too; but it cannot extrapolate: a
- * value ten times beyond the largest training value is isolated no faster than that value itself, so it scores
- * like the edge of normal. The robust z against the training median sees how far out such a value is.
- */
-function modelScorer(model: NamespaceModel, nowSec: number): (x: number) => number {
-  const forest = model.forest;
-  const zScore = (x: number) => robustZToScore(robustZ(x, model.baseline));
-  if (forest === undefined) return zScore;
-  return (x) => Math.max(forest.score(nowSec, [x]), zScore(x));
-}
-
-function peerScorer(pods: readonly PodValue[]): ((x: number) => number) | undefined {
-  if (pods.length < MIN_PEERS) return undefined;
-  const baseline = robustBaseline(pods.map((p) => feature(p.value)));
-  return (x) => robustZToScore(robustZ(x, baseline));
+function peerBaseline(pods: readonly PodValue[]): RobustBaseline | undefined {
+  return pods.length < MIN_PEERS ? undefined : robustBaseline(pods.map((p) => feature(p.value)));
 }
 
 function groupByNamespace(values: readonly PodValue[]): Map<string, PodValue[]> {

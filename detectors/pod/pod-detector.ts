@@ -46,7 +46,7 @@ export class PodDetector implements Mode {
     for (const metric of POD_METRICS) {
       try {
         const history = await fetchNamespaceHistory(ctx.prometheus, metric, this.settings.rateWindow, range, signal);
-        const trained = { models: NamespaceModels.train(history, endSec, ctx.anomalyShare), trainedAtSec: endSec };
+        const trained = { models: NamespaceModels.train(history, endSec, ctx.anomalyShare, metric.withForest), trainedAtSec: endSec };
         await ctx.models.save(modelKey(metric), { trainedAtSec: endSec, models: trained.models.toJSON() });
         this.trained.set(metric.name, trained);
         ctx.log.info('trained pod baselines', { metric: metric.name, namespaces: trained.models.namespaceCount });

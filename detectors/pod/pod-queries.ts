@@ -6,6 +6,12 @@ export interface PodMetric {
   readonly name: string;
   /** PromQL giving one series per (namespace, pod); `rateWindow` is a PromQL duration such as `5m`. */
   query(rateWindow: string): string;
+  /**
+   * Whether a forest over value and time of day is worth its memory (some 500 kB per namespace): yes for CPU and
+   * memory, which follow the daily load; no for the simple metrics (counts that are almost always 0, the time
+   * since ready that only grows), which robust statistics score as well.
+   */
+  readonly withForest: boolean;
 }
 
 // cAdvisor also reports the pod's own cgroup (container="") and, on older runtimes, the pause container
@@ -14,15 +20,16 @@ const CONTAINERS = 'container!="",container!="POD",pod!=""';
 
 /** The six per-pod series of the spec, from cAdvisor and kube-state-metrics. */
 export const POD_METRICS: readonly PodMetric[] = [
-  { name: 'cpu_usage_rate', query: (w) => `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[${w}]))` },
-  { name: 'memory_working_set_bytes', query: () => `sum by (namespace, pod) (container_memory_working_set_bytes{${CONTAINERS}})` },
-  { name: 'restarts_1h', query: () => 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total[1h]))' },
-  { name: 'seconds_since_ready', query: () => 'time() - max by (namespace, pod) (kube_pod_status_ready_time)' },
-  { name: 'oom_events', query: (w) => `sum by (namespace, pod) (increase(container_oom_events_total{${CONTAINERS}}[${w}]))` },
+  { name: 'cpu_usage_rate', withForest: true, query: (w) => `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[${w}]))` },
+  { name: 'memory_working_set_bytes', withForest: true, query: () => `sum by (namespace, pod) (container_memory_working_set_bytes{${CONTAINERS}})` },
+  { name: 'restarts_1h', withForest: false, query: () => 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total[1h]))' },
+  { name: 'seconds_since_ready', withForest: false, query: () => 'time() - max by (namespace, pod) (kube_pod_status_ready_time)' },
+  { name: 'oom_events', withForest: false, query: (w) => `sum by (namespace, pod) (increase(container_oom_events_total{${CONTAINERS}}[${w}]))` },
   {
     // Two sums, not one over a regex on __name__: rate() drops the name, and the receive and transmit series of
     // an interface would then collide. cAdvisor exports both for every interface, so the join loses no pod.
     name: 'network_errors_rate',
+    withForest: false,
     query: (w) => `sum by (namespace, pod) (rate(container_network_receive_errors_total{pod!=""}[${w}]))`
       + ` + sum by (namespace, pod) (rate(container_network_transmit_errors_total{pod!=""}[${w}]))`,
   },

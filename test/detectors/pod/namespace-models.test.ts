@@ -1,18 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { NamespaceModels } from '../../../detectors/pod/namespace-models.js';
 import type { NamespaceSamples, PodValue } from '../../../detectors/pod/pod-queries.js';
+import { mulberry32 } from '../../../detectors/scoring/prng.js';
 
 const NOW_SEC = 1_795_000_000;
 const MiB = 2 ** 20;
 
-/** A day of 5-minute samples for `pods` pods whose memory wobbles ±10% around `center`. */
+/** A day of 5-minute samples for `pods` pods whose memory varies by about 10% (roughly normal) around `center`. */
 function history(center: number, pods: number): NamespaceSamples {
+  const random = mulberry32(7);
   const timestampsSec: number[] = [];
   const values: number[] = [];
   for (let p = 0; p < pods; p++) {
     for (let t = NOW_SEC - 86_400; t < NOW_SEC; t += 300) {
       timestampsSec.push(t);
-      values.push(center * (1 + 0.1 * Math.sin(t / 977 + p)));
+      values.push(center * (1 + 0.1 * (random() + random() + random() - 1.5) * 2));
     }
   }
   return { timestampsSec, values };
@@ -38,7 +40,7 @@ describe('NamespaceModels', () => {
   });
 
   test('a namespace unseen in training is scored against its current peers, when it has enough of them', () => {
-    const newNamespace: PodValue[] = ['a', 'b', 'c', 'd'].map((pod) => ({ namespace: 'new', pod, value: 100 * MiB + pod.charCodeAt(0) * MiB }));
+    const newNamespace: PodValue[] = ['a', 'b', 'c', 'd'].map((pod, i) => ({ namespace: 'new', pod, value: (180 + 20 * i) * MiB }));
     const scores = models.score([...newNamespace, { namespace: 'new', pod: 'odd', value: 5000 * MiB }, { namespace: 'lonely', pod: 'x', value: 1 }], NOW_SEC);
     expect(scoreOf(scores, 'odd')).toBeGreaterThan(90);
     expect(scoreOf(scores, 'a')).toBeLessThan(90);
@@ -50,7 +52,8 @@ describe('NamespaceModels', () => {
     const restored = NamespaceModels.fromJSON(JSON.parse(JSON.stringify(models.toJSON())));
     expect(restored.score(values, NOW_SEC)).toEqual(models.score(values, NOW_SEC));
     expect(() => NamespaceModels.fromJSON({ kind: 'something-else' })).toThrow(/odin.pod-namespace-models/);
-    expect(() => NamespaceModels.fromJSON({ kind: 'odin.pod-namespace-models', version: 1, namespaces: { shop: { baseline: {} } } })).toThrow(/shop/);
+    expect(() => NamespaceModels.fromJSON({ kind: 'odin.pod-namespace-models', version: 2, baselines: { shop: {} } })).toThrow(/shop/);
+    expect(() => NamespaceModels.fromJSON({ kind: 'odin.pod-namespace-models', version: 1, namespaces: {} })).toThrow(/version 2/);
   });
 
   test('a metric that is constant in training (no restarts ever) flags the first change', () => {
