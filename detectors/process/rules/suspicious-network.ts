@@ -1,0 +1,176 @@
+/** Suspicious network use: tunnels, scans, interception, payload downloads into temporary directories. */
+import { excerpt, isDisguisedDrop, isIpLiteral, isLoopback, isTempPath, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
+import { invocationsOf, type Subject } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { networkRelays } from './reverse-shell.js';
+
+const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
+/** Programs built to tunnel or proxy traffic out of a network. */
+const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole'];
+const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan'];
+const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'dsniff', 'mitm6'];
+
+/** `nc -c 'ncat localhost 9090'`: a listener that relays to another command (the shell case is a reverse shell). */
+const netcatCommandRelay: Rule = {
+  name: 'netcat-command-relay',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'nc', 'ncat', 'netcat', 'nc.traditional')) {
+      const i = inv.args.findIndex((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a === '--exec' || a === '--sh-exec');
+      if (i >= 0 && inv.args[i + 1] !== undefined) return { tool: inv.program, runs: inv.args[i + 1].slice(0, 120) };
+    }
+    return undefined;
+  },
+};
+
+/** `ssh -R`, `chisel server --reverse`, `code tunnel`, `sshuttle -r`, `revsocks -connect`: traffic carried out of the network. */
+const reverseTunnel: Rule = {
+  name: 'reverse-tunnel',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'ssh', 'autossh')) {
+      const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a));
+      if (forward >= 0) return { tool: 'ssh', forward: inv.args.slice(forward, forward + 2).join(' ') };
+    }
+    const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => /^(?:server|client|tcp|http|-r|-v*r|--reverse|-connect|--connect|-c|--config|-l|-L|-f)$/.test(a) || /:\d+$|^[\w-]+\.[\w.-]+$/.test(a)));
+    if (tool) return { tool: tool.program, arguments: tool.args.join(' ').slice(0, 160) };
+    const subcommand = s.invocations.find((inv) => inv.args[0] === 'tunnel' && inv.program !== 'ssh');
+    return subcommand ? { tool: subcommand.program, arguments: subcommand.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
+/** Port probing from a shell (`echo > /dev/tcp/$host/$port` in a loop) or a scanner given targets. */
+const networkScan: Rule = {
+  name: 'network-scan',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s): Evidence | undefined => {
+    const probe = excerpt(s.text, /\/dev\/(?:tcp|udp)\/[^\s/]+\/\$\{?\w+|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\$\{?\w+/);
+    if (probe !== undefined) return { probe };
+    const portRange = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a)) && inv.args.some((a) => /^\d+-\d+$/.test(a)));
+    if (portRange) return { scanner: portRange.program, ports: portRange.args.find((a) => /^\d+-\d+$/.test(a)) ?? '' };
+    const flood = invocationsOf(s, 'hping3', 'hping', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)));
+    if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
+    const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$/.test(a)));
+    return scanner ? { scanner: scanner.program, targets: scanner.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
+/** Shells without a socket tool: zsh's ztcp module. */
+const shellRawSocket: Rule = {
+  name: 'shell-raw-socket',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const socket = excerpt(s.text, /\bztcp\s+\S+\s+\d+/);
+    return socket === undefined ? undefined : { socket };
+  },
+};
+
+const trafficInterception: Rule = {
+  name: 'traffic-interception',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const proxy = invocationsOf(s, 'mitmproxy', 'mitmdump', 'mitmweb').find((inv) => /--mode[=\s]+(?:transparent|wireguard|local)/.test(inv.args.join(' ')));
+    if (proxy) return { tool: proxy.program, mode: 'transparent' };
+    const spoofer = invocationsOf(s, ...INTERCEPTORS).find((inv) => inv.args.length > 0);
+    if (spoofer) return { tool: spoofer.program, arguments: spoofer.args.join(' ').slice(0, 160) };
+    const dump = invocationsOf(s, 'socat').find((inv) => inv.args.some((a) => /^-[a-z]*[vx]$/.test(a)) && inv.args.some((a) => /^tcp[46]?-listen:/i.test(a)));
+    return dump ? { tool: 'socat', arguments: dump.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
+/**
+ * A remote payload written where droppers write: a URL or socket source, and a temporary file that is hidden, in
+ * shared memory or named like a system process (any temporary file when the source is a bare IP address).
+ * Installers download `/tmp/helm.tar.gz` from named hosts every day; that is not reported.
+ */
+const downloadIntoTemp: Rule = {
+  name: 'download-into-temp',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const source = remoteSource(s);
+    if (source === undefined) return undefined;
+    const temps = [...s.text.replace(URL_PATTERN, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
+    const target = temps.find(isDisguisedDrop) ?? (source.fromIp ? temps.find(isTempPath) : undefined);
+    return target === undefined ? undefined : { source: source.text, writes: target };
+  },
+};
+
+/** `curl http://203.0.113.5/x.sh | sh`: code fetched from a bare IP or over plain HTTP and run unseen. */
+const untrustedPipeToShell: Rule = {
+  name: 'untrusted-download-piped-to-shell',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const runsPipe = s.invocations.some((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
+    const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
+    if (!runsPipe || !fetch) return undefined;
+    const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || (u.plainHttp && !isLoopback(u.host)));
+    return url ? { url: url.url.slice(0, 160) } : undefined;
+  },
+};
+
+/** `openssl s_client -connect h:p >file` or `<file`: TLS as a raw file transport, not a certificate check. */
+const opensslTransport: Rule = {
+  name: 'openssl-raw-transport',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const client = networkRelays(s).find((inv) => inv.program === 'openssl' && inv.command.redirects.some((r) => /^[0-9]*[<>]{1,2}$/.test(r.op) && r.target !== '/dev/null'));
+    return client ? { connect: client.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
+/** `whois -h host -p port data`: whois as a covert data channel (port 43 is whois itself). */
+const whoisChannel: Rule = {
+  name: 'whois-data-channel',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'whois')) {
+      const port = inv.args[inv.args.indexOf('-p') + 1];
+      if (inv.args.includes('-h') && inv.args.includes('-p') && port !== '43') return { server: inv.args[inv.args.indexOf('-h') + 1] ?? '', port };
+    }
+    return undefined;
+  },
+};
+
+const sshpassInline: Rule = {
+  name: 'sshpass-inline-password',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' } : undefined),
+};
+
+/** Tor started as a service or used as a wrapper: traffic hidden from network monitoring. */
+const anonymityNetwork: Rule = {
+  name: 'anonymity-network',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s): Evidence | undefined => {
+    const service = invocationsOf(s, 'systemctl', 'service').find((inv) => inv.args.some((a) => /^tor(?:@\w*)?(?:\.service)?$/.test(a)) && inv.args.some((a) => /^(?:start|enable|restart)$/.test(a)));
+    if (service) return { service: 'tor' };
+    const wrapper = invocationsOf(s, 'torsocks', 'torify', 'proxychains', 'proxychains4').find((inv) => inv.args.length > 0);
+    return wrapper ? { wrapper: wrapper.program, runs: wrapper.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/** Where a command line reads remote bytes from: a URL, a socat TCP address, an s_client connection. */
+function remoteSource(s: Subject): { text: string; fromIp: boolean } | undefined {
+  const url = urlsIn(s.text).find((u) => !isLoopback(u.host));
+  if (url) return { text: url.url.slice(0, 160), fromIp: isIpLiteral(url.host) };
+  const socket = excerpt(s.text, /\b(?:tcp[46]?(?:-connect|-listen)?:|-connect\s+|\/dev\/tcp\/)(?:[\w.-]+[:/])?\d+/i);
+  if (socket === undefined) return undefined;
+  return { text: socket, fromIp: /\d+\.\d+\.\d+\.\d+/.test(socket) };
+}
+
+export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
+  netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,
+];

@@ -1,0 +1,226 @@
+/** System modification and defence evasion: logs wiped, security tools stopped, rootkits loaded, binaries planted. */
+import { excerpt, isDisguisedDrop, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
+import { invocationsOf } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
+
+const LOG_FILE = /^\/var\/log\/|_history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$/;
+/**
+ * Endpoint security and audit services. Host firewalls (ufw, firewalld) are left out: the K3s and kubeadm install
+ * guides tell users to disable them, so stopping one is not evidence on a Kubernetes node.
+ */
+const SECURITY_SERVICE = /^(?:apparmor|auditd|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|rkhunter|chkrootkit|lynis)(?:\.service)?$/;
+const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
+/** Loadable kernel module rootkits that are public and keep showing up in incidents. */
+const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
+/** Signals Diamorphine-style rootkits take as commands (hide a process, grant root, unhide the module). */
+const ROOTKIT_SIGNALS = new Set(['31', '63', '64', '-31', '-63', '-64', 'SIGSYS', '-SIGSYS']);
+
+/** Destroying or emptying logs and shell histories (appending to a log is normal; `>` truncates). */
+const logTampering: Rule = {
+  name: 'log-tampering',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'rm', 'shred', 'truncate', 'unlink', 'ln')) {
+      const log = inv.args.find((a) => LOG_FILE.test(a.replace(/^~/, '/home/u')));
+      if (log !== undefined && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
+    }
+    for (const inv of s.invocations) {
+      const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
+      if (truncated) return { truncates: truncated.target };
+    }
+    const vacuum = invocationsOf(s, 'journalctl').flatMap((inv) => inv.args).find(isVacuumToNothing);
+    if (vacuum !== undefined) return { journal: vacuum };
+    const cleared = invocationsOf(s, 'dmesg').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*[cC]$|^--clear$|^--read-clear$/.test(a)));
+    if (cleared) return { kernelLog: 'cleared' };
+    const history = excerpt(s.text, /\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTFILE=\/dev\/null|\bHIST(?:FILE)?SIZE=0\b|\bset\s+\+o\s+history\b/);
+    return history === undefined ? undefined : { history };
+  },
+};
+
+const securityToolDisabled: Rule = {
+  name: 'security-tool-disabled',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'systemctl', 'service', 'chkconfig', 'update-rc.d', 'apt', 'apt-get', 'dpkg', 'yum', 'dnf', 'pkill', 'killall')) {
+      const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill|off|remove|purge|-r|-P|erase)$/.test(a));
+      const service = inv.args.find((a) => SECURITY_SERVICE.test(a));
+      if (stops && service !== undefined) return { service, action: inv.args.find((a) => /^(?:stop|disable|mask|kill|off|remove)$/.test(a)) ?? '' };
+    }
+    // Flushing every table (`-t nat -F` too) is the documented cluster reset; flushing only the filter rules opens the host.
+    const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
+    const flush = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:-F|--flush)$/.test(a)) || /-P\s+(?:INPUT|FORWARD)\s+ACCEPT/.test(inv.args.join(' ')));
+    if (flush && !fullReset) return { firewall: `${flush.program} ${flush.args.join(' ')}`.slice(0, 120) };
+    const command = excerpt(s.text, /\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b|\bmdatp\b.*\bdisabled\b/);
+    return command === undefined ? undefined : { command };
+  },
+};
+
+const destructiveWipe: Rule = {
+  name: 'destructive-wipe',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'rm')) {
+      const recursive = inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
+      const target = inv.args.find((a) => /^\/(?:\*|etc|usr|bin|sbin|boot|lib(?:64)?|var\/lib|home|root)?\/?\*?$/.test(a));
+      if (recursive && (target !== undefined || inv.args.includes('--no-preserve-root'))) return { removes: target ?? '/' };
+    }
+    const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || inv.args.some((a) => a.startsWith('of=/dev/'))));
+    return dd ? { tool: dd.program, device: dd.args.find((a) => a.includes('/dev/')) ?? '' } : undefined;
+  },
+};
+
+/** `touch -t 197001010000`, `touch -r /bin/sh x`: forged timestamps hide a planted or edited file. */
+const timestomp: Rule = {
+  name: 'timestamp-forgery',
+  category: 'system_modification',
+  severity: 'medium',
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'touch').find((i) => i.args.some((a) => /^-[a-z]*[tdr]$|^--(?:date|reference)\b/.test(a)));
+    return inv ? { command: `touch ${inv.args.join(' ')}`.slice(0, 160) } : undefined;
+  },
+};
+
+const kernelModule: Rule = {
+  name: 'kernel-module-rootkit',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'insmod', 'modprobe')) {
+      const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (a.endsWith('.ko') && (isDropperPath(a) || /^\/(?:tmp|home|root|var\/tmp)\//.test(a)))));
+      if (module !== undefined) return { module };
+    }
+    return undefined;
+  },
+};
+
+const rootkitSignal: Rule = {
+  name: 'rootkit-control-signal',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'kill')) {
+      const i = inv.args.findIndex((a) => ROOTKIT_SIGNALS.has(a) && (a.startsWith('-') || inv.args[inv.args.indexOf(a) - 1] === '-s'));
+      if (i >= 0) return { signal: inv.args[i].replace(/^-/, ''), target: inv.args[i + 1] ?? '' };
+    }
+    return undefined;
+  },
+};
+
+const preloadWrite: Rule = {
+  name: 'ld-preload-hijack',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    const written = writesTo(s, /\/etc\/ld\.so\.preload$/);
+    if (written) return written;
+    const env = excerpt(s.text, /\bLD_PRELOAD=\S+/);
+    return env !== undefined && (isDropperPath(env.slice(11)) || /\/\./.test(env)) ? { environment: env } : undefined;
+  },
+};
+
+/** `mount --bind /proc/2 /proc/PID`: a process hidden behind another's /proc entry. */
+const procHiding: Rule = {
+  name: 'process-hidden-by-mount',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/\d+\/?$/.test(i.args[i.args.length - 1] ?? ''));
+    return inv ? { hides: inv.args[inv.args.length - 1] } : undefined;
+  },
+};
+
+/** Encoded payloads decoded straight into a shell, or into a script in a temporary directory. */
+const decodeAndRun: Rule = {
+  name: 'decoded-payload',
+  category: 'system_modification',
+  severity: 'critical',
+  match: (s): Evidence | undefined => {
+    const decoder = s.invocations.find((inv) => isDecoder(inv.program, inv.args));
+    if (!decoder) return undefined;
+    const runner = s.invocations.find((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
+    if (decoder.command.pipesTo && runner) return { decoder: decoder.program, runs: runner.program };
+    const script = decoder.command.redirects.find((r) => r.op.endsWith('>') && (isDisguisedDrop(r.target) || /\.(?:sh|py|pl|elf|bin)$/.test(r.target)));
+    return script ? { decoder: decoder.program, writes: script.target } : undefined;
+  },
+};
+
+/**
+ * A temporary file installed among system binaries under another name, or from a hidden or shared-memory path
+ * (`cp /tmp/crond /usr/bin/kubelet-helper`). `mv /tmp/k9s /usr/local/bin/` is how people install tools.
+ */
+const binaryPlanted: Rule = {
+  name: 'binary-planted-from-temp',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'cp', 'mv', 'install', 'ln')) {
+      const operands = inv.args.filter((a) => !a.startsWith('-'));
+      const target = operands[operands.length - 1];
+      const source = operands.slice(0, -1).find(isDropperPath);
+      if (source === undefined || target === undefined || !SYSTEM_DIR.test(target)) continue;
+      const renamed = !/\/$/.test(target) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(target) && baseName(target) !== baseName(source);
+      if (renamed || isDisguisedDrop(source)) return { source, target };
+    }
+    return undefined;
+  },
+};
+
+/** bpftrace `--unsafe` lets probes run commands (`system()`) inside the kernel tracing path. */
+const unsafeBpf: Rule = {
+  name: 'unsafe-bpf-program',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s) => (invocationsOf(s, 'bpftrace').some((inv) => inv.args.includes('--unsafe')) ? { tool: 'bpftrace', option: '--unsafe' } : undefined),
+};
+
+/**
+ * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
+ * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
+ */
+const execFromTemp: Rule = {
+  name: 'exec-from-temp',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => isDropperPath(i.path) && (isDisguisedDrop(i.path) || !i.program.includes('.')));
+    if (!inv) return undefined;
+    return { executable: inv.path, ...(MASQUERADE_NAMES.test(inv.program.replace(/^\./, '')) ? { imitates: inv.program } : {}) };
+  },
+};
+
+/** `journalctl --vacuum-time=0`, `--vacuum-size=1K`: the journal emptied rather than trimmed. */
+function isVacuumToNothing(arg: string): boolean {
+  const m = /^--vacuum-(time|size|files)=(\d+)([a-zA-Z]*)$/.exec(arg);
+  if (!m) return false;
+  const [, kind, amount, unit] = m;
+  if (kind === 'files') return Number(amount) <= 1;
+  if (kind === 'size') return Number(amount) === 0 || /^[bBkK]?$/.test(unit);
+  return Number(amount) === 0 || /^(?:s|sec|m|min|h)$/.test(unit);
+}
+
+function isDecoder(program: string, args: readonly string[]): boolean {
+  if (program === 'base64' || program === 'base32') return args.some((a) => /^-[a-z]*d|^--decode$/.test(a));
+  if (program === 'xxd') return args.some((a) => /^-r/.test(a));
+  return program === 'openssl' && args[0] === 'base64' && args.includes('-d');
+}
+
+
+/** `echo c > /proc/sysrq-trigger`, `randomize_va_space=0`: the kernel crashed on demand or its hardening turned off. */
+const kernelTamper: Rule = {
+  name: 'kernel-tampering',
+  category: 'system_modification',
+  severity: 'high',
+  match: (s) => writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/),
+};
+
+export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
+  kernelTamper,
+  logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
+  decodeAndRun, binaryPlanted, unsafeBpf, execFromTemp,
+];

