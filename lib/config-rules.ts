@@ -60,7 +60,7 @@ const email = object<EmailConfig>({
 
 const alerting = object<AlertingConfig>({
   email,
-  webhooks: list(object<WebhookConfig>({ name: DNS_LABEL, url: URL })),
+  webhooks: list(object<WebhookConfig>({ url: URL })),
 });
 
 const grafana = object<GrafanaConfig>({

@@ -104,9 +104,8 @@ export interface EmailConfig {
   /** @default true */ readonly requireTls: boolean;
 }
 
-/** A webhook receiver: every alert is also posted to it. */
+/** A webhook: every notification is also posted to it (Alertmanager's webhook JSON). */
 export interface WebhookConfig {
-  /** Receiver name (letters, digits, dashes). */ readonly name: string;
   /** http(s) URL. */ readonly url: string;
 }
 

@@ -16,7 +16,7 @@ export const NON_DEFAULT = {
   clusterName: 'lab',
   storage: { mode: 'hostPath', hostPathRoot: '/srv/odin' },
   prometheus: { retentionDays: 30, retentionSizeGiB: 20, remoteWriteUrls: ['https://mimir.example.com/api/v1/push'] },
-  alerting: { email: { enabled: false }, webhooks: [{ name: 'chat', url: 'https://chat.example.com:8443/hook' }] },
+  alerting: { email: { enabled: false }, webhooks: [{ url: 'https://chat.example.com:8443/hook' }] },
   components: { gpuExporter: false, nvidiaDevicePlugin: false, runtimeClass: false, gpuDetector: false },
   network: { clientCidrs: ['192.168.1.0/24'], nodeCidrs: ['192.168.1.0/24'] },
 };

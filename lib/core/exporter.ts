@@ -19,6 +19,8 @@ export interface ExporterProps extends Omit<OdinWorkloadProps, 'ports'> {
   readonly portName?: string;
   /** Expose the port on every node at this NodePort. @default - ClusterIP only */
   readonly nodePort?: number;
+  /** Prometheus `metric_relabel_configs` for the scrape job. @default - none */
+  readonly metricRelabelings?: ScrapeEndpoint['metricRelabelings'];
 }
 
 /**
@@ -50,6 +52,7 @@ export class Exporter extends Construct implements IScrapeTarget {
       portName,
       port: props.port,
       path: props.metricsPath ?? '/metrics',
+      metricRelabelings: props.metricRelabelings,
     };
   }
 

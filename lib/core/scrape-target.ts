@@ -14,6 +14,8 @@ export interface ScrapeEndpoint {
   readonly port: number;
   /** @default '/metrics' */
   readonly path?: string;
+  /** Prometheus `metric_relabel_configs` for this job, applied to every scraped series. @default - none */
+  readonly metricRelabelings?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** A component Prometheus scrapes. `Prometheus.addScrapeTarget` derives the job and the network flow from it. */

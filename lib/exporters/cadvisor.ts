@@ -8,6 +8,18 @@ import { WorkloadKind } from '../core/workload.js';
 /** K3s's embedded containerd socket. */
 export const K3S_CONTAINERD_SOCKET = '/run/k3s/containerd/containerd.sock';
 
+/**
+ * Standalone cAdvisor names a container's pod by its containerd labels (`container_label_io_kubernetes_*`); rules and
+ * dashboards select on `namespace`, `pod` and `container` as the kubelet's cAdvisor names them. Series of non-pod
+ * cgroups end up without these labels rather than with cAdvisor's own pod.
+ */
+const POD_LABELS_FROM_CONTAINERD = [
+  ...[['pod_namespace', 'namespace'], ['pod_name', 'pod'], ['container_name', 'container']].map(([from, to]) => ({
+    source_labels: [`container_label_io_kubernetes_${from}`], target_label: to,
+  })),
+  { action: 'labeldrop', regex: 'container_label_io_kubernetes_.+' },
+];
+
 /** Properties for `Cadvisor`. */
 export interface CadvisorProps {
   /** @default 'odin-system' */
@@ -47,6 +59,7 @@ export class Cadvisor extends Exporter {
       // own DaemonSet runs privileged for the same reasons.
       security: SecurityProfile.hostAgent({ reason: 'reads /dev/kmsg (OOM events), all cgroups and the containerd socket', runAsRoot: true, privileged: true }),
       tolerations: [{ operator: 'Exists' }],
+      metricRelabelings: POD_LABELS_FROM_CONTAINERD,
     });
     const host = (vid: string, path: string) => kplus.Volume.fromHostPath(this, vid, vid.toLowerCase(), { path });
     const container = this.workload.container;

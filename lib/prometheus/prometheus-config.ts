@@ -25,6 +25,9 @@ export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
   return {
     job_name: t.jobName,
     metrics_path: t.path ?? '/metrics',
+    // kube-state-metrics and the pod detector export the namespace and pod a series is about; without this their
+    // labels would be renamed exported_namespace/exported_pod and replaced by the exporter's own pod.
+    honor_labels: false,
     kubernetes_sd_configs: [{
       role: 'endpoints',
       namespaces: { names: [t.namespace] },
@@ -37,6 +40,7 @@ export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
     ],
+    ...(t.metricRelabelings ? { metric_relabel_configs: t.metricRelabelings } : {}),
   };
 }
 

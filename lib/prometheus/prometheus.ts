@@ -151,7 +151,7 @@ export class Prometheus extends Construct {
   }
 
   /** The generated prometheus.yml. */
-  public renderConfig(props: PrometheusProps): string {
+  private renderConfig(props: PrometheusProps): string {
     return stringify(prometheusConfig({
       scrapeIntervalSec: props.scrapeIntervalSec ?? DEFAULT_CONFIG.prometheus.scrapeIntervalSec,
       clusterName: props.clusterName ?? DEFAULT_CONFIG.clusterName,

@@ -19,7 +19,7 @@ describe('Alertmanager', () => {
   });
 
   test('mounts the SMTP password Secret and opens egress to the SMTP and webhook ports only', () => {
-    const manifests = synthStack({ alerting: { email: { smtpPort: 465 }, webhooks: [{ name: 'chat', url: 'https://chat.example.com:8443/hook' }] } });
+    const manifests = synthStack({ alerting: { email: { smtpPort: 465 }, webhooks: [{ url: 'https://chat.example.com:8443/hook' }] } });
     const spec = podSpec(findObject(manifests, 'Deployment', 'alertmanager'));
     expect(spec.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'odin-smtp', items: [{ key: 'password', path: 'password' }] }) }));
     const egressPorts = (findObject(manifests, 'NetworkPolicy', 'alertmanager') as any).spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));

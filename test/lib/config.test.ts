@@ -35,7 +35,7 @@ describe('config', () => {
     ['unpinned image', { images: { grafana: 'grafana/grafana' } }, /config\.images\.grafana: expected an image reference pinned to a tag/],
     ['bad CIDR in a list', { network: { clientCidrs: ['10.0.0.0/8', 'home'] } }, /config\.network\.clientCidrs\[1\]: expected a CIDR/],
     ['list expected', { alerting: { email: { to: 'a@example.com' } } }, /config\.alerting\.email\.to: expected a list, got "a@example.com"/],
-    ['bad webhook URL', { alerting: { webhooks: [{ name: 'chat', url: 'chat.example.com' }] } }, /config\.alerting\.webhooks\[0\]\.url: expected an http:\/\/ or https:\/\/ URL/],
+    ['bad webhook URL', { alerting: { webhooks: [{ url: 'chat.example.com' }] } }, /config\.alerting\.webhooks\[0\]\.url: expected an http:\/\/ or https:\/\/ URL/],
     ['boolean expected', { components: { grafana: 'yes' } }, /config\.components\.grafana: expected true or false, got "yes"/],
     ['object expected', { resources: { loki: 500 } }, /config\.resources\.loki: expected an object with keys cpuRequestMillis/],
     ['share out of range', { detector: { anomalyShare: 2 } }, /config\.detector\.anomalyShare: expected a number from 0\.001 to 0\.5, got 2/],

@@ -37,7 +37,7 @@ describe('alertmanager.yml', () => {
   });
 
   test('amtool check-config accepts webhooks with email disabled', () => {
-    const file = writeConfig(synthStack({ alerting: { email: { enabled: false }, webhooks: [{ name: 'chat', url: 'https://chat.example.com/hook' }] } }));
+    const file = writeConfig(synthStack({ alerting: { email: { enabled: false }, webhooks: [{ url: 'https://chat.example.com/hook' }] } }));
     expect(runTool('amtool', ['check-config', file]).status).toBe(0);
   });
 

@@ -13,7 +13,7 @@ describe('Kubernetes schema (kubernetes-models, unknown keys rejected)', () => {
   });
 
   test('every object of a non-default synthesis validates too', async () => {
-    const manifests = synthStack({ storage: { mode: 'hostPath' }, alerting: { webhooks: [{ name: 'chat', url: 'https://chat.example.com/hook' }] } });
+    const manifests = synthStack({ storage: { mode: 'hostPath' }, alerting: { webhooks: [{ url: 'https://chat.example.com/hook' }] } });
     const problems = (await Promise.all(manifests.map(async (m) => (await schemaProblems(m)).map((p) => `${objectId(m)} ${p}`)))).flat();
     expect(problems).toEqual([]);
   });
