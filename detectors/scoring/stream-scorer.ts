@@ -2,7 +2,7 @@
  * Streaming anomaly scoring in data time: each row is scored only from earlier rows, then learned. The offline
  * CSV scorer uses it, so it behaves like a live detector replayed, and the NAB benchmark measures it.
  *
- * Per row: each value's surprise (largest robust z of its level, step and day-over-day change, see
+ * Per row: each value's surprise (largest robust z of its step and its day- or week-over change, see
  * stream-surprise.ts), the largest over the values, averaged over the last few rows so that a sustained change
  * outweighs a single noisy point; then how rare that average is in the stream's own recent history (see
  * stream-tail.ts), mapped to 0–100. After a row beyond everything in the history (a detection), the score is held
@@ -27,8 +27,11 @@ export interface StreamScorerOptions {
   seed?: number;
 }
 
-/** Rows averaged into the surprise that is ranked: long enough to favour sustained changes, short enough to react. */
-const SHORT_WINDOW_ROWS = 5;
+/**
+ * Rows averaged into the surprise that is ranked: long enough to favour sustained changes over single noisy
+ * points, short enough to react; 10 as in the averaging window of Numenta's anomaly likelihood.
+ */
+const SHORT_WINDOW_ROWS = 10;
 /** Rows after a detection during which the score is held at the threshold. */
 const REFRACTORY_ROWS = 300;
 /** Rows every history keeps however slow the sampling (a week at 5-minute steps): enough to resolve 1-in-1000 events. */

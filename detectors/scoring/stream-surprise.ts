@@ -1,11 +1,12 @@
 /**
- * How surprising a new value of one series is, given only its earlier values: the largest robust z-score among
- * three residuals, each judged against its own recent distribution.
- * - level: the value against the recent values (a value outside the usual range);
+ * How surprising a new value of one series is, given only its earlier values: the larger robust z-score of two
+ * kinds of change, each judged against its own recent distribution.
  * - step: the change from the previous value against the usual changes (a spike or a sudden jump);
  * - seasonal: the change from the value one day and one week earlier against the usual changes over a day and a
  *   week (a broken pattern, such as a flat day where the series normally cycles, or a holiday), each once the
  *   history spans two periods. The smaller of the two counts: a Monday unlike Sunday but like last Monday is normal.
+ * The level itself is not judged: against a week of history it flags every slow drift and every return to a
+ * level last seen long ago, while a real change of level shows as a step or a seasonal change when it happens.
  * The residuals of the history window are kept (see stream-window.ts), and distributions are re-estimated every
  * `refreshSec` of data time (more often while the history is short), so the cost per row stays small.
  */
@@ -16,8 +17,8 @@ const SECONDS_PER_DAY = 86_400;
 const SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY;
 
 /** Residual kinds, each with its own history and baseline. */
-type Residual = 'level' | 'step' | 'daily' | 'weekly';
-const RESIDUALS: readonly Residual[] = ['level', 'step', 'daily', 'weekly'];
+type Residual = 'step' | 'daily' | 'weekly';
+const RESIDUALS: readonly Residual[] = ['step', 'daily', 'weekly'];
 const SEASONS: ReadonlyArray<readonly [Residual, number]> = [
   ['daily', SECONDS_PER_DAY],
   ['weekly', SECONDS_PER_WEEK],
@@ -40,7 +41,7 @@ export class ValueSurprise {
   /** Earlier values with their time. */
   private readonly rows: Array<{ t: number; v: number }> = [];
   /** Residuals with the time of their row, forgotten with it. */
-  private readonly residuals: Record<Residual, Array<{ t: number; v: number }>> = { level: [], step: [], daily: [], weekly: [] };
+  private readonly residuals: Record<Residual, Array<{ t: number; v: number }>> = { step: [], daily: [], weekly: [] };
   private baselines: Partial<Record<Residual, RobustBaseline>> = {};
   private lastRefreshSec = -Infinity;
   private rowsAtRefresh = 0;
@@ -55,7 +56,7 @@ export class ValueSurprise {
     return surprise;
   }
 
-  /** max(level, step, min(daily, weekly)) of the residuals' |z| that have a baseline. */
+  /** max(step, min(daily, weekly)) of the residuals' |z| that have a baseline. */
   private combine(current: Partial<Record<Residual, number>>): number {
     const z = (kind: Residual): number | undefined => {
       const baseline = this.baselines[kind];
@@ -63,13 +64,13 @@ export class ValueSurprise {
       return baseline === undefined || r === undefined ? undefined : Math.min(MAX_Z, Math.abs(robustZ(r, baseline)));
     };
     const seasonal = SEASONS.map(([kind]) => z(kind)).filter((x): x is number => x !== undefined);
-    return Math.max(z('level') ?? 0, z('step') ?? 0, seasonal.length > 0 ? Math.min(...seasonal) : 0);
+    return Math.max(z('step') ?? 0, seasonal.length > 0 ? Math.min(...seasonal) : 0);
   }
 
   private residualsOf(timeSec: number, value: number): Partial<Record<Residual, number>> {
     const n = this.rows.length;
-    if (n === 0) return { level: value };
-    const residuals: Partial<Record<Residual, number>> = { level: value, step: value - this.rows[n - 1].v };
+    if (n === 0) return {};
+    const residuals: Partial<Record<Residual, number>> = { step: value - this.rows[n - 1].v };
     for (const [kind, period] of SEASONS) {
       const ago = this.indexAtOrBefore(timeSec - period);
       if (ago >= 0 && timeSec - this.rows[0].t >= 2 * period) residuals[kind] = value - this.rows[ago].v;
