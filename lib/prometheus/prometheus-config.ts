@@ -27,7 +27,7 @@ export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
     metrics_path: t.path ?? '/metrics',
     // kube-state-metrics and the pod detector export the namespace and pod a series is about; without this their
     // labels would be renamed exported_namespace/exported_pod and replaced by the exporter's own pod.
-    honor_labels: false,
+    honor_labels: true,
     kubernetes_sd_configs: [{
       role: 'endpoints',
       namespaces: { names: [t.namespace] },
