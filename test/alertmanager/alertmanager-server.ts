@@ -1,16 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../detectors/helpers/prometheus.js';
 import { tempDir } from '../validate/tools.js';
-
-/** A free TCP port on the loopback interface. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A real Debian Alertmanager on 127.0.0.1, started by a test and stopped by its PID. */
 export class AlertmanagerServer {
