@@ -1,0 +1,248 @@
+/**
+ * `npm run bench:detectors`: CPU time and memory of one detection cycle of the pod detector (2,000 pods × 6
+ * series) and of the process detector (2,000 processes). Each part runs in its own child process so that its
+ * RSS is its own, on plain Node over this file compiled by tsc, as the detector image runs (under tsx, the
+ * loader's own thread and source maps add some 80 MB to the RSS). The pod detector talks to a synthetic
+ * Prometheus HTTP API served by this parent process (so the server's work is not counted) through the real
+ * client, and loads its models from a models directory the way the detector does at start.
+ * Targets: each cycle under 250 ms CPU, RSS under 150 MB.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Registry } from 'prom-client';
+import { FileModelStore } from '../../detectors/models/store.js';
+import { PodDetector } from '../../detectors/pod/pod-detector.js';
+import { parsePodSettings } from '../../detectors/pod/pod-settings.js';
+import { POD_METRICS } from '../../detectors/pod/pod-queries.js';
+import { createLogger } from '../../detectors/runtime/logger.js';
+import type { ModeContext } from '../../detectors/runtime/mode.js';
+import { HttpPrometheusClient } from '../../detectors/runtime/prometheus-client.js';
+
+const NAMESPACES = 20;
+const PODS_PER_NAMESPACE = 100;
+const WARM_CYCLES = 5;
+const TRAIN_WINDOW_SEC = 7 * 86_400;
+const NOW_SEC = Math.floor(Date.now() / 1000);
+
+/** What a child reports back to the parent, as one JSON line. */
+interface PartResult {
+  readonly coldCpuMs: number;
+  readonly warmCpuMs: number[];
+  readonly maxRssMb: number;
+  readonly referenceLabel: string;
+  readonly referenceCpuMs: number;
+}
+
+// ---- synthetic cluster ----------------------------------------------------------------------------------
+
+interface SyntheticPod {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly index: number;
+}
+
+function syntheticPods(): SyntheticPod[] {
+  return Array.from({ length: NAMESPACES * PODS_PER_NAMESPACE }, (_, index) => ({
+    namespace: `ns-${Math.floor(index / PODS_PER_NAMESPACE)}`, pod: `app-${index}`, index,
+  }));
+}
+
+/** A deterministic value of one metric for one pod at one time: per-pod level, daily cycle, a little noise. */
+function podValue(metricIndex: number, pod: SyntheticPod, tSec: number): number {
+  const level = [0.05 + (pod.index % 17) * 0.03, (50 + (pod.index % 23) * 20) * 2 ** 20, pod.index % 50 === 0 ? 1 : 0,
+    3600 * (1 + (pod.index % 97)), 0, pod.index % 200 === 0 ? 0.01 : 0][metricIndex];
+  const daily = 1 + 0.3 * Math.sin((2 * Math.PI * tSec) / 86_400);
+  const noise = 1 + 0.05 * Math.sin(tSec / 977 + pod.index);
+  return metricIndex === 3 ? level + (tSec - NOW_SEC) : level * daily * noise;
+}
+
+function vectorAnswer(metricIndex: number, pods: readonly SyntheticPod[]): string {
+  const result = pods.map((p) => ({ metric: { namespace: p.namespace, pod: p.pod }, value: [NOW_SEC, String(podValue(metricIndex, p, NOW_SEC))] }));
+  return JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+}
+
+function matrixAnswer(metricIndex: number, pods: readonly SyntheticPod[], start: number, end: number, step: number): string {
+  const result = pods.map((p) => {
+    const values: Array<[number, string]> = [];
+    for (let t = start; t <= end; t += step) values.push([t, String(podValue(metricIndex, p, t))]);
+    return { metric: { namespace: p.namespace, pod: p.pod }, values };
+  });
+  return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+}
+
+/** The Prometheus HTTP API for the synthetic pods: one answer per pod metric query, instant or range. */
+async function startSyntheticPrometheus(): Promise<{ server: Server; url: string }> {
+  const pods = syntheticPods();
+  const rateWindow = parsePodSettings({}).rateWindow;
+  const metricOf = new Map(POD_METRICS.map((m, i) => [m.query(rateWindow), i]));
+  const instant = POD_METRICS.map((_, i) => vectorAnswer(i, pods));
+  const server = createServer((req, res) => {
+    // The client POSTs its parameters form-encoded, as Prometheus allows for long queries.
+    let form = '';
+    req.on('data', (chunk: Buffer) => { form += chunk.toString(); });
+    req.on('end', () => {
+      const params = new URLSearchParams(form);
+      const metricIndex = metricOf.get(params.get('query') ?? '');
+      if (metricIndex === undefined) {
+        res.writeHead(400).end('{"status":"error","errorType":"bad_data","error":"unknown query"}');
+        return;
+      }
+      const p = (name: string) => Number(params.get(name));
+      const body = req.url === '/api/v1/query_range'
+        ? matrixAnswer(metricIndex, pods, p('start'), p('end'), p('step'))
+        : instant[metricIndex];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** What the API server would list: every pod Running, one in 100 crash-looping. */
+function syntheticV1Pods(): V1Pod[] {
+  return syntheticPods().map((p) => ({
+    metadata: { namespace: p.namespace, name: p.pod },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{
+        name: 'app', image: 'app:1', imageID: '', ready: p.index % 100 !== 0, restartCount: p.index % 100 === 0 ? 9 : 0,
+        state: p.index % 100 === 0 ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } } : { running: {} },
+      }],
+    },
+  }));
+}
+
+// ---- the pod detector's parts (children) -------------------------------------------------------------------
+
+function podContext(prometheusUrl: string, modelsDir: string): ModeContext {
+  const log = createLogger({ level: 'error', sink: { write: () => true } });
+  return {
+    registry: new Registry(), log, prometheus: new HttpPrometheusClient({ url: prometheusUrl, timeoutMs: 60_000 }),
+    models: new FileModelStore({ dir: modelsDir, log }), settings: {}, anomalyShare: 0.05,
+    trainWindowSec: TRAIN_WINDOW_SEC, scrapeStepSec: 15, now: () => NOW_SEC,
+  };
+}
+
+function podDetector(): PodDetector {
+  const pods = syntheticV1Pods();
+  return new PodDetector(parsePodSettings({}), () => ({ pods: () => pods, warningEvents: () => [], stop: async () => undefined }));
+}
+
+/** Trains the pod models over the synthetic week and leaves them in the models directory. */
+async function trainPod(prometheusUrl: string, modelsDir: string): Promise<void> {
+  const ctx = podContext(prometheusUrl, modelsDir);
+  const detector = podDetector();
+  await detector.start(ctx);
+  await detector.train(ctx, new AbortController().signal);
+}
+
+/** Starts like the detector (models loaded from disk), then runs the cycles. */
+async function measurePod(prometheusUrl: string, modelsDir: string): Promise<PartResult> {
+  // The pod mode loads the Kubernetes client (some 60 MB of RSS by itself); the synthetic pod source does not
+  // need it, so load it here, or the RSS would flatter the real detector.
+  await import('../../detectors/pod/pod-watch.js');
+  const ctx = podContext(prometheusUrl, modelsDir);
+  const detector = podDetector();
+  await detector.start(ctx);
+  const signal = new AbortController().signal;
+  const cycles = await runCycles(() => detector.cycle(ctx, signal));
+  const answers = await Promise.all(POD_METRICS.map(async (m) => (await fetch(`${prometheusUrl}/api/v1/query`, {
+    method: 'POST', body: new URLSearchParams({ query: m.query(parsePodSettings({}).rateWindow) }),
+  })).text()));
+  const referenceCpuMs = await cpuMs(async () => { for (const a of answers) JSON.parse(a); });
+  return { ...cycles, referenceLabel: 'JSON.parse of the six answers', referenceCpuMs };
+}
+
+// ---- measuring and reporting ------------------------------------------------------------------------------
+
+async function cpuMs(run: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** `gc` exists when the child runs with --expose-gc: the "idle" runs. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * A cold cycle, then WARM_CYCLES more, timed in CPU. In an idle run a full GC follows every cycle, as V8's
+ * memory reducer does while the detector waits out its 60 s interval; back to back, V8 lets garbage pile up.
+ */
+async function runCycles(cycle: () => Promise<void>): Promise<Omit<PartResult, 'referenceLabel' | 'referenceCpuMs'>> {
+  const coldCpuMs = await cpuMs(cycle);
+  collectGarbage?.();
+  const warmCpuMs: number[] = [];
+  for (let i = 0; i < WARM_CYCLES; i++) {
+    warmCpuMs.push(await cpuMs(cycle));
+    collectGarbage?.();
+  }
+  return { coldCpuMs, warmCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const COMPILED_DIR = join(fileURLToPath(new URL('../..', import.meta.url)), '.tmp', 'bench-detectors');
+
+/** Compiles this file and what it imports to JavaScript under .tmp/ (beside node_modules, so imports resolve). */
+async function compile(): Promise<string> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', COMPILED_DIR, '--rootDir', root,
+    '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node', fileURLToPath(import.meta.url)]);
+  return join(COMPILED_DIR, 'bench/detectors/detectors.bench.js');
+}
+
+/** Runs one part in a fresh plain Node process (`idle`: with a full GC after each cycle) and returns its result line. */
+async function runChild(compiled: string, idle: boolean, part: string, ...args: string[]): Promise<PartResult> {
+  const flags = idle ? ['--expose-gc'] : [];
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, compiled, part, ...args], { maxBuffer: 1 << 24 });
+  const last = stdout.trim().split('\n').at(-1);
+  if (!last) throw new Error(`the ${part} part reported nothing`);
+  return JSON.parse(last) as PartResult;
+}
+
+/** The part's table row and its summary line: CPU from the back-to-back run, RSS from the idle run. */
+function report(name: string, backToBack: PartResult, idle: PartResult): { row: string; summary: string } {
+  const warm = median(backToBack.warmCpuMs);
+  const cells = [backToBack.coldCpuMs.toFixed(1).padStart(8), warm.toFixed(1).padStart(8), idle.maxRssMb.toFixed(1).padStart(9),
+    backToBack.maxRssMb.toFixed(1).padStart(13)];
+  return {
+    row: `${name.padEnd(8)}${cells.join('')}   ${backToBack.referenceLabel}: ${backToBack.referenceCpuMs.toFixed(1)} ms, cycle/reference ${(warm / backToBack.referenceCpuMs).toFixed(1)}x`,
+    summary: `${name}: cycle ${warm.toFixed(1)} ms cpu, rss ${idle.maxRssMb.toFixed(1)} MB`,
+  };
+}
+
+async function main(): Promise<void> {
+  const [part, ...args] = process.argv.slice(2);
+  if (part === 'pod-train') return trainPod(args[0], args[1]);
+  if (part === 'pod') return void console.log(JSON.stringify(await measurePod(args[0], args[1])));
+  const modelsDir = mkdtempSync(join(tmpdir(), 'odin-bench-models-'));
+  const prometheus = await startSyntheticPrometheus();
+  try {
+    const compiled = await compile();
+    await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir]);
+    const pod = report('pod', await runChild(compiled, false, 'pod', prometheus.url, modelsDir), await runChild(compiled, true, 'pod', prometheus.url, modelsDir));
+    console.log(`one detection cycle: pod = ${NAMESPACES * PODS_PER_NAMESPACE} pods × ${POD_METRICS.length} series from a synthetic Prometheus`);
+    console.log(`cold = first cycle, warm = median of the next ${WARM_CYCLES} (CPU ms, user + system); max RSS idle = with a full GC after`);
+    console.log('each cycle (V8 collects while the detector waits 60 s), back-to-back = without. Targets: warm < 250 ms, RSS < 150 MB.');
+    console.log('part     cold ms warm ms  RSS idle  RSS back-to-back   reference (same run)');
+    console.log(pod.row);
+    console.log(pod.summary);
+  } finally {
+    prometheus.server.close();
+    rmSync(modelsDir, { recursive: true, force: true });
+    rmSync(COMPILED_DIR, { recursive: true, force: true });
+  }
+}
+
+await main();
