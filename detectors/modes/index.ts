@@ -6,12 +6,16 @@ import type { DetectorConfig } from '../runtime/config.js';
 import type { Mode, ModeName } from '../runtime/mode.js';
 import { GpuExporterMode } from './gpu-exporter.js';
 import { GpuMode, parseGpuSettings } from './gpu.js';
+import { createDiskMode } from './disk.js';
+import { createPodMode } from './pod.js';
 
 export type ModeFactory = (config: DetectorConfig) => Mode;
 
 export const MODE_FACTORIES: Partial<Record<ModeName, ModeFactory>> = {
   'gpu-exporter': (config) => new GpuExporterMode({ nvidiaSmi: config.nvidiaSmi }),
   gpu: (config) => new GpuMode(parseGpuSettings(config.settings)),
+  pod: createPodMode,
+  disk: createDiskMode,
 };
 
 /** The mode the configuration names; an error lists the modes this build has. */
