@@ -7,9 +7,9 @@
 import { Gauge } from 'prom-client';
 import { readHistories, readLatest, type GpuHistory } from '../gpu/gpu-series.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
+import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
 import { AnomalyModel } from '../scoring/anomaly-model.js';
-import { ANOMALY_THRESHOLD, robustZToScore } from '../scoring/calibrate.js';
-import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
+import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
 
 const LABELS = ['detector', 'metric', 'gpu', 'uuid'] as const;
 type Label = (typeof LABELS)[number];
@@ -34,17 +34,10 @@ export function parseGpuSettings(raw: Readonly<Record<string, unknown>>): GpuMod
   return settings;
 }
 
-/** What the detector knows about one GPU metric. */
-interface Baselines {
-  model?: AnomalyModel;
-  /** Robust baseline of the metric's value over the window: the fallback. */
-  fallback?: RobustBaseline;
-}
-
 export class GpuMode implements Mode {
   readonly name = 'gpu';
   readonly needsPrometheus = true;
-  private readonly known = new Map<string, Baselines>();
+  private readonly known = new Map<string, GpuMetricModel>();
   private lastTrainingSec = -Infinity;
   private gauges: { score: Gauge<Label>; anomaly: Gauge<Label>; modelAge: Gauge<Label> } | undefined;
 
@@ -97,21 +90,21 @@ export class GpuMode implements Mode {
 
   private async trainOne(ctx: ModeContext, history: GpuHistory, now: number): Promise<void> {
     const key = keyOf(history);
-    const baselines = this.known.get(key) ?? {};
+    const baselines = this.known.get(key) ?? new GpuMetricModel();
     this.known.set(key, baselines);
-    if (history.rows.length >= 3) baselines.fallback = robustBaseline(history.rows.map((row) => row[0]));
     const storeKey = `gpu-${history.identity.uuid.replace(/[^a-z0-9-]/gi, '')}-${history.metric.name}`;
     if (!baselines.model) {
       const stored = await ctx.models.load(storeKey, (raw) => AnomalyModel.fromJSON(raw));
       // A stored model fresher than the training period is as good as a new one: skip the refit at start.
       if (stored && now - stored.trainedAtSec < (ctx.trainIntervalSec ?? 0)) {
+        baselines.train(history.timestamps, history.rows, now, { anomalyShare: ctx.anomalyShare, minTrainRows: Infinity });
         baselines.model = stored;
         return;
       }
     }
-    if (history.rows.length < this.settings.minTrainRows) return;
-    // The range guard watches the value (column 0), not its utilisation context.
-    baselines.model = AnomalyModel.fit(history.timestamps, history.rows, now, { anomalyShare: ctx.anomalyShare, rangeGuardedColumns: 1 });
+    const previous = baselines.model;
+    baselines.train(history.timestamps, history.rows, now, { anomalyShare: ctx.anomalyShare, minTrainRows: this.settings.minTrainRows });
+    if (!baselines.model || baselines.model === previous) return;
     try {
       await ctx.models.save(storeKey, baselines.model);
     } catch (err) {
@@ -123,16 +116,13 @@ export class GpuMode implements Mode {
   private score(observation: GpuHistory, now: number): void {
     const baselines = this.known.get(keyOf(observation));
     const row = observation.rows[observation.rows.length - 1];
-    const timestamp = observation.timestamps[observation.timestamps.length - 1];
-    let score: number;
-    if (baselines?.model) score = baselines.model.score(timestamp, row);
-    else if (baselines?.fallback) score = robustZToScore(robustZ(row[0], baselines.fallback));
-    else return; // Nothing seen yet for this GPU: no basis for a score.
+    const score = baselines?.score(observation.timestamps[observation.timestamps.length - 1], row);
+    if (score === undefined) return; // Nothing learned yet for this GPU: no basis for a score.
     const labels = { detector: 'gpu', metric: observation.metric.name, gpu: observation.identity.gpu, uuid: observation.identity.uuid };
     const gauges = this.gauges!;
     gauges.score.set(labels, score);
     gauges.anomaly.set(labels, score > ANOMALY_THRESHOLD ? 1 : 0);
-    if (baselines.model) gauges.modelAge.set(labels, now - baselines.model.trainedAtSec);
+    if (baselines?.model) gauges.modelAge.set(labels, now - baselines.model.trainedAtSec);
   }
 }
 
