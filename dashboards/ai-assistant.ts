@@ -1,7 +1,9 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RecordedMetric } from '../lib/prometheus/rules/index.js';
-import { NODE, anomalyScorePanel, logsPanel, nodeVariable, odinDashboard, promQuery, row, statPanel, timeseriesPanel } from './common.js';
+import {
+  NODE, PROCESS_DETECTOR_LOGS, anomalyScorePanel, logsPanel, nodeVariable, odinDashboard, promQuery, row, statPanel, timeseriesPanel,
+} from './common.js';
 
 /**
  * Claude Code's OpenTelemetry metrics as Prometheus's OTLP receiver names them (dots to underscores, the unit and
@@ -46,6 +48,6 @@ export const aiAssistantDashboard = (): DashboardBuilder =>
       // OTLP makes service.name the job label; the other resource attributes land on target_info.
       [promQuery('count by (job, os_type) (target_info{job=~"(.*/)?claude-code"})', '{{job}} {{os_type}}')]))
     .withPanel(logsPanel('Assistant processes in the process detector logs',
-      `{namespace="odin", container=~".*process.*"} |~ "${ASSISTANT_PROCESSES}"`, { height: 8 }))
+      `${PROCESS_DETECTOR_LOGS} |~ "${ASSISTANT_PROCESSES}"`, { height: 8 }))
     .withPanel(timeseriesPanel('Host CPU while assistants run', units.PercentUnit,
       [promQuery(`${RecordedMetric.NODE_CPU_UTILISATION}{${NODE}}`, '{{instance}}')]));

@@ -21,6 +21,11 @@ export const NODE = 'instance=~"$node"';
 export const NAMESPACE = 'namespace=~"$namespace"';
 export const GPU = 'gpu=~"$gpu"';
 
+/** Log streams Promtail ships (see lib/loki/promtail.ts): detector containers by name, whatever their namespace. */
+export const DETECTOR_LOGS = '{container=~".+-detector"}';
+export const PROCESS_DETECTOR_LOGS = '{container="process-detector"}';
+export const HOST_LOGS = '{job=~"systemd-journal|varlog"}';
+
 /** Width and height of a panel on Grafana's 24-column grid. */
 export interface PanelSize {
   /** @default 12 */

@@ -1,6 +1,6 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder, TextBoxVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { NAMESPACE, logsPanel, lokiQuery, namespaceVariable, odinDashboard, row, timeseriesPanel } from './common.js';
+import { DETECTOR_LOGS, HOST_LOGS, NAMESPACE, logsPanel, lokiQuery, namespaceVariable, odinDashboard, row, timeseriesPanel } from './common.js';
 
 /** Log lines that say something went wrong, whatever the format. */
 const ERRORS = '|~ "(?i)(error|fatal|panic|exception)"';
@@ -19,5 +19,5 @@ export const logsDashboard = (): DashboardBuilder =>
     .withRow(row('Lines'))
     .withPanel(logsPanel('Pod logs', `{${NAMESPACE}} |~ "$search"`))
     .withPanel(logsPanel('Errors', `{${NAMESPACE}} ${ERRORS} |~ "$search"`))
-    .withPanel(logsPanel('Detector errors and warnings', '{namespace="odin", container=~".*detector.*"} | json | level=~"error|warn"'))
-    .withPanel(logsPanel('Host system logs', '{job=~".*(journal|varlogs|syslog).*"} |~ "$search"'));
+    .withPanel(logsPanel('Detector errors and warnings', `${DETECTOR_LOGS} | json | level=~"error|warn"`))
+    .withPanel(logsPanel('Host system logs', `${HOST_LOGS} |~ "$search"`));

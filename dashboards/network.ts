@@ -1,7 +1,9 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PHYSICAL_INTERFACES, RecordedMetric } from '../lib/prometheus/rules/index.js';
-import { NAMESPACE, NODE, instantQuery, namespaceVariable, nodeVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel } from './common.js';
+import {
+  NAMESPACE, NODE, instantQuery, namespaceVariable, nodeVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel,
+} from './common.js';
 
 const INTERFACES = `${NODE}, ${PHYSICAL_INTERFACES}`;
 const perInterface = (metric: string) => `rate(${metric}{${INTERFACES}}[$__rate_interval])`;

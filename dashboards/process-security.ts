@@ -1,7 +1,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  anomalyScorePanel, instantQuery, logsPanel, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
+  PROCESS_DETECTOR_LOGS, anomalyScorePanel, instantQuery, logsPanel, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
 } from './common.js';
 
 /** Threats found now, of one severity. */
@@ -28,4 +28,4 @@ export const processSecurityDashboard = (): DashboardBuilder =>
       { span: 24 }))
     .withRow(row('Evidence'))
     .withPanel(logsPanel('Findings with evidence (process detector logs)',
-      '{namespace="odin", container=~".*process.*"} | json | category != ""'));
+      `${PROCESS_DETECTOR_LOGS} | json | category != ""`));

@@ -30,7 +30,10 @@ export const stackCases: AlertCase[] = [
   { alert: 'TargetDown', name: 'warns when half a job is down for 10m', series: lokiTargets('0x20', '1x20'), at: '12m',
     fires: [{ labels: stack('warning', { job: 'loki' }), ...targetDown('50%') }] },
   { alert: 'TargetDown', name: 'pages when a whole job is down for 5m', series: lokiTargets('0x20', '0x20'), at: '12m',
-    fires: [{ labels: stack('warning', { job: 'loki' }), ...targetDown('0%') }, { labels: stack('critical', { job: 'loki' }), ...targetDown('0%') }] },
+    fires: [
+      { labels: stack('warning', { job: 'loki' }), ...targetDown('0%') },
+      { labels: stack('critical', { job: 'loki' }), ...targetDown('0%') },
+    ] },
   { alert: 'TargetDown', name: 'quiet when every target answers', series: lokiTargets('1x20', '1x20'), at: '12m', fires: [] },
   { alert: 'TargetDown', name: 'quiet when a target was down 5m only', series: lokiTargets('1x5 0x5 1x5', '1x15'), at: '15m', fires: [] },
 
