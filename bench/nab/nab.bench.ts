@@ -4,33 +4,14 @@
  * in NAB's results layout), scores them with NAB's method under each profile, and prints a table per file and per
  * profile. The last line is `NAB standard score: X`.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { column, dataKeyOfResult, listCsvFiles, parseTable, readLabelWindows, windowsOf, type LabelWindows } from './corpus.js';
+import { readLabelWindows } from './corpus.js';
 import { fileTable, profileTable } from './report.js';
-import { streamScores } from './run-detector.js';
-import { NAB_PROFILES, scoreCorpus, type ScoredSeries } from './scorer.js';
+import { detectCorpus, readResults } from './runner.js';
+import { NAB_PROFILES, scoreCorpus } from './scorer.js';
 
 const FIXTURES = 'test/fixtures/nab';
-
-/** Scores every data file with ODIN's detector. */
-function detectCorpus(dataDir: string, labels: LabelWindows): ScoredSeries[] {
-  return listCsvFiles(dataDir).map((key) => {
-    const table = parseTable(readFileSync(join(dataDir, key), 'utf8'), key);
-    const scores = streamScores(table.timestamps, column(table, 'value', key));
-    return { name: key, timestamps: table.timestamps, scores, windows: windowsOf(labels, key) };
-  });
-}
-
-/** Reads a detector's outputs in NAB's results layout. */
-function readResults(resultsDir: string, labels: LabelWindows): ScoredSeries[] {
-  return listCsvFiles(resultsDir).map((resultKey) => {
-    const key = dataKeyOfResult(resultKey, labels);
-    const table = parseTable(readFileSync(join(resultsDir, resultKey), 'utf8'), resultKey);
-    return { name: key, timestamps: table.timestamps, scores: column(table, 'anomaly_score', resultKey), windows: windowsOf(labels, key) };
-  });
-}
 
 function main(): void {
   const { values: args } = parseArgs({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { column, parseTable, readLabelWindows, windowsOf } from '../../bench/nab/corpus.js';
-import { streamScores } from '../../bench/nab/run-detector.js';
+import { streamScores } from '../../bench/nab/runner.js';
 import { probationaryLength } from '../../bench/nab/scorer.js';
 import { ANOMALY_THRESHOLD } from '../../detectors/scoring/calibrate.js';
 import { mulberry32 } from '../../detectors/scoring/prng.js';

@@ -1,0 +1,41 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { readLabelWindows } from '../../bench/nab/corpus.js';
+import { readResults } from '../../bench/nab/runner.js';
+import { NAB_PROFILES, scoreCorpus } from '../../bench/nab/scorer.js';
+
+const LABELS = readLabelWindows('test/fixtures/nab/labels/combined_windows.json');
+const resultsDir = mkdtempSync(join(tmpdir(), 'nab-results-'));
+afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+/** Writes a results file of 1000 rows at 5-minute steps from 2014-04-01 with score 1 at the given rows. */
+function writeResult(relativePath: string, firing: number[]): void {
+  const start = Date.UTC(2014, 3, 1) / 1000;
+  const lines = ['timestamp,value,anomaly_score,label'];
+  for (let i = 0; i < 1000; i++) {
+    const time = new Date((start + i * 300) * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    lines.push(`${time},1.0,${firing.includes(i) ? 1 : 0},0`);
+  }
+  mkdirSync(join(resultsDir, relativePath, '..'), { recursive: true });
+  writeFileSync(join(resultsDir, relativePath), `${lines.join('\n')}\n`);
+}
+
+describe('rescoring results in NAB layout', () => {
+  test('maps each results file to its labelled data file and scores its anomaly_score column', () => {
+    writeResult('artificialNoAnomaly/someDetector_art_noisy.csv', [500]);
+    writeResult('artificialNoAnomaly/someDetector_art_flatline.csv', []);
+    const labels = new Map([
+      ...LABELS,
+      // A labelled window over rows 500–599 of the synthetic noisy file, so that the corpus has one window.
+      ['artificialNoAnomaly/art_noisy.csv', [[Date.UTC(2014, 3, 1) / 1000 + 500 * 300, Date.UTC(2014, 3, 1) / 1000 + 599 * 300] as const]],
+    ]);
+    const corpus = readResults(resultsDir, labels);
+    expect(corpus.map((s) => s.name)).toEqual(['artificialNoAnomaly/art_flatline.csv', 'artificialNoAnomaly/art_noisy.csv']);
+    // The only detection is at the window's first row: a perfect detector.
+    const result = scoreCorpus(corpus, NAB_PROFILES[0]);
+    expect(result.threshold).toBe(1);
+    expect(result.normalized).toBeCloseTo(100, 10);
+  });
+});
