@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Panel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboard } from '../../dashboards/common.js';
+import { datasourcesProvisioning } from '../../lib/grafana/grafana-provisioning.js';
 import { ALL_DASHBOARDS, DASHBOARD_BUILDERS, DatasourceUid } from '../../dashboards/index.js';
 import { promqlErrors, unknownMetrics } from '../rules/promql.js';
 import { panelsOf, queriesOf } from '../../dashboards/inspect.js';
@@ -70,10 +71,12 @@ describe('dashboards', () => {
 });
 
 describe('dashboard queries', () => {
-  test('every target names a provisioned datasource of the matching type', () => {
-    const uids = new Set<string>(Object.values(DatasourceUid));
-    expect(queries.filter((q) => !uids.has(q.datasourceUid ?? '')).map(label)).toEqual([]);
-    expect(queries.filter((q) => q.datasourceType !== q.datasourceUid).map(label)).toEqual([]);
+  test('every target names a datasource Grafana is provisioned with, and its type', () => {
+    const urls = Object.fromEntries(Object.values(DatasourceUid).map((uid) => [uid, `http://${uid}.test`]));
+    const provisioned = (datasourcesProvisioning(urls) as { datasources: Array<{ uid: string; type: string }> }).datasources;
+    const typeOf = new Map(provisioned.map((d) => [d.uid, d.type]));
+    expect(queries.filter((q) => !typeOf.has(q.datasourceUid ?? '')).map(label)).toEqual([]);
+    expect(queries.filter((q) => typeOf.get(q.datasourceUid ?? '') !== q.datasourceType).map(label)).toEqual([]);
     expect(promql.length + logql.length).toBe(queries.length);
   });
 
