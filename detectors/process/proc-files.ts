@@ -1,0 +1,72 @@
+/**
+ * Bounded, error-classifying reads of /proc files. /proc entries vanish while they are read (the process exits),
+ * deny access (another user's process without CAP_SYS_PTRACE) and can be huge (a 10 MB command line): every read
+ * here is capped and every failure is sorted into one of those kinds, never thrown past the reader.
+ */
+import { closeSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
+
+export type ReadFailure = 'vanished' | 'unreadable' | 'error';
+
+export class ProcReadError extends Error {
+  constructor(
+    readonly kind: ReadFailure,
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`${kind}: ${path}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** Result of a capped read: the bytes read and whether the file was longer than the cap. */
+export interface CappedRead {
+  readonly data: Buffer;
+  readonly truncated: boolean;
+}
+
+/** Reads at most `maxBytes` of a file (one byte more to know whether it was cut). */
+export function readCapped(path: string, maxBytes: number): CappedRead {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.allocUnsafe(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { data: buffer.subarray(0, Math.min(length, maxBytes)), truncated: length > maxBytes };
+  } catch (err) {
+    throw classify(path, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function readText(path: string, maxBytes: number): string {
+  return readCapped(path, maxBytes).data.toString('utf8');
+}
+
+export function readLink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch (err) {
+    throw classify(path, err);
+  }
+}
+
+/** The owner of a /proc entry: the process's effective uid. */
+export function ownerUid(path: string): number {
+  try {
+    return statSync(path).uid;
+  } catch (err) {
+    throw classify(path, err);
+  }
+}
+
+/** ENOENT/ESRCH: the process went away; EACCES/EPERM: not ours to read; anything else: an error worth counting. */
+export function classify(path: string, err: unknown): ProcReadError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const kind: ReadFailure = code === 'ENOENT' || code === 'ESRCH' ? 'vanished' : code === 'EACCES' || code === 'EPERM' ? 'unreadable' : 'error';
+  return new ProcReadError(kind, path, err);
+}

@@ -1,0 +1,142 @@
+/**
+ * The /proc reader and scanner: on this machine's real /proc with a harmless miner look-alike and a benign
+ * look-alike, and on a fake /proc tree with vanished, malformed and huge entries.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { classify } from '../../../detectors/process/proc-files.js';
+import { ProcReader } from '../../../detectors/process/proc-reader.js';
+import { ProcessScanner, scanProcDir } from '../../../detectors/process/scan.js';
+
+const WALLET = '4AzWBLaH4e2MAut9nSMHi4D3ccpY2vqsSA4TBerGmcGM3Gmr89TUqq9QFBevDhzzCPZwSXCUXTXCDZHYVenZscdX9rj2otM';
+const started: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Copies /bin/sh under `name` and runs it blocked on `read` (no child process), so argv can be anything. */
+async function startLookAlike(dir: string, name: string, args: string[]): Promise<number> {
+  const exe = join(dir, name);
+  copyFileSync('/bin/sh', exe);
+  const child = spawn(exe, ['-c', 'read line', name, ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+  started.push(child);
+  const pid = child.pid!;
+  for (let i = 0; i < 100 && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(args[args.length - 1]); i++) await new Promise((r) => setTimeout(r, 20));
+  return pid;
+}
+
+describe('process scan on the real /proc', () => {
+  test('finds the miner look-alike with its evidence and not the health-check look-alike', async () => {
+    const dir = mkdtempSync('/tmp/odin-proc-test-');
+    dirs.push(dir);
+    const miner = await startLookAlike(dir, 'xmrig', ['-o', 'stratum+tcp://pool.example.com:3333', '-u', WALLET, '--donate-level', '1', '3600']);
+    const healthcheck = await startLookAlike(dir, 'curl', ['-fsS', 'http://localhost:8080/healthz']);
+    try {
+      const result = new ProcessScanner().scan(Date.now() / 1000);
+      const minerFindings = result.findings.filter((f) => f.pid === miner);
+      expect(minerFindings.map((f) => f.finding.category)).toContain('crypto_miner');
+      const stratum = minerFindings.find((f) => f.finding.rule === 'miner-stratum-url')!;
+      expect(stratum.finding.evidence.pool).toBe('stratum+tcp://pool.example.com:3333');
+      expect(stratum.exe).toBe(join(dir, 'xmrig'));
+      expect(stratum.isNew).toBe(true);
+      expect(result.findings.filter((f) => f.pid === healthcheck)).toEqual([]);
+      expect(result.processes.find((p) => p.pid === miner)).toMatchObject({ uid: process.getuid!(), comm: 'xmrig' });
+    } finally {
+      for (const child of started) if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+    }
+  });
+
+  test('a finding is new only in the pass that first sees it', async () => {
+    const dir = mkdtempSync('/tmp/odin-proc-test-');
+    dirs.push(dir);
+    const miner = await startLookAlike(dir, 'xmrig', ['-o', 'stratum+tcp://pool.example.com:3333', '3600']);
+    try {
+      const scanner = new ProcessScanner();
+      const first = scanner.scan(1000).findings.filter((f) => f.pid === miner);
+      const second = scanner.scan(1060).findings.filter((f) => f.pid === miner);
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.every((f) => f.isNew)).toBe(true);
+      expect(second.length).toBe(first.length);
+      expect(second.some((f) => f.isNew)).toBe(false);
+    } finally {
+      process.kill(miner, 'SIGKILL');
+    }
+  });
+});
+
+/** A fake /proc: one directory per pid with the files the reader uses. */
+function fakeProc(): string {
+  const root = mkdtempSync(join(tmpdir(), 'odin-fake-proc-'));
+  dirs.push(root);
+  const add = (pid: number, files: Record<string, string | Buffer>, links: Record<string, string> = {}): void => {
+    mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
+    mkdirSync(join(root, String(pid), 'net'), { recursive: true });
+    mkdirSync(join(root, String(pid), 'ns'), { recursive: true });
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(root, String(pid), name), content);
+    for (const [name, target] of Object.entries(links)) symlinkSync(target, join(root, String(pid), name));
+  };
+  const stat = (pid: number, comm: string, ppid: number): string => `${pid} (${comm}) S ${ppid} 1 1 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 100 1000000 2560 18446744073709551615`;
+  add(1, { stat: stat(1, 'systemd', 0), cmdline: '/sbin/init\0', cgroup: '0::/init.scope\n' }, { exe: '/usr/lib/systemd/systemd' });
+  add(100, { stat: stat(100, 'kworker', 1), cmdline: '[kworker/0:1]\0', environ: 'PATH=/bin\0LD_PRELOAD=/dev/shm/.l/libhide.so\0', cgroup: `0::/kubepods/burstable/pod1/cri-containerd-${'ab'.repeat(32)}.scope\n` }, { exe: '/dev/shm/.x/kworker (deleted)' });
+  add(101, { stat: stat(101, 'node', 1), cmdline: Buffer.concat([Buffer.from('node\0-e\0'), Buffer.alloc(10 * 1024 * 1024, 'A')]) }, { exe: '/usr/bin/node' });
+  add(102, { cmdline: 'gone\0' }); // exited between listing and reading: no stat
+  add(103, { stat: 'garbage without fields', cmdline: 'x\0' });
+  add(104, {
+    stat: stat(104, 'bash', 1),
+    cmdline: 'bash\0-i\0',
+    'net/tcp': '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:9C40 2D7100CB:115C 01 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 20 4 30 10 -1\n',
+  }, { 'fd/0': 'socket:[4242]', 'fd/1': 'socket:[4242]', exe: '/usr/bin/bash', 'ns/net': 'net:[4026531840]' });
+  mkdirSync(join(root, 'self'));
+  writeFileSync(join(root, 'uptime'), '1.0 1.0\n');
+  return root;
+}
+
+describe('process scan on a fake /proc', () => {
+  test('vanished, malformed and huge entries are counted and skipped or cut, never thrown', () => {
+    const { processes, stats } = new ProcReader({ procDir: fakeProc(), maxCmdlineBytes: 4096 }).read();
+    expect(stats).toMatchObject({ processes: 4, vanished: 1, errors: 1, truncated: 1 });
+    const huge = processes.find((p) => p.pid === 101)!;
+    expect(huge.cmdlineTruncated).toBe(true);
+    expect(huge.argv.join('\0').length).toBeLessThanOrEqual(4096);
+  });
+
+  test('reads exe (deleted), parent chain, cgroup container, LD_PRELOAD, CPU, RSS and stdio sockets', () => {
+    const { processes } = new ProcReader({ procDir: fakeProc() }).read();
+    const impostor = processes.find((p) => p.pid === 100)!;
+    expect(impostor).toMatchObject({
+      exe: '/dev/shm/.x/kworker', exeDeleted: true, parentChain: ['systemd'], containerId: 'ab'.repeat(32),
+      ldPreload: '/dev/shm/.l/libhide.so', cpuSeconds: 3, rssBytes: 2560 * 4096, state: 'S',
+    });
+    expect(processes.find((p) => p.pid === 104)!.stdioRemote).toBe('203.0.113.45:4444');
+  });
+
+  test('the scan reports the disguised process and the shell on a socket with evidence', () => {
+    const { findings, stats } = scanProcDir(fakeProc());
+    const rules = (pid: number): string[] => findings.filter((f) => f.pid === pid).map((f) => f.finding.rule);
+    expect(rules(100)).toEqual(expect.arrayContaining(['kernel-thread-impostor', 'executable-in-temp-dir', 'ld-preload-in-environment', 'deleted-executable']));
+    const shell = findings.find((f) => f.pid === 104 && f.finding.rule === 'shell-stdio-on-tcp-socket')!;
+    expect(shell.finding).toMatchObject({ category: 'reverse_shell', severity: 'critical', evidence: { remote: '203.0.113.45:4444' } });
+    expect(rules(1)).toEqual([]);
+    expect(stats.vanished).toBe(1);
+  });
+
+  test('a missing /proc directory is an error the caller sees', () => {
+    expect(() => new ProcReader({ procDir: '/nonexistent/odin-proc' }).read()).toThrow(/ENOENT/);
+    expect(existsSync('/nonexistent/odin-proc')).toBe(false);
+  });
+
+  test('errno codes are sorted into vanished, unreadable and error', () => {
+    const err = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
+    expect(classify('/proc/1/x', err('ENOENT')).kind).toBe('vanished');
+    expect(classify('/proc/1/x', err('ESRCH')).kind).toBe('vanished');
+    expect(classify('/proc/1/x', err('EACCES')).kind).toBe('unreadable');
+    expect(classify('/proc/1/x', err('EPERM')).kind).toBe('unreadable');
+    expect(classify('/proc/1/x', err('EIO')).kind).toBe('error');
+  });
+});
