@@ -1,5 +1,7 @@
 export * from './config.js';
 export * from './config-file.js';
+export * from './config-rules.js';
+export * from './config-schema.js';
 export * from './odin-chart.js';
 export * from './synth.js';
 export * from './core/exporter.js';

@@ -41,9 +41,9 @@ export class OdinChart extends Chart {
     this.config = config;
     new OdinNamespace(this, 'Namespace', { name: config.namespace, enforce: PodSecurityLevel.RESTRICTED });
     // Host agents read host paths, the host network or the host's processes: Pod Security `privileged` is the
-    // only level that admits them. Each one says why next to its security profile; audit/warn stay `baseline`.
+    // only level that admits them. Each one says why next to its security profile; audits stay at `baseline`.
     new OdinNamespace(this, 'HostAgentNamespace', {
-      name: config.hostAgentNamespace, enforce: PodSecurityLevel.PRIVILEGED, warn: PodSecurityLevel.BASELINE,
+      name: config.hostAgentNamespace, enforce: PodSecurityLevel.PRIVILEGED, audit: PodSecurityLevel.BASELINE,
     });
     this.prometheus = this.definePrometheus(config);
     const loki = config.components.loki ? this.defineLogs(config) : undefined;

@@ -16,10 +16,11 @@ export interface OdinNamespaceProps {
   /** The level Pod Security admission enforces. */
   readonly enforce: PodSecurityLevel;
   /**
-   * The level it warns and audits against, to show what would need relaxing.
+   * The level it audits against (recorded in the API server's audit log), to show what would need relaxing
+   * without printing a warning at every `kubectl apply`.
    * @default - the enforced level
    */
-  readonly warn?: PodSecurityLevel;
+  readonly audit?: PodSecurityLevel;
 }
 
 /** A namespace with Pod Security admission labels, isolated by default (deny all, then DNS). */
@@ -29,15 +30,15 @@ export class OdinNamespace extends Construct {
   constructor(scope: Construct, id: string, props: OdinNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    const warn = props.warn ?? props.enforce;
+    const audit = props.audit ?? props.enforce;
     new kplus.k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
           ...PART_OF,
           'pod-security.kubernetes.io/enforce': props.enforce,
-          'pod-security.kubernetes.io/warn': warn,
-          'pod-security.kubernetes.io/audit': warn,
+          'pod-security.kubernetes.io/warn': props.enforce,
+          'pod-security.kubernetes.io/audit': audit,
         },
       },
     });
