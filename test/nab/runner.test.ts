@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readLabelWindows } from '../../bench/nab/corpus.js';
-import { readResults } from '../../bench/nab/runner.js';
+import { column, parseTable, readLabelWindows } from '../../bench/nab/corpus.js';
+import { readResults, streamScores } from '../../bench/nab/runner.js';
 import { NAB_PROFILES, scoreCorpus } from '../../bench/nab/scorer.js';
 
 const LABELS = readLabelWindows('test/fixtures/nab/labels/combined_windows.json');
@@ -37,5 +38,19 @@ describe('rescoring results in NAB layout', () => {
     const result = scoreCorpus(corpus, NAB_PROFILES[0]);
     expect(result.threshold).toBe(1);
     expect(result.normalized).toBeCloseTo(100, 10);
+  });
+});
+
+describe('the detector run', () => {
+  test('gives the scores of the offline `odin-detect score` command, row for row', () => {
+    const file = 'test/fixtures/nab/data/artificialWithAnomaly/art_daily_jumpsup.csv';
+    const cli = spawnSync(process.execPath, ['bin/odin-detect.js', 'score', '--input', file], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    const cliScores = cli.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
+    const table = parseTable(readFileSync(file, 'utf8'), file);
+    const scores = streamScores(table.timestamps, column(table, 'value', file));
+    expect(cliScores).toHaveLength(scores.length);
+    // The command prints three decimals.
+    expect(Math.max(...scores.map((s, i) => Math.abs(s - cliScores[i])))).toBeLessThanOrEqual(0.0005);
   });
 });
