@@ -90,10 +90,12 @@ export class GpuMode implements Mode {
 
   private async trainOne(ctx: ModeContext, history: GpuHistory, now: number): Promise<void> {
     const key = keyOf(history);
+    const firstSeen = !this.known.has(key);
     const baselines = this.known.get(key) ?? new GpuMetricModel();
     this.known.set(key, baselines);
     const storeKey = `gpu-${history.identity.uuid.replace(/[^a-z0-9-]/gi, '')}-${history.metric.name}`;
-    if (!baselines.model) {
+    // The stored model is read once, when the GPU is first seen (at start); afterwards memory is newer.
+    if (firstSeen) {
       const stored = await ctx.models.load(storeKey, (raw) => AnomalyModel.fromJSON(raw));
       // A stored model fresher than the training period is as good as a new one: skip the refit at start.
       if (stored && now - stored.trainedAtSec < (ctx.trainIntervalSec ?? 0)) {

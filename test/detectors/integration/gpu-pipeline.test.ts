@@ -7,7 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FileModelStore } from '../../../detectors/models/store.js';
 import { GpuMode, parseGpuSettings } from '../../../detectors/modes/gpu.js';
+import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { loadConfig } from '../../../detectors/runtime/config.js';
 import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
 import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
@@ -35,8 +37,15 @@ async function detectorMetrics(): Promise<string> {
   return (await get(detectorPort, '/metrics')).body;
 }
 
+const UUID = 'GPU-43a7f799-2500-c36a-0b00-3ac474b70b28';
+const modelsDir = join(dir, 'models');
+
 beforeAll(async () => {
   writeFileSync(control, 'idle\n');
+  // Damaged models left from an earlier run: junk for power, a truncated file for temperature.
+  mkdirSync(modelsDir);
+  writeFileSync(join(modelsDir, `gpu-${UUID}-power.json`), '\u0000\u0007 not json');
+  writeFileSync(join(modelsDir, `gpu-${UUID}-temperature.json`), '{"format":"odin.model","version":1,"key":"gpu-');
   const exporterPort = await freePort();
   detectorPort = await freePort();
   exporter = await DetectorProcess.start('gpu-exporter', {
@@ -49,7 +58,7 @@ beforeAll(async () => {
     ODIN_PORT: String(detectorPort),
     ODIN_LISTEN_HOST: '127.0.0.1',
     ODIN_PROMETHEUS_URL: prometheus.url,
-    ODIN_MODELS_DIR: join(dir, 'models'),
+    ODIN_MODELS_DIR: modelsDir,
     ODIN_CYCLE_INTERVAL_SEC: String(CYCLE_SEC),
     // Retraining waits an hour: the model must come from the quiet period only, via the retry for untrained GPUs.
     ODIN_TRAIN_INTERVAL_SEC: '3600',
@@ -78,7 +87,13 @@ describe('GPU pipeline with a real Prometheus', () => {
       const ages = ['temperature', 'power'].map((metric) => sampleValue(text, 'odin_model_age_seconds', `metric="${metric}"`));
       return ages.every((a) => a !== undefined) ? text : undefined;
     });
-    expect(sampleValue(trained, 'odin_anomaly_score', 'metric="power",gpu="0",uuid="GPU-43a7f799-2500-c36a-0b00-3ac474b70b28"')).toBeLessThanOrEqual(100);
+    expect(sampleValue(trained, 'odin_anomaly_score', `metric="power",gpu="0",uuid="${UUID}"`)).toBeLessThanOrEqual(100);
+    // The damaged files were reported, counted, and replaced by the retrained models.
+    expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="corrupt"')).toBe(2);
+    const store = new FileModelStore({ dir: modelsDir, log: detector!.log });
+    for (const metric of ['power', 'temperature']) {
+      expect(await store.load(`gpu-${UUID}-${metric}`, (raw) => AnomalyModel.fromJSON(raw))).toBeInstanceOf(AnomalyModel);
+    }
 
     writeFileSync(control, 'full_load\n');
     await eventually('a full-load sample in Prometheus', 10_000, async () => {
