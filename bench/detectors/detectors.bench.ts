@@ -9,7 +9,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,12 @@ import { FileModelStore } from '../../detectors/models/store.js';
 import { PodDetector } from '../../detectors/pod/pod-detector.js';
 import { parsePodSettings } from '../../detectors/pod/pod-settings.js';
 import { POD_METRICS } from '../../detectors/pod/pod-queries.js';
+import { scanProcDir } from '../../detectors/process/scan.js';
 import { createLogger } from '../../detectors/runtime/logger.js';
 import type { ModeContext } from '../../detectors/runtime/mode.js';
 import { HttpPrometheusClient } from '../../detectors/runtime/prometheus-client.js';
 
+const PROCESSES = 2000;
 const NAMESPACES = 20;
 const PODS_PER_NAMESPACE = 100;
 const WARM_CYCLES = 5;
@@ -38,6 +40,8 @@ interface PartResult {
   readonly maxRssMb: number;
   readonly referenceLabel: string;
   readonly referenceCpuMs: number;
+  /** A line printed under the table, e.g. what the scan found. */
+  readonly note?: string;
 }
 
 // ---- synthetic cluster ----------------------------------------------------------------------------------
@@ -160,6 +164,97 @@ async function measurePod(prometheusUrl: string, modelsDir: string): Promise<Par
   return { ...cycles, referenceLabel: 'JSON.parse of the six answers', referenceCpuMs };
 }
 
+// ---- synthetic /proc (the process detector) ---------------------------------------------------------------
+
+interface SyntheticProcess {
+  readonly comm: string;
+  readonly argv: readonly string[];
+  /** Absent for kernel threads, whose exe link cannot be read. */
+  readonly exe?: string;
+  readonly ppid: number;
+  readonly container?: boolean;
+  /** fd 0-2 on this TCP socket inode (a reverse shell), else /dev/null. */
+  readonly stdioSocket?: number;
+}
+
+const CONTAINER_ID = 'f3a9c1d27e6b4a0598d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6978877665544332';
+const WORKLOADS: ReadonlyArray<Omit<SyntheticProcess, 'ppid'>> = [
+  { comm: 'nginx', argv: ['nginx: worker process'], exe: '/usr/sbin/nginx', container: true },
+  { comm: 'gunicorn', argv: ['/usr/local/bin/python3', '/usr/local/bin/gunicorn', '-w', '4', '-b', '0.0.0.0:8000', 'app:app'], exe: '/usr/local/bin/python3.12', container: true },
+  { comm: 'node', argv: ['node', '--enable-source-maps', 'dist/server.js'], exe: '/usr/local/bin/node', container: true },
+  { comm: 'java', argv: ['java', '-Xmx512m', '-jar', '/app/service.jar', '--spring.profiles.active=prod'], exe: '/opt/java/openjdk/bin/java', container: true },
+  { comm: 'postgres', argv: ['postgres: checkpointer'], exe: '/usr/lib/postgresql/16/bin/postgres', container: true },
+  { comm: 'redis-server', argv: ['redis-server *:6379'], exe: '/usr/local/bin/redis-server', container: true },
+  { comm: 'sh', argv: ['/bin/sh', '-c', 'curl -fsS http://localhost:8080/healthz || exit 1'], exe: '/bin/dash', container: true },
+];
+const SHIM: Omit<SyntheticProcess, 'ppid'> = {
+  comm: 'containerd-shim', exe: '/var/lib/rancher/k3s/data/current/bin/containerd-shim-runc-v2',
+  argv: ['/var/lib/rancher/k3s/data/current/bin/containerd-shim-runc-v2', '-namespace', 'k8s.io', '-id', CONTAINER_ID, '-address', '/run/k3s/containerd/containerd.sock'],
+};
+
+/**
+ * A host's process table: systemd, kernel threads, K3s, and pods of ten processes (a containerd shim and what it
+ * started, health-check shells included), with two real threats among them: a miner in /tmp and a reverse shell.
+ */
+function syntheticProcesses(): Map<number, SyntheticProcess> {
+  const table = new Map<number, SyntheticProcess>([
+    [1, { comm: 'systemd', argv: ['/sbin/init', 'splash'], exe: '/usr/lib/systemd/systemd', ppid: 0 }],
+    [2, { comm: 'kthreadd', argv: [], ppid: 0 }],
+    [3, { comm: 'k3s-server', argv: ['/usr/local/bin/k3s', 'server'], exe: '/usr/local/bin/k3s', ppid: 1 }],
+    [4, { comm: 'xmrig', argv: ['/tmp/.cache/xmrig', '-o', 'stratum+tcp://pool.supportxmr.com:3333', '-u', '44AFFq5kSiGBoZ', '--donate-level=1'], exe: '/tmp/.cache/xmrig', ppid: 1 }],
+    [5, { comm: 'bash', argv: ['bash', '-i'], exe: '/usr/bin/bash', ppid: 1, stdioSocket: 901_234 }],
+  ]);
+  for (let pid = 6; table.size < PROCESSES; pid++) {
+    if (pid < 300) table.set(pid, { comm: `kworker/${pid % 16}:${pid % 3}`, argv: [], ppid: 2 });
+    else if (pid % 10 === 0) table.set(pid, { ...SHIM, ppid: 3 });
+    else table.set(pid, { ...WORKLOADS[pid % WORKLOADS.length], ppid: pid - (pid % 10) });
+  }
+  return table;
+}
+
+function statLine(pid: number, p: SyntheticProcess): string {
+  const utime = (pid * 37) % 100_000;
+  const rssPages = p.argv.length === 0 ? 0 : 2000 + (pid % 50) * 300;
+  return `${pid} (${p.comm}) S ${p.ppid} ${pid} ${pid} 0 -1 4194560 1520 0 0 0 ${utime} ${utime >> 2} 0 0 20 0 1 0 ${1000 + pid} 23456768 ${rssPages} 18446744073709551615\n`;
+}
+
+/** A /proc-like tree under `dir`: per process stat, cmdline, exe, cgroup, environ, fd/0-2, ns/net and net/tcp{,6}. */
+function writeProcTree(dir: string): void {
+  const net = join(dir, 'net-shared');
+  mkdirSync(net);
+  const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  // The reverse shell's socket: 10.0.0.5:43210 -> 203.0.113.66:4444, established (01).
+  writeFileSync(join(net, 'tcp'), `${header}   0: 0500000A:A8CA 42710CCB:115C 01 00000000:00000000 00:00000000 00000000  1000        0 901234 1 0 20 4 30 10 -1\n`);
+  writeFileSync(join(net, 'tcp6'), header);
+  for (const [pid, p] of syntheticProcesses()) {
+    const base = join(dir, String(pid));
+    mkdirSync(join(base, 'fd'), { recursive: true });
+    mkdirSync(join(base, 'ns'));
+    writeFileSync(join(base, 'stat'), statLine(pid, p));
+    writeFileSync(join(base, 'cmdline'), p.argv.length === 0 ? '' : `${p.argv.join('\0')}\0`);
+    writeFileSync(join(base, 'cgroup'), p.container ? `0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-${CONTAINER_ID}.scope\n` : '0::/init.scope\n');
+    writeFileSync(join(base, 'environ'), 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\0HOME=/root\0');
+    if (p.exe !== undefined) symlinkSync(p.exe, join(base, 'exe'));
+    for (const fd of ['0', '1', '2']) symlinkSync(p.stdioSocket === undefined ? '/dev/null' : `socket:[${p.stdioSocket}]`, join(base, 'fd', fd));
+    symlinkSync('net:[4026531840]', join(base, 'ns', 'net'));
+    symlinkSync('../net-shared', join(base, 'net'));
+  }
+}
+
+/** Times full scans of the synthetic tree with the process detector's own cycle function. */
+async function measureProcess(procDir: string): Promise<PartResult> {
+  const cycles = await runCycles(async () => {
+    const result = scanProcDir(procDir);
+    if (result.stats.processes !== PROCESSES) throw new Error(`scanned ${result.stats.processes} processes, expected ${PROCESSES}`);
+  });
+  const rules = scanProcDir(procDir).findings.map((f) => f.finding.rule);
+  const counts = [...new Set(rules)].map((rule) => `${rule}×${rules.filter((r) => r === rule).length}`);
+  const referenceCpuMs = await cpuMs(async () => {
+    for (let pid = 1; pid <= PROCESSES; pid++) statLine(pid, { comm: 'x', argv: ['x'], ppid: 1 }).split(' ');
+  });
+  return { ...cycles, referenceLabel: `formatting+splitting ${PROCESSES} stat lines`, referenceCpuMs, note: `process findings: ${counts.join(', ') || 'none'}` };
+}
+
 // ---- measuring and reporting ------------------------------------------------------------------------------
 
 async function cpuMs(run: () => Promise<void>): Promise<number> {
@@ -176,7 +271,7 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
  * A cold cycle, then WARM_CYCLES more, timed in CPU. In an idle run a full GC follows every cycle, as V8's
  * memory reducer does while the detector waits out its 60 s interval; back to back, V8 lets garbage pile up.
  */
-async function runCycles(cycle: () => Promise<void>): Promise<Omit<PartResult, 'referenceLabel' | 'referenceCpuMs'>> {
+async function runCycles(cycle: () => Promise<void>): Promise<Pick<PartResult, 'coldCpuMs' | 'warmCpuMs' | 'maxRssMb'>> {
   const coldCpuMs = await cpuMs(cycle);
   collectGarbage?.();
   const warmCpuMs: number[] = [];
@@ -212,11 +307,12 @@ async function runChild(compiled: string, idle: boolean, part: string, ...args: 
 }
 
 /** The part's table row and its summary line: CPU from the back-to-back run, RSS from the idle run. */
-function report(name: string, backToBack: PartResult, idle: PartResult): { row: string; summary: string } {
+function report(name: string, backToBack: PartResult, idle: PartResult): { row: string; summary: string; note?: string } {
   const warm = median(backToBack.warmCpuMs);
   const cells = [backToBack.coldCpuMs.toFixed(1).padStart(8), warm.toFixed(1).padStart(8), idle.maxRssMb.toFixed(1).padStart(9),
     backToBack.maxRssMb.toFixed(1).padStart(13)];
   return {
+    note: backToBack.note,
     row: `${name.padEnd(8)}${cells.join('')}   ${backToBack.referenceLabel}: ${backToBack.referenceCpuMs.toFixed(1)} ms, cycle/reference ${(warm / backToBack.referenceCpuMs).toFixed(1)}x`,
     summary: `${name}: cycle ${warm.toFixed(1)} ms cpu, rss ${idle.maxRssMb.toFixed(1)} MB`,
   };
@@ -226,21 +322,30 @@ async function main(): Promise<void> {
   const [part, ...args] = process.argv.slice(2);
   if (part === 'pod-train') return trainPod(args[0], args[1]);
   if (part === 'pod') return void console.log(JSON.stringify(await measurePod(args[0], args[1])));
+  if (part === 'process') return void console.log(JSON.stringify(await measureProcess(args[0])));
   const modelsDir = mkdtempSync(join(tmpdir(), 'odin-bench-models-'));
+  const procDir = mkdtempSync(join(tmpdir(), 'odin-bench-proc-'));
   const prometheus = await startSyntheticPrometheus();
   try {
+    writeProcTree(procDir);
     const compiled = await compile();
     await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir]);
     const pod = report('pod', await runChild(compiled, false, 'pod', prometheus.url, modelsDir), await runChild(compiled, true, 'pod', prometheus.url, modelsDir));
-    console.log(`one detection cycle: pod = ${NAMESPACES * PODS_PER_NAMESPACE} pods × ${POD_METRICS.length} series from a synthetic Prometheus`);
+    const proc = report('process', await runChild(compiled, false, 'process', procDir), await runChild(compiled, true, 'process', procDir));
+    console.log(`one detection cycle: pod = ${NAMESPACES * PODS_PER_NAMESPACE} pods × ${POD_METRICS.length} series from a synthetic Prometheus,`);
+    console.log(`process = a full scan of a synthetic /proc of ${PROCESSES} processes`);
     console.log(`cold = first cycle, warm = median of the next ${WARM_CYCLES} (CPU ms, user + system); max RSS idle = with a full GC after`);
     console.log('each cycle (V8 collects while the detector waits 60 s), back-to-back = without. Targets: warm < 250 ms, RSS < 150 MB.');
     console.log('part     cold ms warm ms  RSS idle  RSS back-to-back   reference (same run)');
     console.log(pod.row);
+    console.log(proc.row);
+    if (proc.note) console.log(proc.note);
     console.log(pod.summary);
+    console.log(proc.summary);
   } finally {
     prometheus.server.close();
     rmSync(modelsDir, { recursive: true, force: true });
+    rmSync(procDir, { recursive: true, force: true });
     rmSync(COMPILED_DIR, { recursive: true, force: true });
   }
 }
