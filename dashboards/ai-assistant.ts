@@ -50,4 +50,4 @@ export const aiAssistantDashboard = (): DashboardBuilder =>
     .withPanel(logsPanel('Assistant processes in the process detector logs',
       `${PROCESS_DETECTOR_LOGS} |~ "${ASSISTANT_PROCESSES}"`, { height: 8 }))
     .withPanel(timeseriesPanel('Host CPU while assistants run', units.PercentUnit,
-      [promQuery(`${RecordedMetric.NODE_CPU_UTILISATION}{${NODE}}`, '{{instance}}')]));
+      [promQuery(`${RecordedMetric.NODE_CPU_UTILISATION}{${NODE}}`, '{{node}}')]));

@@ -17,7 +17,7 @@ export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: Datas
 export const LOKI: common.DataSourceRef = { type: 'loki', uid: DatasourceUid.LOKI };
 
 /** Label selectors bound to the shared variables below. */
-export const NODE = 'instance=~"$node"';
+export const NODE = 'node=~"$node"';
 export const NAMESPACE = 'namespace=~"$namespace"';
 export const GPU = 'gpu=~"$gpu"';
 
@@ -37,7 +37,7 @@ export interface PanelSize {
 type Query = prometheus.DataqueryBuilder | loki.DataqueryBuilder;
 type Panel = timeseries.PanelBuilder | stat.PanelBuilder | table.PanelBuilder | statushistory.PanelBuilder | logs.PanelBuilder;
 
-/** A PromQL range query; `legend` is a Grafana legend template such as '{{instance}}'. */
+/** A PromQL range query; `legend` is a Grafana legend template such as '{{node}}'. */
 export const promQuery = (expr: string, legend = ''): prometheus.DataqueryBuilder =>
   new prometheus.DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legend).range();
 
@@ -122,11 +122,11 @@ export const healthMatrixPanel = (title: string, queries: readonly Query[], size
 /** A multi-value variable over the values of `label` of `metric`, with an "All" entry. */
 const labelVariable = (name: string, label: string, metric: string): dashboard.QueryVariableBuilder =>
   new dashboard.QueryVariableBuilder(name).label(label).datasource(PROMETHEUS)
-    .query(`label_values(${metric}, ${name === 'node' ? 'instance' : name})`)
+    .query(`label_values(${metric}, ${name})`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true).includeAll(true).allValue('.*');
 
-/** The node-exporter instance (one per node). */
+/** The Kubernetes node, as every scrape job labels its series (`node`). */
 export const nodeVariable = () => labelVariable('node', 'Node', 'node_uname_info');
 export const namespaceVariable = () => labelVariable('namespace', 'Namespace', 'kube_pod_info');
 export const gpuVariable = () => labelVariable('gpu', 'GPU', 'nvidia_gpu_info');

@@ -15,16 +15,16 @@ export const diskForecastDashboard = (): DashboardBuilder =>
     .withPanel(tablePanel('Days until full (disk detector)', units.Days,
       [instantQuery('sort(odin_disk_days_until_full)')], { span: 12 }))
     .withPanel(timeseriesPanel('Days until full over time', units.Days,
-      [promQuery('odin_disk_days_until_full', '{{mountpoint}} {{instance}}')]).min(0))
+      [promQuery('odin_disk_days_until_full', '{{mountpoint}} {{node}}')]).min(0))
     .withPanel(timeseriesPanel('Fill rate (disk detector)', units.BytesPerSecondSI,
-      [promQuery('odin_disk_fill_rate_bytes_per_second', '{{mountpoint}} {{instance}}')]))
+      [promQuery('odin_disk_fill_rate_bytes_per_second', '{{mountpoint}} {{node}}')]))
     .withPanel(timeseriesPanel('Free space in 24 h (predict_linear over 6 h)', units.BytesIEC,
-      [promQuery(`predict_linear(node_filesystem_avail_bytes{${FILESYSTEMS}}[6h], 86400)`, '{{mountpoint}} {{instance}}')]))
+      [promQuery(`predict_linear(node_filesystem_avail_bytes{${FILESYSTEMS}}[6h], 86400)`, '{{mountpoint}} {{node}}')]))
     .withRow(row('Now'))
     .withPanel(timeseriesPanel('Free space', units.PercentUnit,
-      [promQuery(`${RecordedMetric.FILESYSTEM_AVAILABLE}{${NODE}}`, '{{mountpoint}} {{instance}}')]).min(0).max(1))
+      [promQuery(`${RecordedMetric.FILESYSTEM_AVAILABLE}{${NODE}}`, '{{mountpoint}} {{node}}')]).min(0).max(1))
     .withPanel(timeseriesPanel('Disk busy', units.PercentUnit,
-      [promQuery(`${RecordedMetric.DISK_IO_UTILISATION}{${NODE}}`, '{{device}} {{instance}}')]).max(1))
+      [promQuery(`${RecordedMetric.DISK_IO_UTILISATION}{${NODE}}`, '{{device}} {{node}}')]).max(1))
     .withPanel(timeseriesPanel('Read and write throughput', units.BytesPerSecondSI, [
       promQuery(`rate(node_disk_read_bytes_total{${NODE}}[$__rate_interval])`, 'read {{device}}'),
       promQuery(`-rate(node_disk_written_bytes_total{${NODE}}[$__rate_interval])`, 'write {{device}}'),

@@ -3,7 +3,7 @@ import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RecordedMetric } from '../lib/prometheus/rules/index.js';
 import { GPU, gpuVariable, instantQuery, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel } from './common.js';
 
-const LEGEND = 'GPU {{gpu}} {{instance}}';
+const LEGEND = 'GPU {{gpu}} {{node}}';
 
 /** What the GPUs are doing: utilisation, memory, clocks, from the GPU exporter (nvidia-smi). */
 export const gpuDashboard = (): DashboardBuilder =>
@@ -31,4 +31,4 @@ export const gpuDashboard = (): DashboardBuilder =>
     ]))
     .withPanel(timeseriesPanel('Fan speed', units.PercentUnit, [promQuery(`nvidia_gpu_fan_speed_ratio{${GPU}}`, LEGEND)]))
     .withPanel(timeseriesPanel('nvidia-smi errors', units.OpsPerSecond,
-      [promQuery('sum by (instance, reason) (rate(nvidia_smi_errors_total[$__rate_interval]))', '{{instance}} {{reason}}')]));
+      [promQuery('sum by (node, reason) (rate(nvidia_smi_errors_total[$__rate_interval]))', '{{node}} {{reason}}')]));

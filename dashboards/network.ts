@@ -15,8 +15,8 @@ export const networkDashboard = (): DashboardBuilder =>
     .withVariable(namespaceVariable())
     .withRow(row('Host'))
     .withPanel(timeseriesPanel('Throughput', units.BytesPerSecondSI, [
-      promQuery(`${RecordedMetric.NETWORK_RECEIVE_BYTES}{${NODE}}`, 'in {{instance}}'),
-      promQuery(`-${RecordedMetric.NETWORK_TRANSMIT_BYTES}{${NODE}}`, 'out {{instance}}'),
+      promQuery(`${RecordedMetric.NETWORK_RECEIVE_BYTES}{${NODE}}`, 'in {{node}}'),
+      promQuery(`-${RecordedMetric.NETWORK_TRANSMIT_BYTES}{${NODE}}`, 'out {{node}}'),
     ]))
     .withPanel(timeseriesPanel('Packets', 'pps', [
       promQuery(perInterface('node_network_receive_packets_total'), 'in {{device}}'),

@@ -5,7 +5,7 @@ import { REAL_FILESYSTEMS, RecordedMetric } from '../lib/prometheus/rules/index.
 import { NODE, instantQuery, nodeVariable, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel } from './common.js';
 
 const pressure = (resource: string) =>
-  promQuery(`rate(node_pressure_${resource}_waiting_seconds_total{${NODE}}[$__rate_interval])`, `${resource} {{instance}}`);
+  promQuery(`rate(node_pressure_${resource}_waiting_seconds_total{${NODE}}[$__rate_interval])`, `${resource} {{node}}`);
 
 /** One node in depth, from node-exporter. */
 export const nodeDetailDashboard = (): DashboardBuilder =>

@@ -5,7 +5,7 @@ import { NODE, nodeVariable, odinDashboard, promQuery, row, timeseriesPanel } fr
 
 /** A series now, the same hour a week ago, and its 7-day median and 95th percentile: what "normal" looks like. */
 const baselinePanel = (title: string, unit: string, series: string) => timeseriesPanel(title, unit, [
-  promQuery(series, 'now {{instance}}{{gpu}}'),
+  promQuery(series, 'now {{node}}{{gpu}}'),
   promQuery(`${series} offset 1w`, 'a week ago'),
   promQuery(`quantile_over_time(0.5, ${series}[7d])`, '7d median'),
   promQuery(`quantile_over_time(0.95, ${series}[7d])`, '7d p95'),
@@ -19,7 +19,7 @@ export const performanceBaselinesDashboard = (): DashboardBuilder =>
     .withRow(row('Host'))
     .withPanel(baselinePanel('CPU busy', units.PercentUnit, `${RecordedMetric.NODE_CPU_UTILISATION}{${NODE}}`))
     .withPanel(baselinePanel('Memory used', units.PercentUnit, `${RecordedMetric.NODE_MEMORY_UTILISATION}{${NODE}}`))
-    .withPanel(baselinePanel('Disk busy', units.PercentUnit, `max by (instance) (${RecordedMetric.DISK_IO_UTILISATION}{${NODE}})`))
+    .withPanel(baselinePanel('Disk busy', units.PercentUnit, `max by (node) (${RecordedMetric.DISK_IO_UTILISATION}{${NODE}})`))
     .withPanel(baselinePanel('Network in', units.BytesPerSecondSI, `${RecordedMetric.NETWORK_RECEIVE_BYTES}{${NODE}}`))
     .withRow(row('GPU'))
     .withPanel(baselinePanel('GPU temperature', units.Celsius, 'max by (gpu) (nvidia_gpu_temperature_celsius)'))

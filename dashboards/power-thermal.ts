@@ -5,7 +5,7 @@ import {
   GPU, anomalyScorePanel, gpuVariable, healthMatrixPanel, odinDashboard, promQuery, row, thresholds, timeseriesPanel,
 } from './common.js';
 
-const LEGEND = 'GPU {{gpu}} {{instance}}';
+const LEGEND = 'GPU {{gpu}} {{node}}';
 
 /** Power draw against its limit, temperatures against the alert thresholds, throttling and the GPU detector's view. */
 export const powerThermalDashboard = (): DashboardBuilder =>
@@ -24,7 +24,7 @@ export const powerThermalDashboard = (): DashboardBuilder =>
       promQuery(`nvidia_gpu_memory_temperature_celsius{${GPU}}`, `memory ${LEGEND}`),
     ]).thresholds(thresholds([null, 'green'], [80, 'orange'], [85, 'red'])))
     .withPanel(timeseriesPanel('Host sensors', units.Celsius,
-      [promQuery('node_hwmon_temp_celsius', '{{instance}} {{chip}} {{sensor}}')]))
+      [promQuery('node_hwmon_temp_celsius', '{{node}} {{chip}} {{sensor}}')]))
     .withPanel(healthMatrixPanel('Clocks-event (throttle) reasons', [
       promQuery(`max by (gpu, reason) (nvidia_gpu_clocks_event_reason_active{${GPU}, reason!="gpu_idle"})`, 'GPU {{gpu}} {{reason}}'),
     ], { span: 24 }, { one: 'ACTIVE', zero: 'off', healthy: 0 }))

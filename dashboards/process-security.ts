@@ -17,7 +17,7 @@ export const processSecurityDashboard = (): DashboardBuilder =>
     .withPanel(statPanel('Medium', units.Short, [threatsNow('medium')], {}, [[null, 'green'], [1, 'orange']]))
     .withPanel(statPanel('Low', units.Short, [threatsNow('low')], {}, [[null, 'green'], [1, 'yellow']]))
     .withPanel(tablePanel('Current findings by rule', units.Short,
-      [instantQuery('sum by (instance, category, severity, rule) (odin_process_threats) > 0')], { span: 24 }))
+      [instantQuery('sum by (node, category, severity, rule) (odin_process_threats) > 0')], { span: 24 }))
     .withRow(row('History'))
     .withPanel(timeseriesPanel('Findings per hour by category', units.Short,
       [promQuery('sum by (category) (increase(odin_process_threats_total[1h]))', '{{category}}')]))

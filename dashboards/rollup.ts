@@ -31,8 +31,8 @@ export const rollupDashboard = (): DashboardBuilder =>
     .withPanel(rollupTable('GPU power draw', units.Watt, 'nvidia_gpu_power_draw_watts'))
     .withRow(row('Trends'))
     .withPanel(timeseriesPanel('Daily average CPU and memory', units.PercentUnit, [
-      promQuery(`avg_over_time(${RecordedMetric.NODE_CPU_UTILISATION}[1d])`, 'CPU {{instance}}'),
-      promQuery(`avg_over_time(${RecordedMetric.NODE_MEMORY_UTILISATION}[1d])`, 'memory {{instance}}'),
+      promQuery(`avg_over_time(${RecordedMetric.NODE_CPU_UTILISATION}[1d])`, 'CPU {{node}}'),
+      promQuery(`avg_over_time(${RecordedMetric.NODE_MEMORY_UTILISATION}[1d])`, 'memory {{node}}'),
     ]))
     .withPanel(timeseriesPanel('GPU energy per day', 'watth', [
       promQuery('avg_over_time(nvidia_gpu_power_draw_watts[1d]) * 24', 'GPU {{gpu}}'),

@@ -58,8 +58,13 @@ describe('scrape labels in a real Prometheus', () => {
     const child = spawn('/usr/bin/prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' });
     stop = () => child.kill('SIGTERM');
-    for (let i = 0; i < 200 && (await query(url, RecordedMetric.POD_MEMORY).catch(() => [])).length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // Ready once both jobs were scraped and the recording rule evaluated after them; a loaded machine takes a while.
+    const settled = async () => (await Promise.all(['kube_pod_info', 'container_memory_working_set_bytes', RecordedMetric.POD_MEMORY]
+      .map((expr) => query(url, expr).catch(() => [])))).every((result) => result.length > 0);
+    const deadline = Date.now() + 45_000;
+    while (!(await settled())) {
+      if (Date.now() > deadline) throw new Error('prometheus did not scrape the test exporter within 45 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   });
   afterAll(() => { stop?.(); exporter?.close(); });

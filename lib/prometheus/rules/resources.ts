@@ -19,25 +19,25 @@ export const resourceRules: RuleGroup = {
     ...alertTwins({
       alert: 'NodeMemoryHigh',
       component: Component.NODE,
-      summary: 'Memory on {{ $labels.instance }} is nearly used up',
-      description: '{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its memory; the OOM killer is next.',
+      summary: 'Memory on {{ $labels.node }} is nearly used up',
+      description: '{{ $labels.node }} uses {{ $value | humanizePercentage }} of its memory; the OOM killer is next.',
       warning: { expr: `${RecordedMetric.NODE_MEMORY_UTILISATION} > 0.90`, for: '5m' },
       critical: { expr: `${RecordedMetric.NODE_MEMORY_UTILISATION} > 0.97`, for: '5m' },
     }),
     ...alertTwins({
       alert: 'NodeFilesystemAlmostFull',
       component: Component.NODE,
-      summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is almost full',
+      summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is almost full',
       description: 'Only {{ $value | humanizePercentage }} of {{ $labels.mountpoint }} ({{ $labels.device }}) on ' +
-        '{{ $labels.instance }} is free.',
+        '{{ $labels.node }} is free.',
       warning: { expr: `${RecordedMetric.FILESYSTEM_AVAILABLE} < 0.10`, for: '5m' },
       critical: { expr: `${RecordedMetric.FILESYSTEM_AVAILABLE} < 0.05`, for: '5m' },
     }),
     ...alertTwins({
       alert: 'NodeFilesystemSpaceFillingUp',
       component: Component.NODE,
-      summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is filling up',
-      description: '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} ' +
+      summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is filling up',
+      description: '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.node }} has {{ $value | humanizePercentage }} ' +
         'free and, at the rate of the last 6 hours, will be full within a day (warning) or 4 hours (critical).',
       warning: { expr: fillsWithin(24, 0.4), for: '1h' },
       critical: { expr: fillsWithin(4, 0.2), for: '1h' },
@@ -48,8 +48,8 @@ export const resourceRules: RuleGroup = {
       // Short bursts at 100% are what a GPU box is for; only a quarter of an hour of it starves everything else.
       for: '15m',
       annotations: {
-        summary: 'CPU on {{ $labels.instance }} is saturated',
-        description: 'CPU on {{ $labels.instance }} has been busy {{ $value | humanizePercentage }} of the time for 15 minutes.',
+        summary: 'CPU on {{ $labels.node }} is saturated',
+        description: 'CPU on {{ $labels.node }} has been busy {{ $value | humanizePercentage }} of the time for 15 minutes.',
       },
     }),
     nodeWarning({
@@ -57,8 +57,8 @@ export const resourceRules: RuleGroup = {
       expr: `${RecordedMetric.DISK_IO_UTILISATION} > 0.9`,
       for: '30m',
       annotations: {
-        summary: 'Disk {{ $labels.device }} on {{ $labels.instance }} is saturated',
-        description: 'Disk {{ $labels.device }} on {{ $labels.instance }} was busy {{ $value | humanizePercentage }} of the time ' +
+        summary: 'Disk {{ $labels.device }} on {{ $labels.node }} is saturated',
+        description: 'Disk {{ $labels.device }} on {{ $labels.node }} was busy {{ $value | humanizePercentage }} of the time ' +
           'for 30 minutes; everything that writes to it waits.',
       },
     }),
@@ -67,8 +67,8 @@ export const resourceRules: RuleGroup = {
       expr: 'rate(node_network_receive_errs_total[5m]) + rate(node_network_transmit_errs_total[5m]) > 1',
       for: '10m',
       annotations: {
-        summary: 'Interface {{ $labels.device }} on {{ $labels.instance }} has errors',
-        description: 'Interface {{ $labels.device }} on {{ $labels.instance }} sees {{ $value | humanize }} errors/s: ' +
+        summary: 'Interface {{ $labels.device }} on {{ $labels.node }} has errors',
+        description: 'Interface {{ $labels.device }} on {{ $labels.node }} sees {{ $value | humanize }} errors/s: ' +
           'a bad cable, driver or duplex mismatch.',
       },
     }),
@@ -79,7 +79,7 @@ export const resourceRules: RuleGroup = {
       annotations: {
         summary: 'The disk detector predicts {{ $labels.mountpoint }} full within a day',
         description: 'At the fill rate of its training window, {{ $labels.mountpoint }} ({{ $labels.device }}) on ' +
-          '{{ $labels.instance }} is full in {{ $value | printf "%.1f" }} days.',
+          '{{ $labels.node }} is full in {{ $value | printf "%.1f" }} days.',
       },
     }),
   ],

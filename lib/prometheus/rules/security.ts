@@ -2,7 +2,7 @@ import { alertTwins } from './twins.js';
 import { Component, RuleGroup, Severity } from './types.js';
 
 /** The labels of one kind of finding; PIDs and command lines stay in the logs (cardinality). */
-const FINDING_LABELS = 'instance, category, rule';
+const FINDING_LABELS = 'node, instance, category, rule';
 
 /** Threats currently found by the process detector with a severity matching `severities` (regex). */
 const threatsFound = (severities: string): string =>
@@ -15,8 +15,8 @@ export const securityRules: RuleGroup = {
     ...alertTwins({
       alert: 'ProcessThreatDetected',
       component: Component.SECURITY,
-      summary: 'Suspicious process on {{ $labels.instance }}: {{ $labels.category }}',
-      description: '{{ $value | humanize }} process(es) on {{ $labels.instance }} match rule {{ $labels.rule }} ' +
+      summary: 'Suspicious process on {{ $labels.node }}: {{ $labels.category }}',
+      description: '{{ $value | humanize }} process(es) on {{ $labels.node }} match rule {{ $labels.rule }} ' +
         '({{ $labels.category }}). The evidence (PID, executable, parent) is in the process detector\'s logs in Loki.',
       // A miner or a reverse shell outlives one detection cycle; one minute filters a process that merely looked odd once.
       warning: { expr: threatsFound('low|medium'), for: '1m' },
@@ -30,9 +30,9 @@ export const securityRules: RuleGroup = {
       for: '1m',
       labels: { severity: Severity.WARNING, component: Component.SECURITY },
       annotations: {
-        summary: 'A short-lived suspicious process ran on {{ $labels.instance }}: {{ $labels.category }}',
+        summary: 'A short-lived suspicious process ran on {{ $labels.node }}: {{ $labels.category }}',
         description: 'Rule {{ $labels.rule }} ({{ $labels.category }}) matched {{ $value | humanize }} time(s) in 30 minutes ' +
-          'on {{ $labels.instance }}, and the process is gone. Look it up in the process detector\'s logs.',
+          'on {{ $labels.node }}, and the process is gone. Look it up in the process detector\'s logs.',
       },
     },
   ],

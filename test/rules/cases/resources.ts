@@ -1,7 +1,7 @@
-import { NODE_INSTANCE, NODE_SERIES, withRuleLabels } from './labels.js';
+import { NODE_LABELS, NODE_SERIES, withRuleLabels } from './labels.js';
 import { AlertCase } from './types.js';
 
-const NODE = { instance: NODE_INSTANCE, job: 'node-exporter' };
+const NODE = { ...NODE_LABELS };
 const ROOT = { ...NODE, device: '/dev/nvme0n1p2', fstype: 'ext4', mountpoint: '/' };
 const ROOT_SERIES = `${NODE_SERIES}, device="/dev/nvme0n1p2", fstype="ext4", mountpoint="/"`;
 const node = (severity: string, labels: Record<string, string> = NODE) => withRuleLabels(severity, 'node', labels);
@@ -11,8 +11,8 @@ const memory = (availablePercent: string) => ({
   [`node_memory_MemTotal_bytes{${NODE_SERIES}}`]: '100x30',
 });
 const memoryHigh = (used: string) => ({
-  summary: 'Memory on node-1:9100 is nearly used up',
-  description: `node-1:9100 uses ${used} of its memory; the OOM killer is next.`,
+  summary: 'Memory on node-1 is nearly used up',
+  description: `node-1 uses ${used} of its memory; the OOM killer is next.`,
 });
 
 const rootFs = (available: string) => ({
@@ -20,16 +20,16 @@ const rootFs = (available: string) => ({
   [`node_filesystem_size_bytes{${ROOT_SERIES}}`]: '1000x200',
 });
 const almostFull = (free: string) => ({
-  summary: 'Filesystem / on node-1:9100 is almost full',
-  description: `Only ${free} of / (/dev/nvme0n1p2) on node-1:9100 is free.`,
+  summary: 'Filesystem / on node-1 is almost full',
+  description: `Only ${free} of / (/dev/nvme0n1p2) on node-1 is free.`,
 });
 const fillingUp = (free: string) => ({
-  summary: 'Filesystem / on node-1:9100 is filling up',
-  description: `/ (/dev/nvme0n1p2) on node-1:9100 has ${free} free and, at the rate of the last 6 hours, will be full ` +
+  summary: 'Filesystem / on node-1 is filling up',
+  description: `/ (/dev/nvme0n1p2) on node-1 has ${free} free and, at the rate of the last 6 hours, will be full ` +
     'within a day (warning) or 4 hours (critical).',
 });
 
-const DISK = `instance="node-1:9408", job="disk-detector", device="/dev/nvme0n1p2", mountpoint="/"`;
+const DISK = `node="node-1", instance="10.42.0.9:9408", job="disk-detector", device="/dev/nvme0n1p2", mountpoint="/"`;
 
 export const resourceCases: AlertCase[] = [
   { alert: 'NodeMemoryHigh', name: 'warns at 92% for 5m', series: memory('8x30'), at: '6m',
@@ -59,33 +59,33 @@ export const resourceCases: AlertCase[] = [
 
   { alert: 'NodeCpuSaturated', name: 'warns at 97% busy for 15m',
     series: { [`node_cpu_seconds_total{${NODE_SERIES}, cpu="0", mode="idle"}`]: '0+1.8x30' }, at: '25m',
-    fires: [{ labels: node('warning'), summary: 'CPU on node-1:9100 is saturated',
-      description: 'CPU on node-1:9100 has been busy 97% of the time for 15 minutes.' }] },
+    fires: [{ labels: node('warning'), summary: 'CPU on node-1 is saturated',
+      description: 'CPU on node-1 has been busy 97% of the time for 15 minutes.' }] },
   { alert: 'NodeCpuSaturated', name: 'quiet at 80% busy',
     series: { [`node_cpu_seconds_total{${NODE_SERIES}, cpu="0", mode="idle"}`]: '0+12x30' }, at: '25m', fires: [] },
 
   { alert: 'NodeDiskIoSaturated', name: 'warns at 95% busy for 30m',
     series: { [`node_disk_io_time_seconds_total{${NODE_SERIES}, device="nvme0n1"}`]: '0+57x60' }, at: '40m',
-    fires: [{ labels: node('warning', { ...NODE, device: 'nvme0n1' }), summary: 'Disk nvme0n1 on node-1:9100 is saturated',
-      description: 'Disk nvme0n1 on node-1:9100 was busy 95% of the time for 30 minutes; everything that writes to it waits.' }] },
+    fires: [{ labels: node('warning', { ...NODE, device: 'nvme0n1' }), summary: 'Disk nvme0n1 on node-1 is saturated',
+      description: 'Disk nvme0n1 on node-1 was busy 95% of the time for 30 minutes; everything that writes to it waits.' }] },
   { alert: 'NodeDiskIoSaturated', name: 'quiet at 50% busy',
     series: { [`node_disk_io_time_seconds_total{${NODE_SERIES}, device="nvme0n1"}`]: '0+30x60' }, at: '40m', fires: [] },
 
   { alert: 'NodeNetworkErrors', name: 'warns at 2 errors/s for 10m',
     series: { [`node_network_receive_errs_total{${NODE_SERIES}, device="eth0"}`]: '0+120x30',
       [`node_network_transmit_errs_total{${NODE_SERIES}, device="eth0"}`]: '0x30' }, at: '15m',
-    fires: [{ labels: node('warning', { ...NODE, device: 'eth0' }), summary: 'Interface eth0 on node-1:9100 has errors',
-      description: 'Interface eth0 on node-1:9100 sees 2 errors/s: a bad cable, driver or duplex mismatch.' }] },
+    fires: [{ labels: node('warning', { ...NODE, device: 'eth0' }), summary: 'Interface eth0 on node-1 has errors',
+      description: 'Interface eth0 on node-1 sees 2 errors/s: a bad cable, driver or duplex mismatch.' }] },
   { alert: 'NodeNetworkErrors', name: 'quiet at 0.5 errors/s',
     series: { [`node_network_receive_errs_total{${NODE_SERIES}, device="eth0"}`]: '0+30x30',
       [`node_network_transmit_errs_total{${NODE_SERIES}, device="eth0"}`]: '0x30' }, at: '15m', fires: [] },
 
   { alert: 'DiskFullPredicted', name: 'warns when the detector forecasts full in half a day',
     series: { [`odin_disk_days_until_full{${DISK}}`]: '0.5x60' }, at: '40m',
-    fires: [{ labels: { instance: 'node-1:9408', job: 'disk-detector', device: '/dev/nvme0n1p2', mountpoint: '/',
+    fires: [{ labels: { node: 'node-1', instance: '10.42.0.9:9408', job: 'disk-detector', device: '/dev/nvme0n1p2', mountpoint: '/',
       severity: 'warning', component: 'node' },
     summary: 'The disk detector predicts / full within a day',
-    description: 'At the fill rate of its training window, / (/dev/nvme0n1p2) on node-1:9408 is full in 0.5 days.' }] },
+    description: 'At the fill rate of its training window, / (/dev/nvme0n1p2) on node-1 is full in 0.5 days.' }] },
   { alert: 'DiskFullPredicted', name: 'quiet at 3 days', series: { [`odin_disk_days_until_full{${DISK}}`]: '3x60' }, at: '40m',
     fires: [] },
 ];

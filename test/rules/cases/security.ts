@@ -1,16 +1,17 @@
 import { withRuleLabels } from './labels.js';
 import { AlertCase } from './types.js';
 
-const DETECTOR = 'instance="node-1:9407", job="process-detector"';
+const DETECTOR = 'node="node-1", instance="10.42.0.8:9407", job="process-detector"';
+const FINDER = { node: 'node-1', instance: '10.42.0.8:9407' };
 const finding = (category: string, severity: string, rule: string) => `${DETECTOR}, category="${category}", severity="${severity}", rule="${rule}"`;
 const MINER = finding('crypto_miner', 'critical', 'mining-pool-connection');
 const LD_PRELOAD = finding('system_modification', 'medium', 'ld-preload-env');
 const SHELL = finding('reverse_shell', 'high', 'stdio-on-socket');
 
 const found = (severity: string, category: string, rule: string) => ({
-  labels: withRuleLabels(severity, 'security', { instance: 'node-1:9407', category, rule }),
-  summary: `Suspicious process on node-1:9407: ${category}`,
-  description: `1 process(es) on node-1:9407 match rule ${rule} (${category}). ` +
+  labels: withRuleLabels(severity, 'security', { ...FINDER, category, rule }),
+  summary: `Suspicious process on node-1: ${category}`,
+  description: `1 process(es) on node-1 match rule ${rule} (${category}). ` +
     'The evidence (PID, executable, parent) is in the process detector\'s logs in Loki.',
 });
 
@@ -27,9 +28,9 @@ export const securityCases: AlertCase[] = [
 
   { alert: 'ProcessThreatSeenRecently', name: 'warns about a high finding that vanished',
     series: { [`odin_process_threats_total{${SHELL}}`]: '0 0 1x40', [`odin_process_threats{${SHELL}}`]: '0 0 1 0x40' }, at: '10m',
-    fires: [{ labels: withRuleLabels('warning', 'security', { instance: 'node-1:9407', category: 'reverse_shell', rule: 'stdio-on-socket' }),
-      summary: 'A short-lived suspicious process ran on node-1:9407: reverse_shell',
-      description: 'Rule stdio-on-socket (reverse_shell) matched 1 time(s) in 30 minutes on node-1:9407, and the process is gone. ' +
+    fires: [{ labels: withRuleLabels('warning', 'security', { ...FINDER, category: 'reverse_shell', rule: 'stdio-on-socket' }),
+      summary: 'A short-lived suspicious process ran on node-1: reverse_shell',
+      description: 'Rule stdio-on-socket (reverse_shell) matched 1 time(s) in 30 minutes on node-1, and the process is gone. ' +
         'Look it up in the process detector\'s logs.' }] },
   { alert: 'ProcessThreatSeenRecently', name: 'quiet while the finding is still present (ProcessThreatDetected covers it)',
     series: { [`odin_process_threats_total{${SHELL}}`]: '0 0 1x40', [`odin_process_threats{${SHELL}}`]: '0 0 1x40' }, at: '10m',

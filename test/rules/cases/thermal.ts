@@ -3,15 +3,16 @@ import { AlertCase } from './types.js';
 
 const gpu = (severity: string) => withRuleLabels(severity, 'gpu', GPU_ALERT_LABELS);
 const temperature = `nvidia_gpu_temperature_celsius{${GPU_SERIES}}`;
+const SMI_UP = 'nvidia_smi_up{node="gpu-node", instance="10.42.0.7:9402", job="gpu-exporter"}';
 const reason = (name: string) => `nvidia_gpu_clocks_event_reason_active{${GPU_SERIES}, reason="${name}"}`;
 
 const hot = (degrees: number) => ({
-  summary: 'GPU 0 on gpu-node:9402 is running hot',
-  description: `GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node:9402 is at ${degrees} °C.`,
+  summary: 'GPU 0 on gpu-node is running hot',
+  description: `GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node is at ${degrees} °C.`,
 });
 const throttling = {
-  summary: 'GPU 0 on gpu-node:9402 is slowing its clocks for heat',
-  description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node:9402 reports a thermal clocks-event reason; ' +
+  summary: 'GPU 0 on gpu-node is slowing its clocks for heat',
+  description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node reports a thermal clocks-event reason; ' +
     'work runs slower until it cools down (value 1).',
 };
 
@@ -35,8 +36,8 @@ export const thermalCases: AlertCase[] = [
 
   { alert: 'GpuHardwareSlowdown', name: 'pages on a power brake for 2m', series: { [reason('hw_power_brake_slowdown')]: '1x5' },
     at: '3m', fires: [{ labels: gpu('critical'),
-      summary: 'GPU 0 on gpu-node:9402 is in hardware slowdown',
-      description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node:9402 halved its clocks for a power brake or a hardware fault ' +
+      summary: 'GPU 0 on gpu-node is in hardware slowdown',
+      description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node halved its clocks for a power brake or a hardware fault ' +
         'signal (value 1); check the power supply and cooling.' }] },
   { alert: 'GpuHardwareSlowdown', name: 'quiet on a one-minute blip', series: { [reason('hw_slowdown')]: '0 0 1 0 0 0' },
     at: '5m', fires: [] },
@@ -44,17 +45,17 @@ export const thermalCases: AlertCase[] = [
   { alert: 'GpuMemoryAlmostFull', name: 'warns at 97% GPU memory for 15m',
     series: { [`nvidia_gpu_memory_used_bytes{${GPU_SERIES}}`]: '97x20', [`nvidia_gpu_memory_total_bytes{${GPU_SERIES}}`]: '100x20' },
     at: '16m', fires: [{ labels: gpu('warning'),
-      summary: 'GPU 0 on gpu-node:9402 has almost no free memory',
-      description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node:9402 uses 97% of its memory; new CUDA allocations will fail.' }] },
+      summary: 'GPU 0 on gpu-node has almost no free memory',
+      description: 'GPU 0 (NVIDIA H100 80GB HBM3) on gpu-node uses 97% of its memory; new CUDA allocations will fail.' }] },
   { alert: 'GpuMemoryAlmostFull', name: 'quiet at 90%',
     series: { [`nvidia_gpu_memory_used_bytes{${GPU_SERIES}}`]: '90x20', [`nvidia_gpu_memory_total_bytes{${GPU_SERIES}}`]: '100x20' },
     at: '20m', fires: [] },
 
   { alert: 'NvidiaSmiDown', name: 'warns when nvidia-smi fails for 5m',
-    series: { 'nvidia_smi_up{instance="gpu-node:9402", job="gpu-exporter"}': '1 0x10' }, at: '7m',
-    fires: [{ labels: { instance: 'gpu-node:9402', job: 'gpu-exporter', severity: 'warning', component: 'gpu' },
-      summary: 'nvidia-smi fails on gpu-node:9402',
-      description: 'The GPU exporter on gpu-node:9402 cannot read nvidia-smi (up = 0): GPU temperature and power are not watched.' }] },
+    series: { [SMI_UP]: '1 0x10' }, at: '7m',
+    fires: [{ labels: { node: 'gpu-node', instance: '10.42.0.7:9402', job: 'gpu-exporter', severity: 'warning', component: 'gpu' },
+      summary: 'nvidia-smi fails on gpu-node',
+      description: 'The GPU exporter on gpu-node cannot read nvidia-smi (up = 0): GPU temperature and power are not watched.' }] },
   { alert: 'NvidiaSmiDown', name: 'quiet after a single failed read',
-    series: { 'nvidia_smi_up{instance="gpu-node:9402", job="gpu-exporter"}': '1 1 0 1 1 1 1 1' }, at: '7m', fires: [] },
+    series: { [SMI_UP]: '1 1 0 1 1 1 1 1' }, at: '7m', fires: [] },
 ];
