@@ -10,8 +10,9 @@ import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
  * list, so it never reads what it does not report (Secrets and ConfigMaps are left out on purpose).
  */
 export const KSM_RESOURCES: Readonly<Record<string, readonly string[]>> = {
-  '': ['pods', 'nodes', 'namespaces', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes', 'resourcequotas', 'limitranges', 'replicationcontrollers'],
+  '': ['pods', 'nodes', 'namespaces', 'services', 'persistentvolumeclaims', 'persistentvolumes', 'resourcequotas', 'limitranges', 'replicationcontrollers'],
   'apps': ['deployments', 'daemonsets', 'statefulsets', 'replicasets'],
+  'discovery.k8s.io': ['endpointslices'],
   'batch': ['jobs', 'cronjobs'],
   'storage.k8s.io': ['storageclasses'],
   'policy': ['poddisruptionbudgets'],

@@ -20,7 +20,10 @@ export interface PrometheusConfigInput {
   readonly scrapeKubelet: boolean;
 }
 
-/** One scrape job per declared endpoint: Kubernetes endpoints discovery, narrowed to that Service and port. */
+/**
+ * One scrape job per declared endpoint: EndpointSlice discovery (v1 Endpoints is deprecated since Kubernetes 1.33),
+ * narrowed server-side to that Service's slices and then to its metrics port.
+ */
 export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
   return {
     job_name: t.jobName,
@@ -29,13 +32,13 @@ export function endpointsJob(t: ScrapeEndpoint): Record<string, unknown> {
     // labels would be renamed exported_namespace/exported_pod and replaced by the exporter's own pod.
     honor_labels: true,
     kubernetes_sd_configs: [{
-      role: 'endpoints',
+      role: 'endpointslice',
       namespaces: { names: [t.namespace] },
-      // A server-side field selector: Prometheus watches only this Service's endpoints.
-      selectors: [{ role: 'endpoints', field: `metadata.name=${t.serviceName}` }],
+      // A server-side label selector: Prometheus watches only this Service's slices.
+      selectors: [{ role: 'endpointslice', label: `kubernetes.io/service-name=${t.serviceName}` }],
     }],
     relabel_configs: [
-      { source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'], regex: `${t.serviceName};${t.portName}`, action: 'keep' },
+      { source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'], regex: `${t.serviceName};${t.portName}`, action: 'keep' },
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },

@@ -88,7 +88,8 @@ export class Prometheus extends Construct {
       name: 'prometheus',
       namespace: this.namespace,
       rules: [
-        { apiGroup: '', resources: ['nodes', 'services', 'endpoints', 'pods'] },
+        // EndpointSlice discovery also reads the Services and Pods behind each slice.
+        { apiGroup: '', resources: ['nodes', 'services', 'pods'] },
         { apiGroup: 'discovery.k8s.io', resources: ['endpointslices'] },
         { apiGroup: '', resources: ['nodes/metrics'], verbs: ['get'] },
       ],

@@ -29,7 +29,7 @@ describe('adding an exporter', () => {
     // THEN Prometheus scrapes it through service discovery
     const config = parse((findObject(manifests, 'ConfigMap', 'prometheus-config') as any).data['prometheus.yml']);
     const job = config.scrape_configs.find((j: any) => j.job_name === 'blackbox-exporter');
-    expect(job.kubernetes_sd_configs[0].selectors[0].field).toBe('metadata.name=blackbox-exporter');
+    expect(job.kubernetes_sd_configs[0].selectors[0]).toEqual({ role: 'endpointslice', label: 'kubernetes.io/service-name=blackbox-exporter' });
     expect(job.relabel_configs[0].regex).toBe('blackbox-exporter;metrics');
     // AND its Service fronts the metrics port
     expect((findObject(manifests, 'Service', 'blackbox-exporter') as any).spec.ports).toEqual([{ name: 'metrics', port: 9115, targetPort: 9115 }]);

@@ -25,7 +25,7 @@ function standInForTools(config: Record<string, any>, manifests: readonly Manife
   const jobs = config.scrape_configs.map((job: Job) => {
     if (!job.kubernetes_sd_configs) return job;
     const { kubernetes_sd_configs: sd, ...rest } = job;
-    const target = sd[0].role === 'node' ? 'node-1:10250' : `${sd[0].selectors[0].field.split('=')[1]}.${sd[0].namespaces.names[0]}.svc:80`;
+    const target = sd[0].role === 'node' ? 'node-1:10250' : `${sd[0].selectors[0].label.split('=')[1]}.${sd[0].namespaces.names[0]}.svc:80`;
     const auth = rest.authorization ? { authorization: { credentials_file: tokenFile } } : {};
     return { ...rest, ...auth, static_configs: [{ targets: [target] }] };
   });
@@ -63,16 +63,16 @@ describe('prometheus.yml', () => {
 describe('Kubernetes service-discovery blocks', () => {
   const manifests = readManifests();
   const jobs: Job[] = prometheusYaml(manifests).scrape_configs;
-  const endpointJobs = jobs.filter((j) => j.kubernetes_sd_configs?.[0].role === 'endpoints');
+  const endpointJobs = jobs.filter((j) => j.kubernetes_sd_configs?.[0].role === 'endpointslice');
 
-  test('each endpoints job watches one namespace, selects one Service, and keeps its metrics port', () => {
+  test('each endpointslice job watches one namespace, selects one Service, and keeps its metrics port', () => {
     expect(endpointJobs.length).toBeGreaterThanOrEqual(12);
     for (const job of endpointJobs) {
       const [sd] = job.kubernetes_sd_configs;
       expect(Object.keys(sd).sort()).toEqual(['namespaces', 'role', 'selectors']);
       expect(sd.namespaces.names).toHaveLength(1);
-      const serviceName = sd.selectors[0].field.replace('metadata.name=', '');
-      expect(sd.selectors[0]).toEqual({ role: 'endpoints', field: `metadata.name=${serviceName}` });
+      const serviceName = sd.selectors[0].label.replace('kubernetes.io/service-name=', '');
+      expect(sd.selectors[0]).toEqual({ role: 'endpointslice', label: `kubernetes.io/service-name=${serviceName}` });
       // THEN the Service exists in that namespace with the port the relabel rule keeps
       const service = findObject(manifests, 'Service', serviceName, sd.namespaces.names[0]) as any;
       const keep = job.relabel_configs.find((r: Job) => r.action === 'keep');
