@@ -32,7 +32,10 @@ export interface StreamScorerOptions {
  * points, short enough to react; 10 as in the averaging window of Numenta's anomaly likelihood.
  */
 const SHORT_WINDOW_ROWS = 10;
-/** Rows after a detection during which the score is held at the threshold. */
+/**
+ * Rows after a detection during which the score is held at the threshold: about a day at 5-minute steps, so an
+ * incident and its aftermath make one detection (an alert that keeps firing adds nothing after the first).
+ */
 const REFRACTORY_ROWS = 300;
 /** Rows every history keeps however slow the sampling (a week at 5-minute steps): enough to resolve 1-in-1000 events. */
 const HISTORY_MIN_ROWS = 2016;

@@ -35,7 +35,7 @@ export interface ValueSurpriseOptions {
 }
 
 /** Largest |z| reported: beyond it a value is simply "impossible" under the baseline (e.g. a flat line moving). */
-export const MAX_Z = 1000;
+const MAX_Z = 1000;
 
 export class ValueSurprise {
   /** Earlier values with their time. */
