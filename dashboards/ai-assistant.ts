@@ -11,7 +11,7 @@ import {
  */
 const TOKENS = 'claude_code_token_usage_tokens_total';
 const COST = 'claude_code_cost_usage_USD_total';
-/** Process names an assistant runs as; the process detector labels per-process scores with the name. */
+/** Process names an assistant runs as; the process detector labels per-process scores with `process_name`. */
 const ASSISTANT_PROCESSES = 'claude|node|codex|aider|cursor';
 
 /** Token use and cost of coding assistants, and what their processes do to the machine. */
@@ -43,7 +43,7 @@ export const aiAssistantDashboard = (): DashboardBuilder =>
       [promQuery('sum(increase(claude_code_active_time_seconds_total[1h]))', 'active')]))
     .withRow(row('Processes'))
     .withPanel(anomalyScorePanel('Assistant process CPU and memory anomaly scores',
-      `detector="process", process=~"${ASSISTANT_PROCESSES}"`, '{{process}} {{metric}}'))
+      `detector="process", process_name=~"${ASSISTANT_PROCESSES}"`, '{{process_name}} {{metric}}'))
     .withPanel(timeseriesPanel('Reporting clients', units.Short,
       // OTLP makes service.name the job label; the other resource attributes land on target_info.
       [promQuery('count by (job, os_type) (target_info{job=~"(.*/)?claude-code"})', '{{job}} {{os_type}}')]))

@@ -24,8 +24,12 @@ export const processSecurityDashboard = (): DashboardBuilder =>
     .withPanel(timeseriesPanel('Findings per hour by severity', units.Short,
       [promQuery('sum by (severity) (increase(odin_process_threats_total[1h]))', '{{severity}}')]))
     .withRow(row('Per-process resource anomalies'))
-    .withPanel(anomalyScorePanel('Process CPU and memory anomaly scores', 'detector="process"', '{{metric}} {{process}}',
+    .withPanel(anomalyScorePanel('Process CPU and memory anomaly scores', 'detector="process"', '{{metric}} {{process_name}}',
       { span: 24 }))
+    .withRow(row('Coverage'))
+    .withPanel(timeseriesPanel('Processes scanned per cycle', units.Short, [promQuery('odin_process_scanned', '{{node}}')]))
+    .withPanel(timeseriesPanel('/proc entries not fully read', units.Short,
+      [promQuery('sum by (node, reason) (increase(odin_process_scan_skipped_total[$__rate_interval]))', '{{node}} {{reason}}')]))
     .withRow(row('Evidence'))
     .withPanel(logsPanel('Findings with evidence (process detector logs)',
       `${PROCESS_DETECTOR_LOGS} | json | category != ""`));

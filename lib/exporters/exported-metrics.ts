@@ -78,6 +78,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'odin_anomaly_score', 'odin_anomaly', 'odin_model_age_seconds',
     'odin_detector_cycle_duration_seconds', 'odin_detector_errors_total', 'odin_detector_last_success_timestamp_seconds',
     'odin_model_training_failures_total', 'odin_process_threats_total', 'odin_process_threats',
+    'odin_process_scanned', 'odin_process_scan_skipped_total',
     'odin_disk_days_until_full', 'odin_disk_fill_rate_bytes_per_second', 'odin_pod_status_anomaly', 'odin_model_load_failures_total',
     // prom-client's default process metrics, which every detector mode registers.
     'process_cpu_seconds_total', 'process_resident_memory_bytes',
