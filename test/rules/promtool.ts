@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ALL_RULE_GROUPS, RuleGroup, ruleFileYaml } from '../../lib/prometheus/rules/index.js';
-import { AlertCase } from './cases/types.js';
+import { AlertCase, RecordingCase } from './cases/types.js';
 
 /** What a promtool run printed and how it ended. */
 export interface ToolResult {
@@ -43,12 +43,28 @@ function testGroup(c: AlertCase) {
   };
 }
 
+/** `name{k="v", ...}` as promtool writes expected samples. */
+const sampleLabels = (name: string, labels: Readonly<Record<string, string>>) =>
+  `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+
+function recordingTestGroup(c: RecordingCase) {
+  return {
+    interval: '1m',
+    input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+    promql_expr_test: [{
+      expr: c.record,
+      eval_time: c.at,
+      exp_samples: c.samples.map((s) => ({ labels: sampleLabels(c.record, s.labels), value: s.value })),
+    }],
+  };
+}
+
 /** A `promtool test rules` file running `cases` against `ruleFiles`. */
-export function unitTestFile(ruleFiles: readonly string[], cases: readonly AlertCase[]): string {
+export function unitTestFile(ruleFiles: readonly string[], cases: ReadonlyArray<AlertCase | RecordingCase>): string {
   const dir = mkdtempSync(join(tmpdir(), 'odin-rule-tests-'));
   const file = join(dir, 'tests.yaml');
   const yaml = stringify(
-    { rule_files: ruleFiles, evaluation_interval: '1m', tests: cases.map(testGroup) },
+    { rule_files: ruleFiles, evaluation_interval: '1m', tests: cases.map((c) => ('record' in c ? recordingTestGroup(c) : testGroup(c))) },
     { lineWidth: 0 },
   );
   writeFileSync(file, yaml);

@@ -18,3 +18,13 @@ export interface AlertCase {
   /** Exactly the alerts of `alert` firing at `at`; empty where the case shows the alert stays quiet. */
   readonly fires: readonly ExpectedAlert[];
 }
+
+/** One `promtool` PromQL case for a recording rule: the recorded series at `at`, exactly. */
+export interface RecordingCase {
+  readonly record: string;
+  readonly name: string;
+  readonly series: Readonly<Record<string, string>>;
+  readonly at: string;
+  /** Exactly the samples of `record` at `at`: labels (without the name) and value. */
+  readonly samples: ReadonlyArray<{ readonly labels: Readonly<Record<string, string>>; readonly value: number }>;
+}
