@@ -50,9 +50,13 @@ export const instantQuery = (expr: string, legend = ''): prometheus.DataqueryBui
 export const lokiQuery = (expr: string, legend = ''): loki.DataqueryBuilder =>
   new loki.DataqueryBuilder().datasource(LOKI).expr(expr).legendFormat(legend);
 
-/** Give the queries of one panel distinct refIds (A, B, ...), as Grafana requires, and size the panel. */
+/**
+ * Give the queries of one panel distinct refIds (A, B, ...), as Grafana requires, name their datasource on the panel
+ * too (a panel without one falls back to the default datasource), and size the panel.
+ */
 function place<P extends Panel>(panel: P, queries: readonly Query[], size: PanelSize): P {
   queries.forEach((query, index) => panel.withTarget(query.refId(String.fromCharCode(65 + index))));
+  panel.datasource(queries.every((query) => query instanceof loki.DataqueryBuilder) ? LOKI : PROMETHEUS);
   panel.span(size.span ?? 12).height(size.height ?? 8);
   return panel;
 }

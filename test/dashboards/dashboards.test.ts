@@ -53,6 +53,8 @@ describe('dashboards', () => {
       const targets = (p as Panel).targets ?? [];
       expect(targets.length, p.title).toBeGreaterThan(0);
       expect(new Set(targets.map((t) => (t as { refId?: string }).refId)).size, `${p.title} refIds`).toBe(targets.length);
+      // Grafana runs a panel's queries against the panel's datasource unless it is "mixed": they must agree.
+      expect(targets.map((t) => (t as { datasource?: { uid?: string } }).datasource?.uid), p.title).toEqual(targets.map(() => (p as Panel).datasource?.uid));
     }
   });
 
