@@ -3,17 +3,18 @@
  * look-alike, and on a fake /proc tree with vanished, malformed and huge entries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { classify } from '../../../detectors/process/proc-files.js';
 import { ProcReader } from '../../../detectors/process/proc-reader.js';
 import { ProcessScanner, scanProcDir } from '../../../detectors/process/scan.js';
+import { fakeProc } from './fake-proc.js';
 
 const WALLET = '4AzWBLaH4e2MAut9nSMHi4D3ccpY2vqsSA4TBerGmcGM3Gmr89TUqq9QFBevDhzzCPZwSXCUXTXCDZHYVenZscdX9rj2otM';
 const started: ChildProcess[] = [];
 const dirs: string[] = [];
+const track = (dir: string): string => (dirs.push(dir), dir);
 
 afterAll(() => {
   for (const child of started) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
@@ -70,36 +71,9 @@ describe('process scan on the real /proc', () => {
   });
 });
 
-/** A fake /proc: one directory per pid with the files the reader uses. */
-function fakeProc(): string {
-  const root = mkdtempSync(join(tmpdir(), 'odin-fake-proc-'));
-  dirs.push(root);
-  const add = (pid: number, files: Record<string, string | Buffer>, links: Record<string, string> = {}): void => {
-    mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
-    mkdirSync(join(root, String(pid), 'net'), { recursive: true });
-    mkdirSync(join(root, String(pid), 'ns'), { recursive: true });
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(root, String(pid), name), content);
-    for (const [name, target] of Object.entries(links)) symlinkSync(target, join(root, String(pid), name));
-  };
-  const stat = (pid: number, comm: string, ppid: number): string => `${pid} (${comm}) S ${ppid} 1 1 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 100 1000000 2560 18446744073709551615`;
-  add(1, { stat: stat(1, 'systemd', 0), cmdline: '/sbin/init\0', cgroup: '0::/init.scope\n' }, { exe: '/usr/lib/systemd/systemd' });
-  add(100, { stat: stat(100, 'kworker', 1), cmdline: '[kworker/0:1]\0', environ: 'PATH=/bin\0LD_PRELOAD=/dev/shm/.l/libhide.so\0', cgroup: `0::/kubepods/burstable/pod1/cri-containerd-${'ab'.repeat(32)}.scope\n` }, { exe: '/dev/shm/.x/kworker (deleted)' });
-  add(101, { stat: stat(101, 'node', 1), cmdline: Buffer.concat([Buffer.from('node\0-e\0'), Buffer.alloc(10 * 1024 * 1024, 'A')]) }, { exe: '/usr/bin/node' });
-  add(102, { cmdline: 'gone\0' }); // exited between listing and reading: no stat
-  add(103, { stat: 'garbage without fields', cmdline: 'x\0' });
-  add(104, {
-    stat: stat(104, 'bash', 1),
-    cmdline: 'bash\0-i\0',
-    'net/tcp': '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:9C40 2D7100CB:115C 01 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 20 4 30 10 -1\n',
-  }, { 'fd/0': 'socket:[4242]', 'fd/1': 'socket:[4242]', exe: '/usr/bin/bash', 'ns/net': 'net:[4026531840]' });
-  mkdirSync(join(root, 'self'));
-  writeFileSync(join(root, 'uptime'), '1.0 1.0\n');
-  return root;
-}
-
 describe('process scan on a fake /proc', () => {
   test('vanished, malformed and huge entries are counted and skipped or cut, never thrown', () => {
-    const { processes, stats } = new ProcReader({ procDir: fakeProc(), maxCmdlineBytes: 4096 }).read();
+    const { processes, stats } = new ProcReader({ procDir: track(fakeProc()), maxCmdlineBytes: 4096 }).read();
     expect(stats).toMatchObject({ processes: 4, vanished: 1, errors: 1, truncated: 1 });
     const huge = processes.find((p) => p.pid === 101)!;
     expect(huge.cmdlineTruncated).toBe(true);
@@ -107,7 +81,7 @@ describe('process scan on a fake /proc', () => {
   });
 
   test('reads exe (deleted), parent chain, cgroup container, LD_PRELOAD, CPU, RSS and stdio sockets', () => {
-    const { processes } = new ProcReader({ procDir: fakeProc() }).read();
+    const { processes } = new ProcReader({ procDir: track(fakeProc()) }).read();
     const impostor = processes.find((p) => p.pid === 100)!;
     expect(impostor).toMatchObject({
       exe: '/dev/shm/.x/kworker', exeDeleted: true, parentChain: ['systemd'], containerId: 'ab'.repeat(32),
@@ -117,7 +91,7 @@ describe('process scan on a fake /proc', () => {
   });
 
   test('the scan reports the disguised process and the shell on a socket with evidence', () => {
-    const { findings, stats } = scanProcDir(fakeProc());
+    const { findings, stats } = scanProcDir(track(fakeProc()));
     const rules = (pid: number): string[] => findings.filter((f) => f.pid === pid).map((f) => f.finding.rule);
     expect(rules(100)).toEqual(expect.arrayContaining(['kernel-thread-impostor', 'executable-in-temp-dir', 'ld-preload-in-environment', 'deleted-executable']));
     const shell = findings.find((f) => f.pid === 104 && f.finding.rule === 'shell-stdio-on-tcp-socket')!;

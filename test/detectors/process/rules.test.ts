@@ -4,6 +4,7 @@
  * idioms written differently from the corpus) that must be found.
  */
 import { describe, expect, test } from 'vitest';
+import { parseAllowList } from '../../../detectors/process/allow-list.js';
 import { classifyCommandLine, RuleEngine } from '../../../detectors/process/engine.js';
 
 const engine = new RuleEngine();
@@ -101,5 +102,23 @@ describe('rule engine on command lines', () => {
     const ranks = findings.map((f) => ['low', 'medium', 'high', 'critical'].indexOf(f.severity));
     expect(findings.length).toBeGreaterThan(1);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+  });
+});
+
+describe('allow-lists', () => {
+  const facts = { argv: ['/usr/sbin/sshd', '-D'], comm: 'sshd', exe: '/usr/sbin/sshd', exeDeleted: true, containerId: 'c0ffee'.padEnd(64, '0') };
+
+  test('an entry silences only the findings matching all its fields', () => {
+    expect(new RuleEngine().evaluate(facts).map((f) => f.rule)).toEqual(['deleted-executable']);
+    expect(new RuleEngine({ allow: [{ rule: 'deleted-executable', exe: '/usr/sbin/*' }] }).evaluate(facts)).toEqual([]);
+    expect(new RuleEngine({ allow: [{ rule: 'deleted-executable', exe: '/opt/*' }] }).evaluate(facts)).toHaveLength(1);
+    expect(new RuleEngine({ allow: [{ container: 'c0ffee*' }] }).evaluate(facts)).toEqual([]);
+    expect(new RuleEngine({ allow: [{ name: 'nginx' }] }).evaluate(facts)).toHaveLength(1);
+  });
+
+  test('bad entries are reported by index and skipped', () => {
+    const parsed = parseAllowList([{ rule: 'x' }, 'nope', { rule: 3 }]);
+    expect(parsed.entries).toEqual([{ rule: 'x' }]);
+    expect(parsed.errors).toEqual([expect.stringMatching(/^process\.allow\[1\] must be an object/), expect.stringMatching(/^process\.allow\[2\] \.rule must be a non-empty string/)]);
   });
 });

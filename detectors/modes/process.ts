@@ -1,0 +1,167 @@
+/**
+ * The process detector (port 9407, a hostPID DaemonSet reading the host's /proc read-only). Each cycle it runs
+ * the rule engine over every process and the file watcher over cron, SSH keys, ld.so.preload, systemd units and
+ * start-up files, and scores CPU and memory per process name. Metrics carry only category, severity and rule (and
+ * a capped set of process names for the scores); PIDs and command lines go to the structured log, once per
+ * finding, when it is first seen.
+ */
+import { Counter, Gauge } from 'prom-client';
+import { parseAllowList, type AllowEntry } from '../process/allow-list.js';
+import { RuleEngine } from '../process/engine.js';
+import { FileWatcher, type FileFinding } from '../process/file-watcher.js';
+import { ProcReader, type ProcReadStats } from '../process/proc-reader.js';
+import { ResourceAnomalies } from '../process/resource-anomaly.js';
+import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
+import type { Finding } from '../process/types.js';
+import type { Mode, ModeContext } from '../runtime/mode.js';
+import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
+
+/** Settings of the `process` section of detector.json. */
+export interface ProcessModeSettings {
+  /** Findings to silence, e.g. `[{ "rule": "deleted-executable", "exe": "/usr/sbin/sshd" }]`. @default [] */
+  readonly allow: readonly AllowEntry[];
+  /** Bytes of each command line read. @default 65536 */
+  readonly maxCmdlineBytes: number;
+  /** Process names scored for CPU and memory (label values of odin_anomaly_score). @default 50 */
+  readonly maxScoredNames: number;
+  /** Watch persistence files under the host root. @default true */
+  readonly watchFiles: boolean;
+}
+
+const NUMERIC_SETTINGS = { maxCmdlineBytes: 65_536, maxScoredNames: 50 } as const;
+
+/** Reads the `process` section, naming the field in any error. */
+export function parseProcessSettings(raw: Readonly<Record<string, unknown>>): ProcessModeSettings {
+  const known = ['allow', 'watchFiles', ...Object.keys(NUMERIC_SETTINGS)];
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new Error(`detector.json process: unknown key '${unknown[0]}'; known keys are ${known.join(', ')}`);
+  const numbers = { ...NUMERIC_SETTINGS } as Record<keyof typeof NUMERIC_SETTINGS, number>;
+  for (const key of Object.keys(NUMERIC_SETTINGS) as (keyof typeof NUMERIC_SETTINGS)[]) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`detector.json process.${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    numbers[key] = value;
+  }
+  if (raw.watchFiles !== undefined && typeof raw.watchFiles !== 'boolean') throw new Error(`detector.json process.watchFiles must be a boolean, got ${JSON.stringify(raw.watchFiles)}`);
+  const allow = parseAllowList(raw.allow);
+  if (allow.errors.length > 0) throw new Error(`detector.json ${allow.errors.join('; ')}`);
+  return { allow: allow.entries, watchFiles: raw.watchFiles !== false, ...numbers };
+}
+
+export interface ProcessModePaths {
+  /** ODIN_PROC_DIR. */
+  readonly procDir: string;
+  /** ODIN_HOST_ROOT. */
+  readonly hostRoot: string;
+}
+
+const THREAT_LABELS = ['category', 'severity', 'rule'] as const;
+const SCORE_LABELS = ['detector', 'metric', 'process_name'] as const;
+
+interface ProcessMetrics {
+  readonly threatsTotal: Counter<(typeof THREAT_LABELS)[number]>;
+  readonly threats: Gauge<(typeof THREAT_LABELS)[number]>;
+  readonly score: Gauge<(typeof SCORE_LABELS)[number]>;
+  readonly anomaly: Gauge<(typeof SCORE_LABELS)[number]>;
+  readonly skipped: Counter<'reason'>;
+  readonly processes: Gauge;
+}
+
+export class ProcessMode implements Mode {
+  readonly name = 'process';
+  readonly needsPrometheus = false;
+  private readonly scanner: ProcessScanner;
+  private readonly files: FileWatcher | undefined;
+  private readonly resources: ResourceAnomalies;
+  private metrics: ProcessMetrics | undefined;
+
+  constructor(settings: ProcessModeSettings, paths: ProcessModePaths) {
+    this.scanner = new ProcessScanner({
+      reader: new ProcReader({ procDir: paths.procDir, maxCmdlineBytes: settings.maxCmdlineBytes }),
+      engine: new RuleEngine({ allow: settings.allow }),
+    });
+    this.files = settings.watchFiles ? new FileWatcher({ hostRoot: paths.hostRoot }) : undefined;
+    this.resources = new ResourceAnomalies({ maxNames: settings.maxScoredNames });
+  }
+
+  async start(ctx: ModeContext): Promise<void> {
+    const registers = [ctx.registry];
+    this.metrics = {
+      threatsTotal: new Counter({ name: 'odin_process_threats_total', help: 'Process and file threats found, counted once when first seen.', labelNames: THREAT_LABELS, registers }),
+      threats: new Gauge({ name: 'odin_process_threats', help: 'Threats present in the last cycle (processes running now, files changed since the previous cycle).', labelNames: THREAT_LABELS, registers }),
+      score: new Gauge({ name: 'odin_anomaly_score', help: `Anomaly score 0-100 of CPU and memory per process name (capped set of names); above ${ANOMALY_THRESHOLD} is anomalous.`, labelNames: SCORE_LABELS, registers }),
+      anomaly: new Gauge({ name: 'odin_anomaly', help: `1 when odin_anomaly_score is above ${ANOMALY_THRESHOLD}.`, labelNames: SCORE_LABELS, registers }),
+      skipped: new Counter({ name: 'odin_process_scan_skipped_total', help: '/proc entries not fully read: vanished mid-read, unreadable, cut (huge command line), malformed.', labelNames: ['reason'], registers }),
+      processes: new Gauge({ name: 'odin_process_scanned', help: 'Processes read in the last cycle.', registers }),
+    };
+  }
+
+  /** The resource scorers learn as they score (in data time); there is no separate training window to fetch. */
+  async train(ctx: ModeContext): Promise<void> {
+    ctx.log.debug('process scores train online each cycle; nothing to fetch');
+  }
+
+  async cycle(ctx: ModeContext): Promise<void> {
+    const metrics = this.metrics!;
+    const now = ctx.now();
+    const scan = this.scanner.scan(now);
+    this.countReadProblems(scan.stats);
+    if (scan.ruleErrors > 0) ctx.countError?.('rule');
+    metrics.processes.set(scan.stats.processes);
+    const fileFindings = this.checkFiles(ctx);
+    metrics.threats.reset();
+    for (const found of scan.findings) this.record(ctx, found.finding, found.isNew, () => processLogFields(found));
+    for (const found of fileFindings) this.record(ctx, found.finding, true, () => ({ path: found.path, change: found.change }));
+    this.exportScores(now, scan.processes);
+  }
+
+  async stop(): Promise<void> {}
+
+  private record(ctx: ModeContext, finding: Finding, isNew: boolean, logFields: () => Record<string, unknown>): void {
+    const labels = { category: finding.category, severity: finding.severity, rule: finding.rule };
+    this.metrics!.threats.inc(labels);
+    if (!isNew) return;
+    this.metrics!.threatsTotal.inc(labels);
+    // Info, not warn: a threat is the detector doing its job, not a detector problem for /health's recent errors.
+    ctx.log.info('threat found', { event: 'process_threat', ...labels, evidence: finding.evidence, ...logFields() });
+  }
+
+  private checkFiles(ctx: ModeContext): FileFinding[] {
+    if (!this.files) return [];
+    const { findings, stats } = this.files.check();
+    if (stats.unreadable > 0) this.metrics!.skipped.inc({ reason: 'file_unreadable' }, stats.unreadable);
+    if (stats.skipped > 0) {
+      this.metrics!.skipped.inc({ reason: 'file_cap' }, stats.skipped);
+      ctx.log.warn('file watch cap reached; some files are not watched', { skipped: stats.skipped });
+    }
+    return findings;
+  }
+
+  private countReadProblems(stats: ProcReadStats): void {
+    const reasons = { vanished: stats.vanished, unreadable: stats.unreadable, truncated: stats.truncated, malformed: stats.errors };
+    for (const [reason, n] of Object.entries(reasons)) if (n > 0) this.metrics!.skipped.inc({ reason }, n);
+  }
+
+  private exportScores(now: number, processes: Parameters<ResourceAnomalies['score']>[1]): void {
+    const { score, anomaly } = this.metrics!;
+    score.reset();
+    anomaly.reset();
+    for (const s of this.resources.score(now, processes)) {
+      if (!Number.isFinite(s.score)) continue;
+      const labels = { detector: 'process', metric: s.metric, process_name: s.name };
+      score.set(labels, s.score);
+      anomaly.set(labels, s.score > ANOMALY_THRESHOLD ? 1 : 0);
+    }
+  }
+}
+
+/** What identifies the process in the log line (never in a metric label). */
+function processLogFields(found: ProcessFinding): Record<string, unknown> {
+  return {
+    pid: found.pid,
+    process: found.name,
+    cmdline: found.cmdline,
+    ...(found.exe !== undefined ? { exe: found.exe } : {}),
+    ...(found.containerId !== undefined ? { container_id: found.containerId } : {}),
+  };
+}

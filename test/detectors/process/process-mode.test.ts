@@ -1,0 +1,66 @@
+/**
+ * The process mode as the detector program runs it: a real process on a free port over a fake /proc and a host
+ * root in temporary directories. Threat metrics carry only category, severity and rule; PIDs and command lines
+ * appear in the log, once per finding.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parseProcessSettings } from '../../../detectors/modes/process.js';
+import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
+import { freePort } from '../helpers/prometheus.js';
+import { fakeProc } from './fake-proc.js';
+
+const dirs: string[] = [];
+const running: DetectorProcess[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.kill()));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const IMPOSTOR = 'category="system_modification",severity="critical",rule="kernel-thread-impostor"';
+
+describe('process mode', () => {
+  test('exports threats by category, severity and rule, logs each once with its PID, and watches files', async () => {
+    const procDir = fakeProc();
+    const hostRoot = mkdtempSync(join(tmpdir(), 'odin-host-'));
+    dirs.push(procDir, hostRoot);
+    mkdirSync(join(hostRoot, 'etc/cron.d'), { recursive: true });
+    const port = await freePort();
+    const detector = await DetectorProcess.start('process', {
+      ODIN_PORT: String(port), ODIN_PROC_DIR: procDir, ODIN_HOST_ROOT: hostRoot, ODIN_MODELS_DIR: join(hostRoot, 'models'), ODIN_CYCLE_INTERVAL_SEC: '1',
+    });
+    running.push(detector);
+
+    const first = await eventually('threat metrics', 20_000, async () => {
+      const { body } = await get(port, '/metrics');
+      return sampleValue(body, 'odin_process_threats', IMPOSTOR) === 1 ? body : undefined;
+    });
+    expect(sampleValue(first, 'odin_process_threats_total', IMPOSTOR)).toBe(1);
+    expect(sampleValue(first, 'odin_process_threats', 'rule="shell-stdio-on-tcp-socket"')).toBe(1);
+    expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="vanished"')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="truncated"')).toBeGreaterThanOrEqual(1);
+    expect(first).not.toMatch(/pid=|kworker\/0:1|203\.0\.113\.45/);
+    expect((await get(port, '/ready')).status).toBe(200);
+
+    writeFileSync(join(hostRoot, 'etc/cron.d/persist'), '* * * * * root /tmp/.x/kworker\n');
+    const later = await eventually('the cron change', 20_000, async () => {
+      const { body } = await get(port, '/metrics');
+      return sampleValue(body, 'odin_process_threats_total', 'rule="cron-changed"') === 1 ? body : undefined;
+    });
+    expect(sampleValue(later, 'odin_process_threats_total', IMPOSTOR)).toBe(1);
+    const threatLines = detector.logs.split('\n').filter((l) => l.includes('"rule":"kernel-thread-impostor"'));
+    expect(threatLines).toHaveLength(1);
+    expect(JSON.parse(threatLines[0])).toMatchObject({ msg: 'threat found', pid: 100, cmdline: '[kworker/0:1]', exe: '/dev/shm/.x/kworker', container_id: 'ab'.repeat(32) });
+  });
+
+  test('settings: allow-list entries and limits are validated with the field named', () => {
+    expect(parseProcessSettings({}).maxCmdlineBytes).toBe(65_536);
+    expect(parseProcessSettings({ allow: [{ rule: 'deleted-executable', exe: '/usr/sbin/sshd' }] }).allow).toHaveLength(1);
+    expect(() => parseProcessSettings({ allow: [{}] })).toThrow(/process\.allow\[0\] is empty/);
+    expect(() => parseProcessSettings({ allow: [{ pid: 1 }] })).toThrow(/unknown keys pid/);
+    expect(() => parseProcessSettings({ maxScoredNames: 0 })).toThrow(/process\.maxScoredNames must be a positive integer, got 0/);
+    expect(() => parseProcessSettings({ colour: 'red' })).toThrow(/unknown key 'colour'/);
+  });
+});
