@@ -8,6 +8,7 @@ import { GpuExporterMode } from './gpu-exporter.js';
 import { GpuMode, parseGpuSettings } from './gpu.js';
 import { createDiskMode } from './disk.js';
 import { createPodMode } from './pod.js';
+import { ProcessMode, parseProcessSettings } from './process.js';
 
 export type ModeFactory = (config: DetectorConfig) => Mode;
 
@@ -16,6 +17,7 @@ export const MODE_FACTORIES: Partial<Record<ModeName, ModeFactory>> = {
   gpu: (config) => new GpuMode(parseGpuSettings(config.settings)),
   pod: createPodMode,
   disk: createDiskMode,
+  process: (config) => new ProcessMode(parseProcessSettings(config.settings), { procDir: config.procDir, hostRoot: config.hostRoot }),
 };
 
 /** The mode the configuration names; an error lists the modes this build has. */
