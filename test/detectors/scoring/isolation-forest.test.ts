@@ -52,6 +52,27 @@ describe('IsolationForest', () => {
     expect(json.sampleSize).toBe(256);
   });
 
+  test('scores exactly as a direct walk of the stored nodes (the scoring layout changes nothing)', () => {
+    const forest = new IsolationForest({ seed: 12, sampleSize: 100 }).fit(train);
+    const json = forest.toJSON();
+    const reference = (row: number[]) => {
+      let total = 0;
+      for (const root of json.roots) {
+        let node = root;
+        let depth = 0;
+        while (json.feature[node] !== -1) {
+          node = row[json.feature[node]] < json.threshold[node] ? json.left[node] : json.right[node];
+          depth++;
+        }
+        total += depth + averagePathLength(json.size[node]);
+      }
+      return 2 ** (-(total / json.roots.length) / averagePathLength(json.sampleSize));
+    };
+    const probe = [...cloud(200, 3, 13), [9, 9, 9], [0, 0, 0]];
+    const scores = forest.scoreMany(probe);
+    probe.forEach((row, i) => expect(scores[i]).toBeCloseTo(reference(row), 12));
+  });
+
   test('gives identical scores after a JSON round trip', () => {
     const forest = new IsolationForest({ seed: 9 }).fit(train);
     const restored = IsolationForest.fromJSON(JSON.parse(JSON.stringify(forest)));
@@ -67,6 +88,7 @@ describe('IsolationForest', () => {
     const cyclic = { ...json, left: json.left.map((l, i) => (l === -1 ? l : i)) };
     expect(() => IsolationForest.fromJSON(cyclic)).toThrow(/not a later node/);
     expect(() => IsolationForest.fromJSON('junk')).toThrow(/must be an object/);
+    expect(() => IsolationForest.fromJSON({ ...json, sampleSize: 2, size: json.size.map(() => 1) })).toThrow(/deeper than the height limit 1/);
   });
 
   test('fails on bad rows with the row and feature named', () => {
