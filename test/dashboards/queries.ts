@@ -1,4 +1,5 @@
 import { parser as logqlParser } from '@grafana/lezer-logql';
+import { syntaxErrors } from '../rules/promql.js';
 
 /**
  * The query as Grafana sends it: interval macros become a duration and template variables a value, so that the
@@ -9,15 +10,7 @@ export function interpolate(expr: string): string {
 }
 
 /** Where lezer-logql found a syntax error in `expr` (empty when it parses cleanly). */
-export function logqlErrors(expr: string): string[] {
-  const errors: string[] = [];
-  logqlParser.parse(expr).iterate({
-    enter: (node) => {
-      if (node.type.isError) errors.push(`error at ${node.from}: '${expr.slice(Math.max(0, node.from - 10), node.to + 10)}'`);
-    },
-  });
-  return errors;
-}
+export const logqlErrors = (expr: string): string[] => syntaxErrors(logqlParser, expr);
 
 /** The metric a `label_values(metric, label)` variable query reads. */
 export function variableMetric(query: string): string | undefined {

@@ -1,17 +1,21 @@
+import { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { ALL_RULE_GROUPS } from '../../lib/prometheus/rules/index.js';
 import { EXPORTED_METRIC_NAMES } from '../../lib/exporters/exported-metrics.js';
 
-/** Where lezer-promql found a syntax error in `expr` (empty when it parses cleanly). */
-export function promqlErrors(expr: string): string[] {
+/** Where a lezer grammar (PromQL, LogQL) finds syntax errors in `expr`: its error nodes, with some context. */
+export function syntaxErrors(grammar: { parse(input: string): Tree }, expr: string): string[] {
   const errors: string[] = [];
-  parser.parse(expr).iterate({
+  grammar.parse(expr).iterate({
     enter: (node) => {
       if (node.type.isError) errors.push(`error at ${node.from}: '${expr.slice(Math.max(0, node.from - 10), node.to + 10)}'`);
     },
   });
   return errors;
 }
+
+/** Where lezer-promql found a syntax error in `expr` (empty when it parses cleanly). */
+export const promqlErrors = (expr: string): string[] => syntaxErrors(parser, expr);
 
 /** The metric names `expr` selects: `name{...}` selectors and `{__name__="name"}` matchers. */
 export function metricNames(expr: string): string[] {
