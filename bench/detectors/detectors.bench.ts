@@ -81,28 +81,46 @@ function matrixAnswer(metricIndex: number, pods: readonly SyntheticPod[], start:
   return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
 }
 
-/** The Prometheus HTTP API for the synthetic pods: one answer per pod metric query, instant or range. */
-async function startSyntheticPrometheus(): Promise<{ server: Server; url: string }> {
+/** What the synthetic Prometheus answers to one query string. */
+type Answer = (params: URLSearchParams) => string;
+
+/**
+ * The Prometheus HTTP API for the synthetic pods, for exactly the queries the pod detector sends: each metric
+ * for all pods (instant, the cycle), the namespaces that have it, and each namespace's history (training).
+ */
+function syntheticAnswers(): Map<string, Answer> {
   const pods = syntheticPods();
   const rateWindow = parsePodSettings({}).rateWindow;
-  const metricOf = new Map(POD_METRICS.map((m, i) => [m.query(rateWindow), i]));
-  const instant = POD_METRICS.map((_, i) => vectorAnswer(i, pods));
+  const namespaces = [...new Set(pods.map((p) => p.namespace))];
+  const answers = new Map<string, Answer>();
+  POD_METRICS.forEach((metric, i) => {
+    const instant = vectorAnswer(i, pods);
+    answers.set(metric.query(rateWindow), () => instant);
+    const namespaceList = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: namespaces.map((ns) => ({ metric: { namespace: ns }, value: [NOW_SEC, '100'] })) } });
+    answers.set(`count by (namespace) (${metric.query(rateWindow)})`, () => namespaceList);
+    for (const ns of namespaces) {
+      const inNamespace = pods.filter((p) => p.namespace === ns);
+      const n = (params: URLSearchParams, name: string) => Number(params.get(name));
+      answers.set(metric.query(rateWindow, `namespace=${JSON.stringify(ns)}`), (q) => matrixAnswer(i, inNamespace, n(q, 'start'), n(q, 'end'), n(q, 'step')));
+    }
+  });
+  return answers;
+}
+
+async function startSyntheticPrometheus(): Promise<{ server: Server; url: string }> {
+  const answers = syntheticAnswers();
   const server = createServer((req, res) => {
     // The client POSTs its parameters form-encoded, as Prometheus allows for long queries.
     let form = '';
     req.on('data', (chunk: Buffer) => { form += chunk.toString(); });
     req.on('end', () => {
       const params = new URLSearchParams(form);
-      const metricIndex = metricOf.get(params.get('query') ?? '');
-      if (metricIndex === undefined) {
-        res.writeHead(400).end('{"status":"error","errorType":"bad_data","error":"unknown query"}');
+      const answer = answers.get(params.get('query') ?? '');
+      if (answer === undefined) {
+        res.writeHead(400).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unknown query ${params.get('query')}` }));
         return;
       }
-      const p = (name: string) => Number(params.get(name));
-      const body = req.url === '/api/v1/query_range'
-        ? matrixAnswer(metricIndex, pods, p('start'), p('end'), p('step'))
-        : instant[metricIndex];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answer(params));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -139,12 +157,13 @@ function podDetector(): PodDetector {
   return new PodDetector(parsePodSettings({}), () => ({ pods: () => pods, warningEvents: () => [], stop: async () => undefined }));
 }
 
-/** Trains the pod models over the synthetic week and leaves them in the models directory. */
-async function trainPod(prometheusUrl: string, modelsDir: string): Promise<void> {
+/** Trains the pod models over the synthetic week, leaves them in the models directory, and reports its cost. */
+async function trainPod(prometheusUrl: string, modelsDir: string): Promise<{ cpuMs: number; maxRssMb: number }> {
   const ctx = podContext(prometheusUrl, modelsDir);
   const detector = podDetector();
   await detector.start(ctx);
-  await detector.train(ctx, new AbortController().signal);
+  const trainCpuMs = await cpuMs(() => detector.train(ctx, new AbortController().signal));
+  return { cpuMs: trainCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** Starts like the detector (models loaded from disk), then runs the cycles. */
@@ -320,7 +339,7 @@ function report(name: string, backToBack: PartResult, idle: PartResult): { row: 
 
 async function main(): Promise<void> {
   const [part, ...args] = process.argv.slice(2);
-  if (part === 'pod-train') return trainPod(args[0], args[1]);
+  if (part === 'pod-train') return void console.log(JSON.stringify(await trainPod(args[0], args[1])));
   if (part === 'pod') return void console.log(JSON.stringify(await measurePod(args[0], args[1])));
   if (part === 'process') return void console.log(JSON.stringify(await measureProcess(args[0])));
   const modelsDir = mkdtempSync(join(tmpdir(), 'odin-bench-models-'));
@@ -329,7 +348,7 @@ async function main(): Promise<void> {
   try {
     writeProcTree(procDir);
     const compiled = await compile();
-    await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir]);
+    const training = JSON.parse((await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir])).stdout) as { cpuMs: number; maxRssMb: number };
     const pod = report('pod', await runChild(compiled, false, 'pod', prometheus.url, modelsDir), await runChild(compiled, true, 'pod', prometheus.url, modelsDir));
     const proc = report('process', await runChild(compiled, false, 'process', procDir), await runChild(compiled, true, 'process', procDir));
     console.log(`one detection cycle: pod = ${NAMESPACES * PODS_PER_NAMESPACE} pods × ${POD_METRICS.length} series from a synthetic Prometheus,`);
@@ -340,6 +359,8 @@ async function main(): Promise<void> {
     console.log(pod.row);
     console.log(proc.row);
     if (proc.note) console.log(proc.note);
+    const trainPoints = NAMESPACES * PODS_PER_NAMESPACE * POD_METRICS.length * (TRAIN_WINDOW_SEC / parsePodSettings({}).trainStepSec + 1);
+    console.log(`pod training (every 6 h, not a cycle): ${training.cpuMs.toFixed(0)} ms cpu, max RSS ${training.maxRssMb.toFixed(1)} MB for ${trainPoints} points`);
     console.log(pod.summary);
     console.log(proc.summary);
   } finally {

@@ -4,12 +4,15 @@ import type { PrometheusClient, Series } from '../runtime/mode.js';
 export interface PodMetric {
   /** Value of the `metric` label of `odin_anomaly_score`. */
   readonly name: string;
-  /** PromQL giving one series per (namespace, pod); `rateWindow` is a PromQL duration such as `5m`. */
-  query(rateWindow: string): string;
   /**
-   * Whether a forest over value and time of day is worth its memory (some 500 kB per namespace): yes for CPU and
-   * memory, which follow the daily load; no for the simple metrics (counts that are almost always 0, the time
-   * since ready that only grows), which robust statistics score as well.
+   * PromQL giving one series per (namespace, pod); `rateWindow` is a PromQL duration such as `5m`, `matchers`
+   * extra label matchers for every selector (e.g. `namespace="shop"`), or '' for all pods.
+   */
+  query(rateWindow: string, matchers?: string): string;
+  /**
+   * Whether a forest over the deviation and time of day is worth it: yes for CPU and memory, which follow the
+   * daily load; no for the simple metrics (counts that are almost always 0, the time since ready that only
+   * grows), which robust statistics score as well.
    */
   readonly withForest: boolean;
 }
@@ -18,20 +21,39 @@ export interface PodMetric {
 // (container="POD"); summing those with the containers would count every pod twice.
 const CONTAINERS = 'container!="",container!="POD",pod!=""';
 
+/** A selector's matchers with the extra ones appended. */
+function and(base: string, extra = ''): string {
+  return [base, extra].filter((m) => m !== '').join(',');
+}
+
 /** The six per-pod series of the spec, from cAdvisor and kube-state-metrics. */
 export const POD_METRICS: readonly PodMetric[] = [
-  { name: 'cpu_usage_rate', withForest: true, query: (w) => `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${CONTAINERS}}[${w}]))` },
-  { name: 'memory_working_set_bytes', withForest: true, query: () => `sum by (namespace, pod) (container_memory_working_set_bytes{${CONTAINERS}})` },
-  { name: 'restarts_1h', withForest: false, query: () => 'sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total[1h]))' },
-  { name: 'seconds_since_ready', withForest: false, query: () => 'time() - max by (namespace, pod) (kube_pod_status_ready_time)' },
-  { name: 'oom_events', withForest: false, query: (w) => `sum by (namespace, pod) (increase(container_oom_events_total{${CONTAINERS}}[${w}]))` },
+  {
+    name: 'cpu_usage_rate', withForest: true,
+    query: (w, m) => `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${and(CONTAINERS, m)}}[${w}]))`,
+  },
+  {
+    name: 'memory_working_set_bytes', withForest: true,
+    query: (_w, m) => `sum by (namespace, pod) (container_memory_working_set_bytes{${and(CONTAINERS, m)}})`,
+  },
+  {
+    name: 'restarts_1h', withForest: false,
+    query: (_w, m) => `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${and('', m)}}[1h]))`,
+  },
+  {
+    name: 'seconds_since_ready', withForest: false,
+    query: (_w, m) => `time() - max by (namespace, pod) (kube_pod_status_ready_time{${and('', m)}})`,
+  },
+  {
+    name: 'oom_events', withForest: false,
+    query: (w, m) => `sum by (namespace, pod) (increase(container_oom_events_total{${and(CONTAINERS, m)}}[${w}]))`,
+  },
   {
     // Two sums, not one over a regex on __name__: rate() drops the name, and the receive and transmit series of
     // an interface would then collide. cAdvisor exports both for every interface, so the join loses no pod.
-    name: 'network_errors_rate',
-    withForest: false,
-    query: (w) => `sum by (namespace, pod) (rate(container_network_receive_errors_total{pod!=""}[${w}]))`
-      + ` + sum by (namespace, pod) (rate(container_network_transmit_errors_total{pod!=""}[${w}]))`,
+    name: 'network_errors_rate', withForest: false,
+    query: (w, m) => `sum by (namespace, pod) (rate(container_network_receive_errors_total{${and('pod!=""', m)}}[${w}]))`
+      + ` + sum by (namespace, pod) (rate(container_network_transmit_errors_total{${and('pod!=""', m)}}[${w}]))`,
   },
 ];
 
@@ -62,27 +84,33 @@ export interface NamespaceSamples {
   readonly values: number[];
 }
 
-/** All pods' history of `metric` over the window, from one range query, pooled by namespace. */
+/**
+ * All pods' history of `metric` over the window, pooled by namespace: one range query per namespace (those that
+ * have the metric now), so that memory is bounded by the largest namespace, not the cluster. A week of 2,000
+ * pods in one answer is millions of points, hundreds of MB once parsed.
+ */
 export async function fetchNamespaceHistory(
   prometheus: PrometheusClient, metric: PodMetric, rateWindow: string,
   range: { startSec: number; endSec: number; stepSec: number }, signal: AbortSignal,
 ): Promise<Map<string, NamespaceSamples>> {
-  const series = await prometheus.queryRange(metric.query(rateWindow), range.startSec, range.endSec, range.stepSec, signal);
-  return poolByNamespace(series);
+  const current = await prometheus.query(`count by (namespace) (${metric.query(rateWindow)})`, range.endSec, signal);
+  const pooled = new Map<string, NamespaceSamples>();
+  for (const namespace of current.map((s) => s.labels.namespace).filter((ns): ns is string => Boolean(ns))) {
+    const matcher = `namespace=${JSON.stringify(namespace)}`;
+    const series = await prometheus.queryRange(metric.query(rateWindow, matcher), range.startSec, range.endSec, range.stepSec, signal);
+    pooled.set(namespace, pool(series));
+  }
+  return pooled;
 }
 
-function poolByNamespace(series: readonly Series[]): Map<string, NamespaceSamples> {
-  const pooled = new Map<string, NamespaceSamples>();
+function pool(series: readonly Series[]): NamespaceSamples {
+  const samples: NamespaceSamples = { timestampsSec: [], values: [] };
   for (const s of series) {
-    const namespace = s.labels.namespace;
-    if (!namespace) continue;
-    const samples = pooled.get(namespace) ?? { timestampsSec: [], values: [] };
-    pooled.set(namespace, samples);
     for (const [t, v] of s.points) {
       if (!Number.isFinite(v)) continue;
       samples.timestampsSec.push(t);
       samples.values.push(v);
     }
   }
-  return pooled;
+  return samples;
 }
