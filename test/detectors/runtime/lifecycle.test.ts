@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
@@ -16,6 +16,25 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.kill()));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `node bin/odin-detect.js run gpu-exporter` as a child process, stopped by its PID. */
+class DetectorProcessFromBin {
+  private readonly child: ChildProcess;
+
+  constructor(port: number) {
+    this.child = spawn(process.execPath, [join(import.meta.dirname, '../../../bin/odin-detect.js'), 'run', 'gpu-exporter'], {
+      env: { ...process.env, ODIN_PORT: String(port), ODIN_LISTEN_HOST: '127.0.0.1', ODIN_NVIDIA_SMI: join(dir, 'none'), ODIN_MODELS_DIR: join(dir, 'models') },
+      stdio: 'ignore',
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    process.kill(this.child.pid!, 'SIGTERM');
+    await exited;
+  }
+}
 
 async function start(mode: string, env: Record<string, string>): Promise<{ detector: DetectorProcess; port: number }> {
   const port = await freePort();
@@ -60,6 +79,16 @@ describe('detector process', () => {
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
+  test('`odin-detect run <mode>` runs the same program', async () => {
+    const port = await freePort();
+    const run = new DetectorProcessFromBin(port);
+    try {
+      await eventually('the exporter answering', 15_000, async () => ((await get(port, '/healthz').catch(() => undefined))?.status === 200 ? true : undefined));
+    } finally {
+      await run.stop();
     }
   });
 
