@@ -90,7 +90,9 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     const detector = await startDetector(config({ prometheusUrl: prometheus.url, settings }), createPodMode(config({ settings })), { logSink: logs.sink });
     try {
       await waitFor(() => detector.health().lastSuccessfulCycle !== null, 20_000, 'a first successful cycle');
-      // THEN container states come straight from the API (the OOM kill arrived through the watch)
+      // THEN the baselines were trained from Prometheus, one range query per namespace
+      expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'trained pod baselines', metric: 'memory_working_set_bytes', namespaces: 1 }));
+      // AND container states come straight from the API (the OOM kill arrived through the watch)
       expect(await metricValue(detector, 'odin_pod_status_anomaly', { namespace: 'shop', pod: 'api-5f6d8c7b9-x2k4p', reason: 'CrashLoopBackOff' })).toBe(1);
       expect(await metricValue(detector, 'odin_pod_status_anomaly', { namespace: 'ml', pod: 'trainer-0', reason: 'OOMKilled' })).toBe(1);
       expect(detector.health().kubernetes).toMatchObject({ used: true, reachable: true });
