@@ -2,10 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { ALL_RULE_GROUPS, AlertRule, recordingRules } from '../../lib/prometheus/rules/index.js';
 import { CASES_BY_GROUP } from './cases/index.js';
 import { recordingCases } from './cases/recording.js';
-import { promtool, unitTestFile, writeRuleFiles } from './promtool.js';
+import { promtool, unitTestFile } from './promtool.js';
 
 const alertGroups = ALL_RULE_GROUPS.filter((g) => g.rules.some((r) => 'alert' in r));
-const ruleFiles = writeRuleFiles();
 
 describe.each(alertGroups.map((g) => [g.name, g] as const))('promtool test rules: %s', (name, group) => {
   const cases = CASES_BY_GROUP[name] ?? [];
@@ -27,7 +26,7 @@ describe.each(alertGroups.map((g) => [g.name, g] as const))('promtool test rules
   });
 
   test('promtool passes every case', () => {
-    const file = unitTestFile([ruleFiles.get(recordingRules.name)!, ruleFiles.get(name)!], cases);
+    const file = unitTestFile([recordingRules, group], cases);
     const run = promtool('test', 'rules', file);
     expect(run.output).toContain('SUCCESS');
     expect(run.status).toBe(0);
@@ -41,7 +40,7 @@ describe('promtool test rules: recording rules', () => {
   });
 
   test('promtool computes the expected samples', () => {
-    const run = promtool('test', 'rules', unitTestFile([ruleFiles.get(recordingRules.name)!], recordingCases));
+    const run = promtool('test', 'rules', unitTestFile([recordingRules], recordingCases));
     expect(run.output).toContain('SUCCESS');
     expect(run.status).toBe(0);
   });

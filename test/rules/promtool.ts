@@ -59,14 +59,21 @@ function recordingTestGroup(c: RecordingCase) {
   };
 }
 
-/** A `promtool test rules` file running `cases` against `ruleFiles`. */
-export function unitTestFile(ruleFiles: readonly string[], cases: ReadonlyArray<AlertCase | RecordingCase>): string {
+/**
+ * A `promtool test rules` file running `cases` against the rule files of `groups`. Without an order promtool
+ * evaluates groups in map order, so an alert would read this minute's recorded series in one run and the previous
+ * minute's in the next; recording rules first makes the expected values exact.
+ */
+export function unitTestFile(groups: readonly RuleGroup[], cases: ReadonlyArray<AlertCase | RecordingCase>): string {
   const dir = mkdtempSync(join(tmpdir(), 'odin-rule-tests-'));
   const file = join(dir, 'tests.yaml');
-  const yaml = stringify(
-    { rule_files: ruleFiles, evaluation_interval: '1m', tests: cases.map((c) => ('record' in c ? recordingTestGroup(c) : testGroup(c))) },
-    { lineWidth: 0 },
-  );
+  const ruleFiles = writeRuleFiles(groups);
+  const yaml = stringify({
+    rule_files: [...ruleFiles.values()],
+    evaluation_interval: '1m',
+    group_eval_order: [...ruleFiles.keys()],
+    tests: cases.map((c) => ('record' in c ? recordingTestGroup(c) : testGroup(c))),
+  }, { lineWidth: 0 });
   writeFileSync(file, yaml);
   return file;
 }

@@ -34,11 +34,13 @@ export const kubernetesRules: RuleGroup = {
     }),
     kubernetesWarning({
       alert: 'KubePodNotReady',
-      expr: 'sum by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown|Failed"}) > 0',
+      // Stuck before running, or running with a failing readiness probe; a finished Job's pod (Succeeded) is neither.
+      expr: 'max by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown|Failed"} == 1 or ' +
+        '(kube_pod_status_ready{condition="false"} == 1 and on (namespace, pod) kube_pod_status_phase{phase="Running"} == 1))',
       for: '15m',
       annotations: {
         summary: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is not ready',
-        description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} has been pending, failed or unknown for 15 minutes ' +
+        description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} has been pending, failed, unknown or unready for 15 minutes ' +
           '(value {{ $value | humanize }}).',
       },
     }),

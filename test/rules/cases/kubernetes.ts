@@ -8,6 +8,19 @@ const DEPLOYMENT = 'job="kube-state-metrics", namespace="shop", deployment="api"
 const CADVISOR = 'instance="node-1:8080", job="cadvisor", namespace="shop", pod="api-7d9f", image="shop/api:1.2"';
 const POD_DETECTOR = 'instance="pod-detector:9406", job="pod-detector", namespace="shop", pod="api-7d9f", reason="CrashLoopBackOff"';
 
+/** kube-state-metrics' phase and readiness series of a pod in `phase` with readiness `ready`, for 30 minutes. */
+const podPhase = (phase: string, ready: 'true' | 'false', pod = 'api-7d9f') => {
+  const labels = `job="kube-state-metrics", namespace="shop", pod="${pod}"`;
+  return Object.fromEntries([
+    ...['Pending', 'Running', 'Succeeded'].map((p) => [`kube_pod_status_phase{${labels}, phase="${p}"}`, p === phase ? '1x30' : '0x30']),
+    ...['true', 'false'].map((c) => [`kube_pod_status_ready{${labels}, condition="${c}"}`, c === ready ? '1x30' : '0x30']),
+  ]);
+};
+const notReady = {
+  labels: kube({ namespace: 'shop', pod: 'api-7d9f' }),
+  summary: 'Pod shop/api-7d9f is not ready',
+  description: 'Pod shop/api-7d9f has been pending, failed, unknown or unready for 15 minutes (value 1).',
+};
 const terminated = (reason: string) => `kube_pod_container_status_last_terminated_reason{${POD_SERIES}, reason="${reason}"}`;
 const crashLooping = `kube_pod_container_status_waiting_reason{${POD_SERIES}, reason="CrashLoopBackOff"}`;
 
@@ -30,14 +43,15 @@ export const kubernetesCases: AlertCase[] = [
       [terminated('Error')]: '0x4 1x20' },
     at: '12m', fires: [] },
 
-  { alert: 'KubePodNotReady', name: 'warns after 15m pending',
-    series: { [`kube_pod_status_phase{${PHASE}, phase="Pending"}`]: '1x30', [`kube_pod_status_phase{${PHASE}, phase="Running"}`]: '0x30' },
-    at: '20m', fires: [{ labels: kube({ namespace: 'shop', pod: 'api-7d9f' }),
-      summary: 'Pod shop/api-7d9f is not ready',
-      description: 'Pod shop/api-7d9f has been pending, failed or unknown for 15 minutes (value 1).' }] },
+  { alert: 'KubePodNotReady', name: 'warns after 15m pending', series: podPhase('Pending', 'false'), at: '20m', fires: [notReady] },
+  { alert: 'KubePodNotReady', name: 'warns after 15m running with a failing readiness probe', series: podPhase('Running', 'false'),
+    at: '20m', fires: [notReady] },
+  { alert: 'KubePodNotReady', name: 'quiet for a ready pod and for a finished Job pod',
+    series: { ...podPhase('Running', 'true'), ...podPhase('Succeeded', 'false', 'backup-28911') }, at: '20m', fires: [] },
   { alert: 'KubePodNotReady', name: 'quiet when the pod starts within 10m',
     series: { [`kube_pod_status_phase{${PHASE}, phase="Pending"}`]: '1x10 0x20',
-      [`kube_pod_status_phase{${PHASE}, phase="Running"}`]: '0x10 1x20' },
+      [`kube_pod_status_phase{${PHASE}, phase="Running"}`]: '0x10 1x20',
+      [`kube_pod_status_ready{${PHASE}, condition="false"}`]: '1x10 0x20' },
     at: '25m', fires: [] },
 
   { alert: 'KubeDeploymentReplicasMismatch', name: 'warns when 2 of 3 replicas are missing for 15m',
