@@ -7,7 +7,7 @@ import type { FillForecast } from './fill-forecast.js';
 const DETECTOR = 'disk';
 const SECONDS_PER_DAY = 86_400;
 /** The forest scores the three I/O rates together, so there is one score per disk. */
-export const IO_METRIC = 'io';
+const IO_METRIC = 'io';
 
 /**
  * The disk detector's series, replaced whole every cycle. `node` is the node-exporter's `instance` (an

@@ -70,7 +70,7 @@ export async function fetchIoHistory(
 }
 
 /** `node/device`, the key of a disk in `DeviceIo` and the store. */
-export function deviceKey(node: string, device: string): string {
+function deviceKey(node: string, device: string): string {
   return `${node}/${device}`;
 }
 
