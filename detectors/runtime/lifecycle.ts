@@ -30,11 +30,9 @@ export interface StartOptions {
 }
 
 export interface RunningDetector {
+  /** The port it listens on (the one asked for, or the one the system chose for 0). */
   readonly port: number;
   readonly log: Logger;
-  readonly registry: Registry;
-  health(): HealthReport;
-  ready(): boolean;
   /** Graceful shutdown; resolves when everything is closed. */
   stop(): Promise<void>;
 }
@@ -137,9 +135,6 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
   return {
     port: server.port,
     log,
-    registry,
-    health,
-    ready,
     stop: async () => {
       if (state.stopping) return;
       state.stopping = true;
