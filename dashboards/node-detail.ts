@@ -1,8 +1,11 @@
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { StackingConfigBuilder, StackingMode } from '@grafana/grafana-foundation-sdk/common';
+import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { REAL_FILESYSTEMS, RecordedMetric } from '../lib/prometheus/rules/index.js';
 import { NODE, instantQuery, nodeVariable, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel } from './common.js';
+
+/** Series drawn on top of each other, so the stack's height is the total. */
+const stacked = () => new StackingConfigBuilder().mode(StackingMode.Normal);
 
 const pressure = (resource: string) =>
   promQuery(`rate(node_pressure_${resource}_waiting_seconds_total{${NODE}}[$__rate_interval])`, `${resource} {{node}}`);
@@ -22,7 +25,7 @@ export const nodeDetailDashboard = (): DashboardBuilder =>
     .withRow(row('CPU and memory'))
     .withPanel(timeseriesPanel('CPU by mode', units.PercentUnit, [promQuery(
       `sum by (mode) (rate(node_cpu_seconds_total{${NODE}, mode!="idle"}[$__rate_interval])) / ` +
-      `scalar(count(node_cpu_seconds_total{${NODE}, mode="idle"}))`, '{{mode}}')]).stacking(stackNormal()))
+      `scalar(count(node_cpu_seconds_total{${NODE}, mode="idle"}))`, '{{mode}}')]).stacking(stacked()))
     .withPanel(timeseriesPanel('Load', units.Short, [
       promQuery(`node_load1{${NODE}}`, '1m'), promQuery(`node_load5{${NODE}}`, '5m'), promQuery(`node_load15{${NODE}}`, '15m'),
     ]))
@@ -40,7 +43,3 @@ export const nodeDetailDashboard = (): DashboardBuilder =>
     .withPanel(timeseriesPanel('Inodes free', units.PercentUnit, [promQuery(
       `node_filesystem_files_free{${NODE}, ${REAL_FILESYSTEMS}} / node_filesystem_files{${NODE}, ${REAL_FILESYSTEMS}}`, '{{mountpoint}}')]))
     .withPanel(timeseriesPanel('Sensors', units.Celsius, [promQuery(`node_hwmon_temp_celsius{${NODE}}`, '{{chip}} {{sensor}}')]));
-
-function stackNormal() {
-  return new StackingConfigBuilder().mode(StackingMode.Normal);
-}
