@@ -82,6 +82,27 @@ describe('detector process', () => {
     }
   });
 
+  test('garbage from Prometheus is counted and survived, and the detector keeps serving', async () => {
+    // Answers every path with 200 and an HTML page, as a misconfigured proxy in front of Prometheus would.
+    const garbage: Server = createServer((_req, res) => res.end('<html>login required</html>'));
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = await start('gpu', { ODIN_PROMETHEUS_URL: `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`, ODIN_CYCLE_INTERVAL_SEC: '0.5' });
+      const metrics = await eventually('invalid answers counted', 10_000, async () => {
+        const { body } = await get(port, '/metrics');
+        return (sampleValue(body, 'odin_detector_errors_total', 'kind="prometheus_invalid_response"') ?? 0) >= 2 ? body : undefined;
+      });
+      expect(sampleValue(metrics, 'odin_model_training_failures_total')).toBeGreaterThanOrEqual(1);
+      expect(sampleValue(metrics, 'odin_detector_errors_total', 'kind="cycle"')).toBeGreaterThanOrEqual(1);
+      expect((await get(port, '/healthz')).status).toBe(200);
+      const health = JSON.parse((await get(port, '/health')).body);
+      expect(health.recentErrors.map((e: { error?: string }) => e.error).join(' ')).toContain('non-JSON');
+    } finally {
+      garbage.closeAllConnections();
+      await new Promise((resolve) => garbage.close(resolve));
+    }
+  });
+
   test('`odin-detect run <mode>` runs the same program', async () => {
     const port = await freePort();
     const run = new DetectorProcessFromBin(port);
