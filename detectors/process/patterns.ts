@@ -95,6 +95,7 @@ export const MASQUERADE_NAMES = /^\[?(?:kworker|kswapd\d*|kthreadd|ksoftirqd|kde
 
 /** The first match of `pattern` in `text`, trimmed for evidence (evidence never carries a whole huge argument). */
 export function excerpt(text: string, pattern: RegExp, max = 160): string | undefined {
-  const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(text);
+  // A global pattern keeps state between exec calls; only those are copied (copying every call costs a scan dearly).
+  const match = (pattern.global ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : pattern).exec(text);
   return match ? match[0].slice(0, max) : undefined;
 }

@@ -4,7 +4,7 @@
  * of 2,000 processes stays well under the cycle's CPU budget without the overhead of 20,000 promises.
  */
 import { readdirSync } from 'node:fs';
-import { ownerUid, ProcReadError, readCapped, readLink, readText } from './proc-files.js';
+import { ProcReadError, readCapped, readLink, readText } from './proc-files.js';
 import { SocketTables, socketInode } from './net-sockets.js';
 import type { ProcessFacts } from './types.js';
 
@@ -80,7 +80,8 @@ export class ProcReader {
   private readOne(pid: number, sockets: SocketTables, stats: ProcReadStats): ProcessFacts | undefined {
     const dir = `${this.procDir}/${pid}`;
     try {
-      const stat = parseStat(readText(`${dir}/stat`, SMALL_FILE_BYTES));
+      const statFile = readCapped(`${dir}/stat`, SMALL_FILE_BYTES, true);
+      const stat = parseStat(statFile.data.toString('utf8'));
       const cmdline = readCapped(`${dir}/cmdline`, this.maxCmdlineBytes);
       if (cmdline.truncated) stats.truncated++;
       const denied = (): void => void stats.unreadable++;
@@ -92,7 +93,7 @@ export class ProcReader {
         comm: stat.comm,
         ...(exe !== undefined ? exeFacts(exe) : {}),
         ppid: stat.ppid,
-        uid: ownerUid(dir),
+        uid: statFile.uid,
         state: stat.state,
         cpuSeconds: stat.cpuSeconds,
         rssBytes: stat.rssBytes,

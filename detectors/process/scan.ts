@@ -43,6 +43,8 @@ export class ProcessScanner {
   private readonly busyCores: number;
   private previous = new Map<number, { cpuSeconds: number; atSec: number; comm?: string }>();
   private reported = new Set<string>();
+  /** Findings by the facts they were computed from: processes rarely change between passes, rules need not rerun. */
+  private verdicts = new Map<string, Finding[]>();
 
   constructor(options: ProcessScannerOptions = {}) {
     this.reader = options.reader ?? new ProcReader();
@@ -56,16 +58,28 @@ export class ProcessScanner {
     const enriched = processes.map((p) => this.enrich(p, nowSec));
     const findings: ProcessFinding[] = [];
     const present = new Set<string>();
+    const verdicts = new Map<string, Finding[]>();
     for (const facts of enriched) {
-      for (const finding of this.engine.evaluate(facts)) {
+      for (const finding of this.evaluate(facts, verdicts)) {
         const key = `${facts.pid}:${facts.comm ?? ''}:${finding.rule}`;
         present.add(key);
         findings.push(describe(facts, finding, !this.reported.has(key)));
       }
     }
     this.reported = present;
+    this.verdicts = verdicts;
     this.previous = new Map(enriched.map((p) => [p.pid!, { cpuSeconds: p.cpuSeconds ?? 0, atSec: nowSec, comm: p.comm }]));
     return { findings, processes: enriched, stats, ruleErrors: this.engine.ruleErrors - errorsBefore };
+  }
+
+  /** The engine's findings, reused when a process (or one just like it) had the same facts in this or the last pass. */
+  private evaluate(facts: ProcessFacts, verdicts: Map<string, Finding[]>): Finding[] {
+    // Connections and CPU rate change every pass; the few busy processes that have them are always evaluated.
+    if (facts.remotePorts !== undefined) return this.engine.evaluate(facts);
+    const key = [facts.argv.join('\0'), facts.exe, facts.exeDeleted, facts.comm, facts.parentChain?.[0], facts.containerId, facts.ldPreload, facts.stdioRemote].join('\u0001');
+    const findings = verdicts.get(key) ?? this.verdicts.get(key) ?? this.engine.evaluate(facts);
+    verdicts.set(key, findings);
+    return findings;
   }
 
   /** Cores used since the last pass (same pid and name, so a reused pid starts over) and, when busy, remote ports. */

@@ -7,8 +7,11 @@ import { baseName } from '../shell-parse.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
 
-/** Services that should never start a shell: a shell under them is remote code execution. */
-const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|php-cgi|postgres|mysqld|mariadbd|redis-server|mongod|memcached|tomcat\w*|uwsgi|gunicorn)\b/;
+/**
+ * Services that should never start a shell: a shell under them is remote code execution. (PostgreSQL is left out:
+ * its archive_command runs through sh.)
+ */
+const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|php-cgi|mysqld|mariadbd|redis-server|mongod|memcached|tomcat\w*|uwsgi|gunicorn)\b/;
 /** Cores of sustained CPU that, with a connection to a mining port, point to a miner. */
 const MINER_CPU_CORES = 0.5;
 

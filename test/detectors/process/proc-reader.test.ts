@@ -3,7 +3,7 @@
  * look-alike, and on a fake /proc tree with vanished, malformed and huge entries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { classify } from '../../../detectors/process/proc-files.js';
@@ -98,6 +98,14 @@ describe('process scan on a fake /proc', () => {
     expect(shell.finding).toMatchObject({ category: 'reverse_shell', severity: 'critical', evidence: { remote: '203.0.113.45:4444' } });
     expect(rules(1)).toEqual([]);
     expect(stats.vanished).toBe(1);
+  });
+
+  test('a process whose command line changes between passes is evaluated again', () => {
+    const procDir = track(fakeProc());
+    const scanner = new ProcessScanner({ reader: new ProcReader({ procDir }) });
+    expect(scanner.scan(1000).findings.filter((f) => f.pid === 1)).toEqual([]);
+    writeFileSync(join(procDir, '1', 'cmdline'), 'xmrig\0-o\0stratum+tcp://pool.example.com:3333\0');
+    expect(scanner.scan(1060).findings.filter((f) => f.pid === 1).map((f) => [f.finding.rule, f.isNew])).toEqual([['miner-stratum-url', true]]);
   });
 
   test('a missing /proc directory is an error the caller sees', () => {
