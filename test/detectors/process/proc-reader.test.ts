@@ -105,7 +105,7 @@ describe('process scan on a fake /proc', () => {
     const scanner = new ProcessScanner({ reader: new ProcReader({ procDir }) });
     expect(scanner.scan(1000).findings.filter((f) => f.pid === 1)).toEqual([]);
     writeFileSync(join(procDir, '1', 'cmdline'), 'xmrig\0-o\0stratum+tcp://pool.example.com:3333\0');
-    expect(scanner.scan(1060).findings.filter((f) => f.pid === 1).map((f) => [f.finding.rule, f.isNew])).toEqual([['miner-stratum-url', true]]);
+    expect(scanner.scan(1060).findings.filter((f) => f.pid === 1).map((f) => [f.finding.rule, f.isNew])).toContainEqual(['miner-stratum-url', true]);
   });
 
   test('a missing /proc directory is an error the caller sees', () => {
