@@ -18,7 +18,7 @@ export function createPodMode(config: DetectorConfig): Mode {
         ctx.reportKubernetes?.(false, message);
         ctx.log.warn('kubernetes API request failed; retrying', { error: message, retryInMs });
       },
-      onListed: () => ctx.reportKubernetes?.(true),
+      onConnected: () => ctx.reportKubernetes?.(true),
     });
     watch.start();
     return watch;

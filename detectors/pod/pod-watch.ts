@@ -12,8 +12,8 @@ export interface PodSource {
 export interface PodWatchOptions {
   /** Called on every failed list or watch; the watch retries by itself after `retryInMs`. */
   readonly onError: (err: unknown, retryInMs: number) => void;
-  /** Called after every successful list: the API server answers again. */
-  readonly onListed: () => void;
+  /** Called after every successful list or opened watch: the API server answers again. */
+  readonly onConnected: () => void;
   /** @default 1000 */
   readonly initialBackoffMs?: number;
   /** @default 30000 */
@@ -31,7 +31,7 @@ export class PodWatch implements PodSource {
       initialBackoffMs: options.initialBackoffMs,
       maxBackoffMs: options.maxBackoffMs,
       onError: options.onError,
-      onListed: options.onListed,
+      onConnected: options.onConnected,
     };
     this.podCache = new ResilientListWatch<V1Pod>(kubeConfig, {
       ...common, path: '/api/v1/pods', list: () => api.listPodForAllNamespaces(),

@@ -14,8 +14,32 @@ export interface ResilientListWatchOptions<T extends KubernetesObject> {
   readonly maxBackoffMs?: number;
   /** Called on every list or watch failure, before the reconnect is scheduled. */
   readonly onError: (err: unknown, retryInMs: number) => void;
-  /** Called after every successful list. */
-  readonly onListed: () => void;
+  /** Called after every successful list and every watch stream the API server opened: it answers again. */
+  readonly onConnected: () => void;
+}
+
+type WatchCallback = Parameters<Watch['watch']>[2];
+type DoneCallback = Parameters<Watch['watch']>[3];
+
+/**
+ * The client's Watch, telling when the API server accepted a watch: after an outage the ListWatch resumes
+ * from its resourceVersion without listing again, so a successful list alone would never say it is back.
+ */
+class ConnectionReportingWatch extends Watch {
+  constructor(kubeConfig: KubeConfig, private readonly onOpened: () => void) {
+    super(kubeConfig);
+  }
+
+  override async watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: DoneCallback): Promise<AbortController> {
+    let failed = false;
+    // The client reports a refused request or a non-200 answer through `done` before `watch` returns.
+    const controller = await super.watch(path, queryParams, callback, (err) => {
+      if (err) failed = true;
+      done(err);
+    });
+    if (!failed) this.onOpened();
+    return controller;
+  }
 }
 
 /**
@@ -35,16 +59,18 @@ export class ResilientListWatch<T extends KubernetesObject> {
     this.initialBackoffMs = options.initialBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.backoffMs = this.initialBackoffMs;
+    const connected = (): void => {
+      this.backoffMs = this.initialBackoffMs;
+      options.onConnected();
+    };
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await options.list();
-      this.backoffMs = this.initialBackoffMs;
-      options.onListed();
+      connected();
       return result;
     };
-    this.listWatch = new ListWatch(options.path, new Watch(kubeConfig), list, false, undefined, options.fieldSelector);
+    const watch = new ConnectionReportingWatch(kubeConfig, connected);
+    this.listWatch = new ListWatch(options.path, watch, list, false, undefined, options.fieldSelector);
     this.listWatch.on('error', (err) => this.retryAfter(err));
-    // A watch that delivers events is healthy again, even when it resumed without a relist.
-    this.listWatch.on('change', () => { this.backoffMs = this.initialBackoffMs; });
   }
 
   /** Starts listing and watching; failures are reported through `onError` and retried, never thrown. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDiskMode } from '../../../detectors/modes/disk.js';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
-import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
+import { startDetector } from '../../../detectors/runtime/lifecycle.js';
+import { health, samplesOf } from '../pod/detector-http.js';
 import { freePort, RealPrometheus } from '../pod/real-prometheus.js';
 import { TextExporter } from '../pod/text-exporter.js';
 
@@ -51,9 +52,6 @@ function config(overrides: Partial<DetectorConfig>): DetectorConfig {
   };
 }
 
-async function values(detector: RunningDetector, name: string): Promise<Array<{ labels: Record<string, string | number | undefined>; value: number }>> {
-  return (await detector.registry.getSingleMetric(name)?.get())?.values ?? [];
-}
 
 async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -88,24 +86,24 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
     try {
       // WHEN the forecast has six samples after the cleanup
       await new Promise((resolve) => setTimeout(resolve, 6500));
-      await pollUntil(async () => (await values(detector, 'odin_disk_days_until_full')).some((v) => v.labels.mountpoint === '/'), 10_000, 'a forecast for /');
+      await pollUntil(async () => (await samplesOf(detector.port, 'odin_disk_days_until_full')).some((v) => v.labels.mountpoint === '/'), 10_000, 'a forecast for /');
       // THEN the time to full is the free space over the fill rate, the deletion notwithstanding
-      const root = (await values(detector, 'odin_disk_days_until_full')).find((v) => v.labels.mountpoint === '/')!;
+      const root = (await samplesOf(detector.port, 'odin_disk_days_until_full')).find((v) => v.labels.mountpoint === '/')!;
       const trueSecondsToFull = rootAvail(Date.now() / 1000) / FILL_BYTES_PER_SEC;
       expect(Math.abs(root.value * 86_400 - trueSecondsToFull) / trueSecondsToFull).toBeLessThan(0.1);
       expect(root.labels).toMatchObject({ device: '/dev/nvme0n1p2', node: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
-      const rate = (await values(detector, 'odin_disk_fill_rate_bytes_per_second')).find((v) => v.labels.mountpoint === '/')!;
+      const rate = (await samplesOf(detector.port, 'odin_disk_fill_rate_bytes_per_second')).find((v) => v.labels.mountpoint === '/')!;
       expect(Math.abs(rate.value - FILL_BYTES_PER_SEC) / FILL_BYTES_PER_SEC).toBeLessThan(0.1);
       // AND a flat filesystem never fills, and tmpfs is not a disk
-      const days = await values(detector, 'odin_disk_days_until_full');
+      const days = await samplesOf(detector.port, 'odin_disk_days_until_full');
       expect(days.find((v) => v.labels.mountpoint === '/boot')?.value).toBe(Infinity);
       expect(days.some((v) => v.labels.mountpoint === '/run')).toBe(false);
       // AND the disk's I/O is scored by the model trained at start
-      const io = (await values(detector, 'odin_anomaly_score')).find((v) => v.labels.device === 'nvme0n1');
+      const io = (await samplesOf(detector.port, 'odin_anomaly_score')).find((v) => v.labels.device === 'nvme0n1');
       expect(io?.labels).toMatchObject({ detector: 'disk', metric: 'io' });
       expect(io?.value).toBeGreaterThanOrEqual(0);
       expect(io?.value).toBeLessThanOrEqual(100);
-      expect((await values(detector, 'odin_model_age_seconds'))[0]?.value).toBeGreaterThan(0);
+      expect((await samplesOf(detector.port, 'odin_model_age_seconds'))[0]?.value).toBeGreaterThan(0);
     } finally {
       await detector.stop();
     }
@@ -114,9 +112,9 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
   test('with Prometheus unreachable it keeps running and counts each failed part', async () => {
     const detector = await startDetector(config({ prometheusUrl: `http://127.0.0.1:${await freePort()}` }), createDiskMode(config({})), quiet);
     try {
-      const errors = async (kind: string) => (await values(detector, 'odin_detector_errors_total')).find((v) => v.labels.kind === kind)?.value ?? 0;
+      const errors = async (kind: string) => (await samplesOf(detector.port, 'odin_detector_errors_total')).find((v) => v.labels.kind === kind)?.value ?? 0;
       await pollUntil(async () => (await errors('cycle')) >= 2 && (await errors('forecast_failed')) >= 2 && (await errors('io_failed')) >= 2, 15_000, 'counted failures');
-      expect(detector.health()).toMatchObject({ alive: true, ready: false, prometheus: { reachable: false } });
+      expect(await health(detector.port)).toMatchObject({ alive: true, ready: false, prometheus: { reachable: false } });
       expect(await errors('prometheus_unreachable')).toBeGreaterThan(0);
     } finally {
       await detector.stop();

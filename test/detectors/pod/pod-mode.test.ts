@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPodMode } from '../../../detectors/modes/pod.js';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
-import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
+import { startDetector } from '../../../detectors/runtime/lifecycle.js';
+import { health, isReady, metricValue } from './detector-http.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
 import { freePort, RealPrometheus } from './real-prometheus.js';
 import { TextExporter } from './text-exporter.js';
-import { waitFor } from './wait-for.js';
 
 const MiB = 2 ** 20;
 const SHOP_PODS = ['api-0', 'api-1', 'api-2', 'api-3', 'api-4', 'api-hog'];
@@ -53,11 +53,6 @@ function logCollector(): { lines: Array<Record<string, unknown>>; sink: { write(
   return { lines, sink: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) > 0 } };
 }
 
-async function metricValue(detector: RunningDetector, name: string, labels: Record<string, string>): Promise<number | undefined> {
-  const metric = (await detector.registry.getSingleMetric(name)?.get())?.values ?? [];
-  const found = metric.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
-  return found?.value;
-}
 
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-pod-mode-'));
 const exporter = new TextExporter(exposition);
@@ -89,30 +84,30 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     const logs = logCollector();
     const detector = await startDetector(config({ prometheusUrl: prometheus.url, settings }), createPodMode(config({ settings })), { logSink: logs.sink });
     try {
-      await waitFor(() => detector.health().lastSuccessfulCycle !== null, 20_000, 'a first successful cycle');
+      await pollUntil(async () => (await health(detector.port)).lastSuccessfulCycle !== null, 20_000);
       // THEN the baselines were trained from Prometheus, one range query per namespace
       expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'trained pod baselines', metric: 'memory_working_set_bytes', namespaces: 1 }));
       // AND container states come straight from the API (the OOM kill arrived through the watch)
-      expect(await metricValue(detector, 'odin_pod_status_anomaly', { namespace: 'shop', pod: 'api-5f6d8c7b9-x2k4p', reason: 'CrashLoopBackOff' })).toBe(1);
-      expect(await metricValue(detector, 'odin_pod_status_anomaly', { namespace: 'ml', pod: 'trainer-0', reason: 'OOMKilled' })).toBe(1);
-      expect(detector.health().kubernetes).toMatchObject({ used: true, reachable: true });
+      expect(await metricValue(detector.port, 'odin_pod_status_anomaly', { namespace: 'shop', pod: 'api-5f6d8c7b9-x2k4p', reason: 'CrashLoopBackOff' })).toBe(1);
+      expect(await metricValue(detector.port, 'odin_pod_status_anomaly', { namespace: 'ml', pod: 'trainer-0', reason: 'OOMKilled' })).toBe(1);
+      expect((await health(detector.port)).kubernetes).toMatchObject({ used: true, reachable: true });
       // AND the log carries the evidence: the container, its restarts and the pod's last Warning event
       expect(logs.lines).toContainEqual(expect.objectContaining({
         msg: 'pod status anomaly', pod: 'api-5f6d8c7b9-x2k4p', container: 'api', restartCount: 7,
         lastWarningEvent: expect.objectContaining({ reason: 'BackOff' }),
       }));
       // AND the pods are scored per metric, all six metrics from one query each
-      const memoryOf = (pod: string) => metricValue(detector, 'odin_anomaly_score', { detector: 'pod', metric: 'memory_working_set_bytes', pod });
+      const memoryOf = (pod: string) => metricValue(detector.port, 'odin_anomaly_score', { detector: 'pod', metric: 'memory_working_set_bytes', pod });
       expect(await memoryOf('api-0')).toBeLessThan(90);
       for (const metric of ['cpu_usage_rate', 'restarts_1h', 'seconds_since_ready', 'oom_events', 'network_errors_rate']) {
-        expect(await metricValue(detector, 'odin_anomaly_score', { metric, pod: 'api-1' }), metric).toBeGreaterThanOrEqual(0);
+        expect(await metricValue(detector.port, 'odin_anomaly_score', { metric, pod: 'api-1' }), metric).toBeGreaterThanOrEqual(0);
       }
       // WHEN one pod starts using 15 times the memory and 20 times the CPU of its peers
       hogging = true;
       // THEN its scores cross the threshold, and its peers' do not
-      const hogScore = async (metric: string) => (await metricValue(detector, 'odin_anomaly_score', { metric, pod: 'api-hog' })) ?? 0;
+      const hogScore = async (metric: string) => (await metricValue(detector.port, 'odin_anomaly_score', { metric, pod: 'api-hog' })) ?? 0;
       await pollUntil(async () => (await hogScore('memory_working_set_bytes')) > 90 && (await hogScore('cpu_usage_rate')) > 90, 20_000);
-      expect(await metricValue(detector, 'odin_anomaly', { metric: 'memory_working_set_bytes', pod: 'api-hog' })).toBe(1);
+      expect(await metricValue(detector.port, 'odin_anomaly', { metric: 'memory_working_set_bytes', pod: 'api-hog' })).toBe(1);
       expect(await memoryOf('api-2')).toBeLessThan(90);
     } finally {
       hogging = false;
@@ -130,15 +125,14 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     const detector = await startDetector(config({ prometheusUrl: deadPrometheus, settings }), createPodMode(config({ settings })), { logSink: logs.sink });
     try {
       // WHEN a few cycles run
-      await pollUntil(async () => ((await metricValue(detector, 'odin_detector_errors_total', { kind: 'kubernetes' })) ?? 0) >= 3
-        && ((await metricValue(detector, 'odin_detector_errors_total', { kind: 'cycle' })) ?? 0) >= 2, 20_000);
+      await pollUntil(async () => ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'kubernetes' })) ?? 0) >= 3
+        && ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'cycle' })) ?? 0) >= 2, 20_000);
       // THEN /health shows both down, and the process is still serving
-      const health = detector.health();
-      expect(health.kubernetes).toMatchObject({ used: true, reachable: false });
-      expect(health.kubernetes.lastError).toMatch(/ECONNREFUSED/);
-      expect(health.prometheus.reachable).toBe(false);
-      expect(health.alive).toBe(true);
-      expect(detector.ready()).toBe(false);
+      const report = await health(detector.port);
+      expect(report.kubernetes).toMatchObject({ used: true, reachable: false, lastError: expect.stringMatching(/ECONNREFUSED/) });
+      expect(report.prometheus.reachable).toBe(false);
+      expect(report.alive).toBe(true);
+      expect(await isReady(detector.port)).toBe(false);
       expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'kubernetes API request failed; retrying' }));
     } finally {
       await detector.stop();

@@ -30,8 +30,8 @@ describe('PodWatch against recorded API responses', () => {
     const api = recordedCluster();
     const port = await api.listen();
     const errors: unknown[] = [];
-    let listed = 0;
-    const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), { onError: (err) => errors.push(err), onListed: () => listed++ });
+    let connected = 0;
+    const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), { onError: (err) => errors.push(err), onConnected: () => connected++ });
     try {
       // WHEN the watch runs until it has relisted and watches again
       watch.start();
@@ -46,7 +46,8 @@ describe('PodWatch against recorded API responses', () => {
       // AND events are watched for pods' warnings only, the watched one included
       expect(api.watchesOf('/api/v1/events')[0]?.fieldSelector).toBe('involvedObject.kind=Pod,type=Warning');
       await waitFor(() => watch.warningEvents().some((e) => e.reason === 'Unhealthy'));
-      expect(listed).toBe(3); // pods twice, events once
+      // AND every list and opened watch said the API server answers: pods 2 lists + 3 watches, events 1 + 1 at least
+      await waitFor(() => connected >= 7);
       expect(errors).toEqual([]);
     } finally {
       await watch.stop();
@@ -62,10 +63,10 @@ describe('PodWatch against recorded API responses', () => {
     await placeholder.close();
     const retries: number[] = [];
     const errors: string[] = [];
-    let listed = 0;
+    let connected = 0;
     const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), {
       onError: (err, retryInMs) => { retries.push(retryInMs); errors.push(String(err)); },
-      onListed: () => listed++,
+      onConnected: () => connected++,
       initialBackoffMs: 20, maxBackoffMs: 80,
     });
     try {
@@ -73,16 +74,47 @@ describe('PodWatch against recorded API responses', () => {
       watch.start();
       await waitFor(() => retries.length >= 6);
       // THEN it stays down without throwing, backing off up to the cap
-      expect(listed).toBe(0);
+      expect(connected).toBe(0);
       expect(errors.at(-1)).toMatch(/ECONNREFUSED/);
       expect(Math.max(...retries)).toBe(80);
       // AND WHEN the API server appears, it lists and watches
       await api.listen(port);
-      await waitFor(() => listed > 0 && watch.pods().length > 0);
+      await waitFor(() => connected > 0 && watch.pods().length > 0);
       expect(podNames(watch)).toContain('shop/api-5f6d8c7b9-x2k4p');
     } finally {
       await watch.stop();
       await api.close();
+    }
+  });
+
+  test('after an outage mid-watch it resumes watching without a relist, and says the API server is back', async () => {
+    // GIVEN a watch that has listed and is watching an idle cluster
+    const api = new KubeApiReplay({ '/api/v1/pods': { lists: [k8sFixture('pod-list.json')], watches: [] }, '/api/v1/events': { lists: [k8sFixture('event-list.json')], watches: [] } });
+    const port = await api.listen();
+    const states: boolean[] = [];
+    const watch = new PodWatch(loadKubeConfig(api.writeKubeconfig(tempDir, port)), {
+      onError: () => states.push(false), onConnected: () => states.push(true), initialBackoffMs: 20, maxBackoffMs: 80,
+    });
+    try {
+      watch.start();
+      await waitFor(() => api.watchesOf('/api/v1/pods').length === 1);
+      // WHEN the API server goes away for a while and comes back on the same address
+      await api.close();
+      await waitFor(() => states.filter((up) => !up).length >= 4);
+      const restarted = new KubeApiReplay({ '/api/v1/pods': { lists: [k8sFixture('pod-list.json')], watches: [] }, '/api/v1/events': { lists: [k8sFixture('event-list.json')], watches: [] } });
+      await restarted.listen(port);
+      try {
+        // THEN the pod watch resumes from where it was, without listing again, and that counts as connected
+        await waitFor(() => restarted.watchesOf('/api/v1/pods').length >= 1 && states.at(-1) === true);
+        expect(restarted.watchesOf('/api/v1/pods')[0]?.resourceVersion).toBe('41250');
+        expect(restarted.listsOf('/api/v1/pods')).toHaveLength(0);
+        expect(watch.pods()).toHaveLength(5);
+      } finally {
+        await watch.stop();
+        await restarted.close();
+      }
+    } finally {
+      await watch.stop();
     }
   });
 });
