@@ -17,9 +17,9 @@ const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer
 const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly/i;
 /** Ports that mining pools conventionally listen on. */
 export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700, 10128, 10343, 20535]);
-const POOL_OPTIONS = new Set(['-o', '--url', '--pool', '--server', '-P', '-s', '--host']);
-const USER_OPTIONS = new Set(['-u', '--user', '--wallet', '--username', '-O', '--userpass']);
-const ALGO_OPTIONS = new Set(['-a', '--algo', '--algorithm', '--coin']);
+const POOL_OPTIONS = new Set(['-o', '--url', '--pool', '--server', '-P', '-s', '--host', '-pool', '-epool']);
+const USER_OPTIONS = new Set(['-u', '--user', '--wallet', '--username', '-O', '--userpass', '-wal', '-ewal', '-w']);
+const ALGO_OPTIONS = new Set(['-a', '--algo', '--algorithm', '--coin', '-coin']);
 
 const stratumUrl: Rule = {
   name: 'miner-stratum-url',

@@ -9,7 +9,7 @@ import type { Rule } from './rule.js';
 /** Anything that can carry bytes off the machine. */
 const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|sendmail)\b/;
 /** Programs that print or copy a file's content. */
-const READERS = new Set(['cat', 'head', 'tail', 'less', 'more', 'base64', 'base32', 'xxd', 'hexdump', 'od', 'strings', 'dd', 'cp', 'tac', 'nl', 'gzip', 'zip', 'sqlite3']);
+const READERS = new Set(['cat', 'head', 'tail', 'less', 'more', 'base64', 'base32', 'xxd', 'hexdump', 'od', 'strings', 'dd', 'cp', 'tac', 'nl', 'gzip', 'zip', 'sqlite3', 'grep', 'egrep', 'awk', 'cut', 'unshadow', 'john', 'hashcat']);
 const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA/i;
 /** Services where anyone can drop a file and fetch it later. */
 const FILE_DROP_HOST = /(?:^|\.)(?:transfer\.sh|file\.io|0x0\.st|termbin\.com|pastebin\.com|paste\.ee|anonfiles\.com|gofile\.io|webhook\.site|requestbin\.net|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|temp\.sh|bashupload\.com|oshi\.at)$/;
@@ -17,7 +17,7 @@ const FILE_DROP_HOST = /(?:^|\.)(?:transfer\.sh|file\.io|0x0\.st|termbin\.com|pa
 const LOOT_FILE = /\.(?:tar|tgz|gz|bz2|xz|zip|7z|rar|db|sqlite3?|sql|dump|bak|pem|key|kdbx)$/;
 /** Credential directories whose archive is the whole haul. */
 const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/tls|\/var\/run\/secrets/;
-const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env)['"]?$/i;
+const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate)['"]?$/i;
 /** Directories whose archive is a haul of secrets. */
 const SENSITIVE_DIR = /(?:^|[\s'"(=])(?:\/etc|\/root|\/home)(?=[/\s'")]|$)|\.ssh\b|\/var\/lib\/rancher\/k3s\/server|\/etc\/kubernetes|\/var\/lib\/etcd|\/var\/run\/secrets/;
 
@@ -208,7 +208,19 @@ function pipedArchive(s: Subject, pipedFrom: boolean): string | undefined {
   return feeder ? `${feeder.program} ${feeder.args.join(' ')}`.slice(0, 120) : undefined;
 }
 
+/** `john --wordlist=... hashes`, `hashcat -m 1800 ...`: stolen password hashes being cracked. */
+const passwordCracking: Rule = {
+  name: 'password-cracking',
+  category: 'data_exfiltration',
+  severity: 'high',
+  match: (s) => {
+    const inv = invocationsOf(s, 'john', 'hashcat').find((i) => i.args.some((a) => /^--(?:wordlist|format|show|incremental)|^-[ma]$/.test(a)));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
 export const DATA_EXFILTRATION_RULES: readonly Rule[] = [
+  passwordCracking,
   cloudMetadataCredentials, covertChannel, fileToRawSocket,
   httpUpload, sensitiveFileSent, credentialRead, credentialSearch, secretsApi, archiveToStream, rootFilesystemServed, encryptWithInlinePassword,
 ];

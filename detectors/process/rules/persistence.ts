@@ -133,10 +133,12 @@ const systemAccountShell: Rule = {
   category: 'persistence',
   severity: 'high',
   match: (s) => {
-    for (const inv of invocationsOf(s, 'chsh', 'usermod')) {
+    for (const inv of invocationsOf(s, 'chsh', 'usermod', 'useradd')) {
       const shell = inv.args.find((a) => SHELL_PATH.test(a));
       const account = inv.args[inv.args.length - 1];
-      if (shell !== undefined && account !== undefined && SYSTEM_ACCOUNTS.test(account)) return { account, shell };
+      // `useradd -r` makes a system account: one with a login shell is a back door dressed as a service user.
+      const systemAccount = SYSTEM_ACCOUNTS.test(account ?? '') || (inv.program === 'useradd' && inv.args.some((a) => a === '-r' || a === '--system' || /^-[a-zA-Z]*r[a-zA-Z]*$/.test(a)));
+      if (shell !== undefined && account !== undefined && systemAccount) return { account, shell };
     }
     return undefined;
   },

@@ -41,7 +41,7 @@ const privilegedShell: Rule = {
   match: (s): Evidence | undefined => {
     const inv = s.invocations.find((i) => SHELL_NAMES.has(i.program) && i.args.includes('-p'));
     if (inv) return { shell: `${inv.path} -p` };
-    const call = excerpt(s.text, /["'](?:\/\S*\/)?(?:ba|da|z)?sh["']\s*,\s*["']-p["']/);
+    const call = excerpt(s.text, /["'](?:\/\S*\/)?(?:ba|da|z)?sh["']\s*,\s*["']-p\w*["']|\/bin\/(?:ba|da|z)?sh\s+-p\b/);
     return call === undefined ? undefined : { call };
   },
 };
@@ -51,7 +51,7 @@ const setuidCall: Rule = {
   category: 'privilege_escalation',
   severity: 'high',
   match: (s): Evidence | undefined => {
-    const call = excerpt(s.text, /\bset(?:res|re)?[ug]id\s*\(\s*0\s*[,)]/);
+    const call = excerpt(s.text, /(?:\b|_)set(?:res|re)?[ug]id\s*\(\s*0\s*[,)]/);
     return call === undefined ? undefined : { call };
   },
 };
@@ -177,6 +177,27 @@ const blockDeviceMount: Rule = {
   },
 };
 
+/** Writing the account databases directly: a second uid 0, a password hash swapped in. */
+const accountFileWrite: Rule = {
+  name: 'account-database-write',
+  category: 'privilege_escalation',
+  severity: 'critical',
+  match: (s) => writesTo(s, /^\/etc\/(?:passwd|shadow|group|gshadow)$/),
+};
+
+/** `nsenter -t 1 -m ...`: entering the host's namespaces through PID 1, the way out of a privileged container. */
+const hostNamespaceEntry: Rule = {
+  name: 'host-namespace-entry',
+  category: 'privilege_escalation',
+  severity: 'high',
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'nsenter').find((i) => /(?:^|\s)(?:-t\s*1|--target[=\s]1)(?:\s|$)/.test(i.args.join(' ')) && i.args.some((a) => /^-[a-zA-Z]*m|^--mount/.test(a)));
+    if (inv) return { command: `nsenter ${inv.args.join(' ')}`.slice(0, 160) };
+    const overrides = excerpt(s.text, /\bkubectl\b.*--overrides.*"(?:hostPID|privileged)"\s*:\s*true/);
+    return overrides === undefined ? undefined : { overrides: overrides.slice(0, 160) };
+  },
+};
+
 const sudoersWrite: Rule = {
   name: 'sudoers-write',
   category: 'privilege_escalation',
@@ -217,7 +238,7 @@ function isSetuidMode(mode: string): boolean {
 }
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  sudoUidBypass, privilegeEnumeration,
+  sudoUidBypass, privilegeEnumeration, accountFileWrite, hostNamespaceEntry,
   sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary, privilegedContainer,
   kernelHelperHijack, containerSocket, pkexecWithoutProgram, glibcTunables, blockDeviceMount, sudoersWrite,
 ];

