@@ -7,12 +7,17 @@
  * few hundred kilobytes, scores without allocation and serializes to JSON directly.
  */
 import { mulberry32, randomInt, type Random } from './prng.js';
+import { zOrder } from './z-order.js';
 
 const EULER_GAMMA = 0.5772156649;
 /** Serialization format version; bump when the JSON layout changes. */
 export const ISOLATION_FOREST_VERSION = 1;
 const JSON_KIND = 'odin.isolation-forest';
 const LEAF = -1;
+/** Trees no deeper than this (ψ <= 256, the default) are padded to exactly this depth and walked unrolled. */
+const UNROLLED_DEPTH = 8;
+/** Below this many rows, sorting them into Z-order costs more than it saves. */
+const Z_ORDER_MIN_ROWS = 1024;
 
 /**
  * Average path length of an unsuccessful search in a binary search tree of n points: the normalization c(n)
@@ -103,27 +108,21 @@ export class IsolationForest {
 
   /**
    * Scores of many rows (same meaning as `score`). Tree by tree over all rows, so each tree stays in the CPU
-   * cache while every row walks it, and every walk takes exactly `depth` steps (see `CompleteTrees`).
+   * cache while every row walks it; every walk takes exactly `depth` steps (see `CompleteTrees`); and rows are
+   * walked in Z-order (see z-order.ts) so that consecutive walks mostly take the same turns.
    */
   scoreMany(rows: Rows): Float64Array {
     const trees = this.fitted();
-    const { values, numRows, numFeatures } = flattenRows(rows, trees.numFeatures);
-    const { numTrees, depth, slotsPerTree, feature, threshold, leafValue } = this.complete;
-    const total = new Float64Array(numRows);
-    for (let tree = 0; tree < numTrees; tree++) {
-      const base = tree * slotsPerTree;
-      for (let i = 0, offset = 0; i < numRows; i++, offset += numFeatures) {
-        let slot = 0;
-        for (let level = 0; level < depth; level++) {
-          const at = base + slot;
-          slot = 2 * slot + (values[offset + feature[at]] < threshold[at] ? 1 : 2);
-        }
-        total[i] += leafValue[base + slot];
-      }
-    }
-    const norm = -1 / (numTrees * averagePathLength(trees.sampleSize));
-    for (let i = 0; i < numRows; i++) total[i] = Math.pow(2, total[i] * norm);
-    return total;
+    const flat = flattenRows(rows, trees.numFeatures);
+    const { numRows, numFeatures } = flat;
+    const order = numRows >= Z_ORDER_MIN_ROWS ? zOrder(flat.values, numRows, numFeatures) : Int32Array.from({ length: numRows }, (_, i) => i);
+    const values = new Float64Array(flat.values.length);
+    for (let i = 0; i < numRows; i++) values.set(flat.values.subarray(order[i] * numFeatures, (order[i] + 1) * numFeatures), i * numFeatures);
+    const pathLengths = this.walk(values, numRows, numFeatures);
+    const norm = -1 / (this.complete.numTrees * averagePathLength(trees.sampleSize));
+    const scores = new Float64Array(numRows);
+    for (let i = 0; i < numRows; i++) scores[order[i]] = Math.pow(2, pathLengths[i] * norm);
+    return scores;
   }
 
   toJSON(): IsolationForestJson {
@@ -150,6 +149,34 @@ export class IsolationForest {
     forest.trees = trees;
     forest.complete = completeTrees(trees);
     return forest;
+  }
+
+  /** Sum over the trees of each row's path length. */
+  private walk(values: Float64Array, numRows: number, numFeatures: number): Float64Array {
+    const { numTrees, depth, slotsPerTree, feature, threshold, leafValue } = this.complete;
+    const total = new Float64Array(numRows);
+    for (let tree = 0; tree < numTrees; tree++) {
+      const base = tree * slotsPerTree;
+      for (let i = 0, o = 0; i < numRows; i++, o += numFeatures) {
+        let q = base;
+        if (depth === UNROLLED_DEPTH) {
+          // The child of slot q (absolute index) is 2q - base + 1 (left) or + 2 (right). Written out eight
+          // times because V8 does not unroll loops: about a third faster than the loop below.
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+          q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+        } else {
+          for (let level = 0; level < depth; level++) q = 2 * q - base + (values[o + feature[q]] < threshold[q] ? 1 : 2);
+        }
+        total[i] += leafValue[q];
+      }
+    }
+    return total;
   }
 
   private fitted(): Trees {
@@ -191,7 +218,8 @@ function checkRow(row: ArrayLike<number>, numFeatures: number, index: number): v
  * The scoring layout: every tree as a complete binary tree of the forest's depth in heap order (children of slot
  * i at 2i+1 and 2i+2), so a walk is a fixed number of steps with no test for leaves. A leaf above the bottom is
  * extended by pass-through slots (threshold +Infinity: every finite value goes left) down to a bottom slot that
- * holds the leaf's path length, depth + c(size). With ψ = 256 the depth is 8: 511 slots per tree.
+ * holds the leaf's path length, depth + c(size). Shallower forests are padded to depth 8 (511 slots per tree),
+ * the height limit of ψ = 256, so the common case takes the unrolled walk.
  */
 interface CompleteTrees {
   numTrees: number;
@@ -204,7 +232,8 @@ interface CompleteTrees {
 }
 
 function completeTrees(t: Trees): CompleteTrees {
-  const depth = maxDepth(t);
+  const deepest = maxDepth(t);
+  const depth = deepest <= UNROLLED_DEPTH ? UNROLLED_DEPTH : deepest;
   const slotsPerTree = 2 ** (depth + 1) - 1;
   const out: CompleteTrees = {
     numTrees: t.roots.length,
