@@ -10,8 +10,9 @@ const SECONDS_PER_DAY = 86_400;
 const IO_METRIC = 'io';
 
 /**
- * The disk detector's series, replaced whole every cycle. `node` is the node-exporter's `instance` (an
- * `instance` label of ours would be renamed `exported_instance` by the scrape).
+ * The disk detector's series, replaced whole every cycle. `node` is the node the filesystem is on (the
+ * Kubernetes node name where the scrape jobs attach it, else node-exporter's instance): the `instance` of our
+ * own series is the detector's address.
  */
 export class DiskMetrics {
   private readonly daysUntilFull: Gauge<'node' | 'device' | 'mountpoint'>;

@@ -8,7 +8,7 @@ export const DEFAULT_EXCLUDED_FSTYPES = 'tmpfs|devtmpfs|ramfs|overlay|squashfs|i
 
 /** One filesystem's free space over the forecast window. */
 export interface FilesystemHistory {
-  /** The node-exporter `instance` (the node), `device` and `mountpoint` labels. */
+  /** The node (see `nodeOf`), and the node-exporter `device` and `mountpoint` labels. */
   readonly node: string;
   readonly device: string;
   readonly mountpoint: string;
@@ -31,12 +31,20 @@ export async function fetchFilesystems(
   return avail.flatMap((s) => {
     const sizeBytes = sizes.get(filesystemKey(s));
     if (sizeBytes === undefined || !(sizeBytes > 0)) return [];
-    return [{ node: s.labels.instance ?? '', device: s.labels.device ?? '', mountpoint: s.labels.mountpoint ?? '', sizeBytes, availSamples: s.points }];
+    return [{ node: nodeOf(s), device: s.labels.device ?? '', mountpoint: s.labels.mountpoint ?? '', sizeBytes, availSamples: s.points }];
   });
 }
 
 function filesystemKey(s: Series): string {
-  return `${s.labels.instance}\u0000${s.labels.device}\u0000${s.labels.mountpoint}`;
+  return `${nodeOf(s)}\u0000${s.labels.device}\u0000${s.labels.mountpoint}`;
+}
+
+/**
+ * The node a node-exporter series is about: the `node` label the stack's scrape jobs attach (the Kubernetes
+ * node name, which alerts and dashboards show), else the `instance` (a plain static scrape).
+ */
+function nodeOf(s: Series): string {
+  return s.labels.node ?? s.labels.instance ?? '';
 }
 
 /** The I/O series scored together by the forest, in feature order. */
@@ -74,7 +82,7 @@ function deviceKey(node: string, device: string): string {
   return `${node}/${device}`;
 }
 
-/** The node and device of a `deviceKey` (an instance, host:port, holds no slash; a device name may). */
+/** The node and device of a `deviceKey` (a node name or host:port holds no slash; a device name may). */
 export function parseDeviceKey(key: string): { node: string; device: string } {
   const slash = key.indexOf('/');
   return { node: key.slice(0, slash), device: key.slice(slash + 1) };
@@ -84,7 +92,7 @@ function joinIo(perMetric: ReadonlyArray<readonly Series[]>): DeviceIo {
   const byDevice = new Map<string, Map<number, number[]>>();
   perMetric.forEach((seriesList, metricIndex) => {
     for (const s of seriesList) {
-      const key = deviceKey(s.labels.instance ?? '', s.labels.device ?? '');
+      const key = deviceKey(nodeOf(s), s.labels.device ?? '');
       const rows = byDevice.get(key) ?? new Map<number, number[]>();
       byDevice.set(key, rows);
       for (const [t, v] of s.points) {

@@ -27,13 +27,14 @@ function rootAvail(tSec: number): number {
 function exposition(): string {
   const t = Date.now() / 1000;
   const elapsed = t - STARTED_SEC;
-  const fs = (device: string, mountpoint: string, fstype: string, size: number, avail: number) => [
-    `node_filesystem_size_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"} ${size}`,
-    `node_filesystem_avail_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"} ${avail}`,
+  const fs = (device: string, mountpoint: string, fstype: string, size: number, avail: number, extra = '') => [
+    `node_filesystem_size_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"${extra}} ${size}`,
+    `node_filesystem_avail_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"${extra}} ${avail}`,
   ];
   return [
     ...fs('/dev/nvme0n1p2', '/', 'ext4', SIZE, rootAvail(t)),
-    ...fs('/dev/nvme0n1p1', '/boot', 'vfat', 0.5 * GB, 0.3 * GB),
+    // As the stack's scrape jobs label it: the Kubernetes node name, which the detector reports instead of the instance.
+    ...fs('/dev/nvme0n1p1', '/boot', 'vfat', 0.5 * GB, 0.3 * GB, ',node="gpu-box"'),
     ...fs('tmpfs', '/run', 'tmpfs', 1 * GB, Math.max(0, 1 * GB - 1e8 * elapsed)),
     `node_disk_io_time_seconds_total{device="nvme0n1"} ${0.2 * elapsed}`,
     `node_disk_read_bytes_total{device="nvme0n1"} ${20e6 * elapsed}`,
@@ -96,7 +97,7 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
       expect(Math.abs(rate.value - FILL_BYTES_PER_SEC) / FILL_BYTES_PER_SEC).toBeLessThan(0.1);
       // AND a flat filesystem never fills, and tmpfs is not a disk
       const days = await samplesOf(detector.port, 'odin_disk_days_until_full');
-      expect(days.find((v) => v.labels.mountpoint === '/boot')?.value).toBe(Infinity);
+      expect(days.find((v) => v.labels.mountpoint === '/boot')).toMatchObject({ value: Infinity, labels: { node: 'gpu-box' } });
       expect(days.some((v) => v.labels.mountpoint === '/run')).toBe(false);
       // AND the disk's I/O is scored by the model trained at start
       const io = (await samplesOf(detector.port, 'odin_anomaly_score')).find((v) => v.labels.device === 'nvme0n1');
