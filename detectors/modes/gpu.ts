@@ -52,27 +52,31 @@ export class GpuMode implements Mode {
     };
   }
 
-  /** Fits every GPU metric on the training window; one failing GPU metric does not stop the others. */
+  /**
+   * Fits every GPU metric on the training window. One failing GPU metric does not stop the others; if any
+   * failed, the error at the end lets the runtime count a training failure.
+   */
   async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
     this.lastTrainingSec = ctx.now();
     const end = ctx.now();
     const histories = await readHistories(ctx.prometheus, end - ctx.trainWindowSec, end, ctx.scrapeStepSec, signal);
+    const failed: string[] = [];
     for (const history of histories) {
       try {
         await this.trainOne(ctx, history, end);
       } catch (err) {
-        ctx.countError?.('training');
-        ctx.log.error('training a GPU model failed; its score falls back to the robust z-score', { metric: history.metric.name, gpu: history.identity.gpu, error: err });
+        failed.push(`${history.metric.name} of GPU ${history.identity.gpu}: ${(err as Error).message}`);
       }
     }
-    ctx.log.info('training done', { series: histories.length, models: [...this.known.values()].filter((b) => b.model).length });
+    ctx.log.info('training done', { series: histories.length, models: [...this.known.values()].filter((b) => b.model).length, failed: failed.length });
+    if (failed.length > 0) throw new Error(`training failed for ${failed.length} of ${histories.length} GPU metrics (they fall back to the robust z-score): ${failed.join('; ')}`);
   }
 
   async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
     const now = ctx.now();
     const latest = await readLatest(ctx.prometheus, now, signal);
     const untrained = latest.some((h) => !this.known.get(keyOf(h))?.model);
-    if (untrained && now - this.lastTrainingSec >= this.settings.untrainedRetrySec) await this.train(ctx, signal);
+    if (untrained && now - this.lastTrainingSec >= this.settings.untrainedRetrySec) await this.retrain(ctx, signal);
     const gauges = this.gauges!;
     for (const gauge of Object.values(gauges)) gauge.reset();
     for (const observation of latest) {
@@ -83,6 +87,17 @@ export class GpuMode implements Mode {
         ctx.countError?.('scoring');
         ctx.log.error('scoring a GPU metric failed', { metric: observation.metric.name, gpu: observation.identity.gpu, error: err });
       }
+    }
+  }
+
+  /** Training retried from a cycle: a failure is counted and logged, and the cycle scores with what it has. */
+  private async retrain(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+    try {
+      await this.train(ctx, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      ctx.countError?.('training');
+      ctx.log.error('training retry failed', { error: err });
     }
   }
 
