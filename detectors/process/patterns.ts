@@ -49,15 +49,14 @@ function isHiddenPath(path: string): boolean {
 export const SECRET_FILE = new RegExp([
   String.raw`/etc/g?shadow\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
   String.raw`\.config/gcloud/(?:credentials|access_tokens|application_default)`, String.raw`/proc/(?:\d+|self|\*|\$\w+)/(?:mem|environ)\b`, String.raw`\.git-credentials`,
-  String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`\.(?:bash|zsh)_history\b`,
-  String.raw`\.docker/config\.json`, String.raw`/dev/k?mem\b`,
+  String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`/dev/k?mem\b`,
 ].join('|'));
 /**
  * Secrets plus the files administrators read routinely but must never send off the machine: kubeconfigs (the K3s
  * docs tell users to `cat` k3s.yaml), sudoers, registry credentials.
  */
 export const SENSITIVE_FILE = new RegExp([
-  SECRET_FILE.source, String.raw`/etc/passwd\b`, String.raw`/etc/sudoers\b`, String.raw`/etc/kubernetes/[\w.-]+\.conf`, String.raw`/etc/rancher/k3s/k3s\.yaml`, String.raw`\.kube/config\b`,
+  SECRET_FILE.source, String.raw`/etc/passwd\b`, String.raw`/etc/sudoers\b`, String.raw`\.docker/config\.json`, String.raw`/etc/kubernetes/[\w.-]+\.conf`, String.raw`/etc/rancher/k3s/k3s\.yaml`, String.raw`\.kube/config\b`,
   String.raw`\.netrc\b`,
   String.raw`/var/lib/rancher/k3s/server/(?:tls|db|cred)`,
 ].join('|'));

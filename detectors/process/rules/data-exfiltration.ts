@@ -13,8 +13,6 @@ const READERS = new Set(['cat', 'head', 'tail', 'less', 'more', 'base64', 'base3
 const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA/i;
 /** Services where anyone can drop a file and fetch it later. */
 const FILE_DROP_HOST = /(?:^|\.)(?:transfer\.sh|file\.io|0x0\.st|termbin\.com|pastebin\.com|paste\.ee|anonfiles\.com|gofile\.io|webhook\.site|requestbin\.net|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|temp\.sh|bashupload\.com|oshi\.at)$/;
-/** What is worth stealing in an upload: an archive, a database or dump, a key. */
-const LOOT_FILE = /\.(?:tar|tgz|gz|bz2|xz|zip|7z|rar|db|sqlite3?|sql|dump|bak|pem|key|kdbx)$/;
 /** Credential directories whose archive is the whole haul. */
 const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/tls|\/var\/run\/secrets/;
 const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate)['"]?$/i;
@@ -23,8 +21,8 @@ const SENSITIVE_DIR = /(?:^|[\s'"(=])(?:\/etc|\/root|\/home)(?=[/\s'")]|$)|\.ssh
 
 /**
  * curl `-d @file`, `-F f=@file`, `-T file`; wget `--post-file`; ab `-p file`: a local file uploaded to another host,
- * when the file is a secret, an archive or dump, or in a temporary directory, or the host is a bare IP or a
- * public drop box. (Posting `@alert.json` to an in-cluster API is ordinary.)
+ * when the file is sensitive or in a temporary directory, or the host is a bare IP or a public drop box.
+ * (Posting `@alert.json` to an in-cluster API or a backup to the NAS is ordinary.)
  */
 const httpUpload: Rule = {
   name: 'http-file-upload',
@@ -35,7 +33,7 @@ const httpUpload: Rule = {
       const file = uploadedFile(inv.program, inv.args);
       const remote = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host));
       if (file === undefined || !remote) continue;
-      const loot = SENSITIVE_FILE.test(file) || LOOT_FILE.test(file) || isTempPath(file) || isIpLiteral(remote.host) || FILE_DROP_HOST.test(remote.host);
+      const loot = SENSITIVE_FILE.test(file) || isTempPath(file) || isIpLiteral(remote.host) || FILE_DROP_HOST.test(remote.host);
       if (loot) return { file, destination: remote.url.slice(0, 160) };
     }
     return undefined;
@@ -51,9 +49,12 @@ const sensitiveFileSent: Rule = {
     const channel = excerpt(s.text, NETWORK_CHANNEL, 40);
     if (file !== undefined && channel !== undefined) return { file, channel };
     // Copying a kubeconfig to a laptop with scp is the K3s docs' advice; copying a password hash or key off is not.
-    const secret = excerpt(s.text, SECRET_FILE);
-    const copy = excerpt(s.text, /\b(?:scp|rsync|sftp)\b/);
-    return secret !== undefined && copy !== undefined ? { file: secret, channel: copy } : undefined;
+    // The key given to `scp -i` or `rsync -e 'ssh -i ...'` authenticates the copy; it is not what is copied.
+    for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp')) {
+      const copied = inv.args.filter((a, i) => !/^-[ieoFP]$/.test(inv.args[i - 1] ?? '') && !a.startsWith('-')).find((a) => SECRET_FILE.test(a));
+      if (copied !== undefined) return { file: copied, channel: inv.program };
+    }
+    return undefined;
   },
 };
 
@@ -83,7 +84,8 @@ const credentialSearch: Rule = {
     for (const inv of invocationsOf(s, 'grep', 'egrep', 'rg', 'ag')) {
       const recursive = inv.program !== 'grep' && inv.program !== 'egrep' ? true : inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
       const word = inv.args.find((a) => !a.startsWith('-') && CREDENTIAL_WORD.test(a));
-      const roots = inv.args.filter((a) => a.startsWith('/') || a.startsWith('~'));
+      // Whole filesystems and homes, not one config file (`grep -rn password /etc/grafana/grafana.ini`).
+      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*)\/?$/.test(a));
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
     for (const inv of invocationsOf(s, 'find', 'locate')) {
@@ -143,7 +145,7 @@ const encryptWithInlinePassword: Rule = {
   category: 'data_exfiltration',
   severity: 'medium',
   match: (s): Evidence | undefined => {
-    const openssl = invocationsOf(s, 'openssl').find((inv) => /^(?:enc|aes-\d+-\w+|des\w*)$/.test(inv.args[0] ?? '') && inv.args.some((a) => /^(?:pass|env|file):/.test(a) || a === '-k'));
+    const openssl = invocationsOf(s, 'openssl').find((inv) => /^(?:enc|aes-\d+-\w+|des\w*)$/.test(inv.args[0] ?? '') && inv.args.some((a) => /^pass:/.test(a) || a === '-k'));
     if (openssl) return { tool: 'openssl', cipher: openssl.args.find((a) => /^-aes|^-des|^-chacha/.test(a)) ?? openssl.args[0] };
     const archiver = invocationsOf(s, 'zip', '7z', '7za').find((inv) => inv.args.some((a) => a === '-P' || /^-p\S+/.test(a)));
     return archiver ? { tool: archiver.program, option: 'password on command line' } : undefined;
@@ -179,7 +181,7 @@ const covertChannel: Rule = {
   category: 'data_exfiltration',
   severity: 'high',
   match: (s): Evidence | undefined => {
-    const dns = excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump|cat|tar|gzip)\b/);
+    const dns = excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };
     const ping = invocationsOf(s, 'ping', 'hping3', 'nping').find((inv) => inv.args.some((a, i) => /^-p$|^--data$|^-E$|^--file$/.test(inv.args[i - 1] ?? '') && /\$|^[0-9a-f]{8,}$/i.test(a)));
     return ping ? { icmp: `${ping.program} ${ping.args.join(' ')}`.slice(0, 120) } : undefined;

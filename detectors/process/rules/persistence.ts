@@ -63,7 +63,7 @@ const authorizedKeysWrite: Rule = {
   match: (s) => {
     // `cat key.pub >> ~/.ssh/authorized_keys` installs a key file the user holds: the documented way to add a key.
     const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub')));
-    return installsPubFile ? undefined : writesTo(s, /\/\.ssh\/authorized_keys2?$|\/etc\/ssh\/sshd_config$/);
+    return installsPubFile ? undefined : writesTo(s, /\/\.ssh\/authorized_keys2?$/);
   },
 };
 

@@ -116,8 +116,9 @@ const privilegedContainer: Rule = {
     for (const inv of invocationsOf(s, 'docker', 'podman', 'nerdctl')) {
       if (!['run', 'create'].includes(inv.args[0] ?? '')) continue;
       const text = ` ${inv.args.join(' ')} `;
-      const hostRoot = excerpt(text, /\s(?:-v|--volume)[=\s]\/:\S*|\s--mount[=\s]\S*(?:src|source)=\/(?:,|\s)/);
-      if (hostRoot !== undefined) return { runtime: inv.program, option: hostRoot.trim() };
+      // Read-only host root mounts are how node-exporter and cAdvisor are documented to run.
+      const hostRoot = excerpt(text, /\s(?:-v|--volume)[=\s]\/:\S*|\s--mount[=\s]\S*(?:src|source)=\/(?:,|\s)\S*/);
+      if (hostRoot !== undefined && !/(?::|,)(?:ro|readonly)\b/.test(hostRoot)) return { runtime: inv.program, option: hostRoot.trim() };
       const privileged = /\s--privileged(?:=true)?\s/.test(text);
       const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
       if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };

@@ -8,10 +8,10 @@ import type { Rule } from './rule.js';
 /** Bash's /dev/tcp pseudo-device with a literal port (a `$port` variable is a scan, see suspicious-network). */
 const DEV_TCP = /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/;
 /**
- * What turns a /dev/tcp connection into a shell: an interactive shell, a read-write descriptor, standard streams
- * duplicated onto it, a read-eval loop. A bare `echo > /dev/tcp/h/p` is a port check.
+ * What turns a /dev/tcp connection into a shell: an interactive shell, standard input taken from it, a shell
+ * reading it, a read-eval loop. `echo > /dev/tcp/h/p` and `exec 3<>/dev/tcp/redis/6379; echo PING >&3` are checks.
  */
-const DUPLEX = /<>|[<>]&\s*\d|&>|\s-i\b|\bwhile\s+read\b/;
+const DUPLEX = /\s-i\b|\bwhile\s+read\b|\b0[<>]&\s*\d|\b(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*<&\s*\d/;
 /** Tools that move bytes between a socket and a process. */
 export const NETWORK_RELAYS = ['nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd', 'socat', 'socket', 'telnet', 'openssl', 'cryptcat', 'pwncat'];
 /** Scripting APIs that open a TCP connection or listener. */

@@ -70,7 +70,8 @@ const destructiveWipe: Rule = {
       const target = inv.args.find((a) => /^\/(?:\*|etc|usr|bin|sbin|boot|lib(?:64)?|var\/lib|home|root)?\/?\*?$/.test(a));
       if (recursive && (target !== undefined || inv.args.includes('--no-preserve-root'))) return { removes: target ?? '/' };
     }
-    const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || inv.args.some((a) => a.startsWith('of=/dev/'))));
+    // `dd if=ubuntu.iso of=/dev/sdb` writes a boot stick; zeros or random data over a disk erase it.
+    const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || (inv.args.some((a) => a.startsWith('of=/dev/')) && !inv.args.some((a) => a.startsWith('if=') && !/^if=\/dev\/(?:zero|u?random)$/.test(a)))));
     return dd ? { tool: dd.program, device: dd.args.find((a) => a.includes('/dev/')) ?? '' } : undefined;
   },
 };
@@ -202,7 +203,7 @@ function isVacuumToNothing(arg: string): boolean {
   const [, kind, amount, unit] = m;
   if (kind === 'files') return Number(amount) <= 1;
   if (kind === 'size') return Number(amount) === 0 || /^[bBkK]?$/.test(unit);
-  return Number(amount) === 0 || /^(?:s|sec|m|min|h)$/.test(unit);
+  return Number(amount) === 0 || /^(?:s|sec|m|min)$/.test(unit);
 }
 
 function isDecoder(program: string, args: readonly string[]): boolean {
