@@ -15,11 +15,16 @@ const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|ph
 /** Cores of sustained CPU that, with a connection to a mining port, point to a miner. */
 const MINER_CPU_CORES = 0.5;
 
+/**
+ * A program run from an anonymous memory file: fileless malware's way of leaving nothing on disk. runc re-executes
+ * itself from a sealed memfd (`runc_cloned`, the CVE-2019-5736 fix) while it starts every container; that one is not
+ * reported. Other self-protecting tools show up here too and belong in the allow-list by exe.
+ */
 const memfdExecutable: Rule = {
   name: 'fileless-memfd-executable',
   category: 'system_modification',
   severity: 'critical',
-  match: (s) => (s.facts.exe?.startsWith('/memfd:') ? { exe: s.facts.exe } : undefined),
+  match: (s) => (s.facts.exe?.startsWith('/memfd:') && !s.facts.exe.startsWith('/memfd:runc_cloned') ? { exe: s.facts.exe } : undefined),
 };
 
 const deletedExecutable: Rule = {

@@ -110,6 +110,19 @@ describe('rule engine on command lines', () => {
   });
 });
 
+describe('/proc facts', () => {
+  test('a memfd executable is fileless unless it is runc cloning itself to start a container', () => {
+    expect(new RuleEngine().evaluate({ argv: ['./x'], exe: '/memfd:payload', exeDeleted: true }).map((f) => f.rule)).toContain('fileless-memfd-executable');
+    expect(new RuleEngine().evaluate({ argv: ['runc', 'init'], comm: 'runc:[2:INIT]', exe: '/memfd:runc_cloned:/proc/self/exe', exeDeleted: true })).toEqual([]);
+  });
+
+  test('connections to a mining port count only with sustained CPU', () => {
+    const miner = { argv: ['/usr/bin/python3', 'w.py'], exe: '/usr/bin/python3', remotePorts: [443, 3333] };
+    expect(new RuleEngine().evaluate({ ...miner, cpuCores: 0.1 })).toEqual([]);
+    expect(new RuleEngine().evaluate({ ...miner, cpuCores: 3.9 })[0]).toMatchObject({ rule: 'mining-port-with-sustained-cpu', evidence: { remotePort: '3333', cpuCores: '3.90' } });
+  });
+});
+
 describe('allow-lists', () => {
   const facts = { argv: ['/usr/sbin/sshd', '-D'], comm: 'sshd', exe: '/usr/sbin/sshd', exeDeleted: true, containerId: 'c0ffee'.padEnd(64, '0') };
 
