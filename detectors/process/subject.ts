@@ -91,5 +91,5 @@ function skipLauncherOptions(argv: readonly string[], from: number, launcher: st
 
 /** Invocations of one of `programs` (basenames; a trailing `*` matches a prefix, e.g. `python*`). */
 export function invocationsOf(subject: Subject, ...programs: string[]): Invocation[] {
-  return subject.invocations.filter((inv) => programs.some((p) => (p.endsWith('*') ? inv.program.startsWith(p.slice(0, -1)) : inv.program === p)));
+  return subject.invocations.filter((inv) => programs.includes(inv.program) || programs.some((p) => p.endsWith('*') && inv.program.startsWith(p.slice(0, -1))));
 }

@@ -21,7 +21,7 @@ const cronWrite: Rule = {
   severity: 'high',
   match: (s) => {
     const written = writesTo(s, CRON_PATH);
-    const payload = stagedPayload(s);
+    const payload = written && stagedPayload(s);
     return written && payload ? { ...written, ...payload } : undefined;
   },
 };

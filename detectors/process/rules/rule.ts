@@ -10,6 +10,9 @@ export interface Rule {
   match(subject: Subject): Evidence | undefined;
 }
 
+/** Several rules ask for the files a subject writes; it is computed once per subject. */
+const writtenBySubject = new WeakMap<Subject, string[]>();
+
 /** Words that write their output to a file argument (beside shell redirections). */
 const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync']);
 
@@ -17,7 +20,9 @@ const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync']
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`) and the destinations of tee, cp, mv,
  * install, ln and dd. Reading (`<`) is not writing.
  */
-export function writtenFiles(subject: Subject): string[] {
+export function writtenFiles(subject: Subject): readonly string[] {
+  const known = writtenBySubject.get(subject);
+  if (known) return known;
   const files: string[] = [];
   for (const inv of subject.invocations) {
     for (const r of inv.command.redirects) if (/>/.test(r.op) && !/^[0-9]*>&$/.test(r.op) && r.target) files.push(r.target);
@@ -27,6 +32,7 @@ export function writtenFiles(subject: Subject): string[] {
     else if (inv.program === 'dd') files.push(...operands.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)));
     else if (operands.length >= 2) files.push(operands[operands.length - 1]);
   }
+  writtenBySubject.set(subject, files);
   return files;
 }
 
