@@ -9,7 +9,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -306,6 +306,12 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** The V8 flags the detector image runs with (its Dockerfile's NODE_OPTIONS), so the children measure what ships. */
+function imageNodeEnv(): NodeJS.ProcessEnv {
+  const dockerfile = readFileSync(new URL('../../detectors/Dockerfile', import.meta.url), 'utf8');
+  return { ...process.env, NODE_OPTIONS: /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1] ?? '' };
+}
+
 const COMPILED_DIR = join(fileURLToPath(new URL('../..', import.meta.url)), '.tmp', 'bench-detectors');
 
 /** Compiles this file and what it imports to JavaScript under .tmp/ (beside node_modules, so imports resolve). */
@@ -319,7 +325,7 @@ async function compile(): Promise<string> {
 /** Runs one part in a fresh plain Node process (`idle`: with a full GC after each cycle) and returns its result line. */
 async function runChild(compiled: string, idle: boolean, part: string, ...args: string[]): Promise<PartResult> {
   const flags = idle ? ['--expose-gc'] : [];
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, compiled, part, ...args], { maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, compiled, part, ...args], { maxBuffer: 1 << 24, env: imageNodeEnv() });
   const last = stdout.trim().split('\n').at(-1);
   if (!last) throw new Error(`the ${part} part reported nothing`);
   return JSON.parse(last) as PartResult;
@@ -348,7 +354,7 @@ async function main(): Promise<void> {
   try {
     writeProcTree(procDir);
     const compiled = await compile();
-    const training = JSON.parse((await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir])).stdout) as { cpuMs: number; maxRssMb: number };
+    const training = JSON.parse((await promisify(execFile)(process.execPath, [compiled, 'pod-train', prometheus.url, modelsDir], { env: imageNodeEnv() })).stdout) as { cpuMs: number; maxRssMb: number };
     const pod = report('pod', await runChild(compiled, false, 'pod', prometheus.url, modelsDir), await runChild(compiled, true, 'pod', prometheus.url, modelsDir));
     const proc = report('process', await runChild(compiled, false, 'process', procDir), await runChild(compiled, true, 'process', procDir));
     console.log(`one detection cycle: pod = ${NAMESPACES * PODS_PER_NAMESPACE} pods × ${POD_METRICS.length} series from a synthetic Prometheus,`);
