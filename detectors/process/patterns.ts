@@ -90,8 +90,10 @@ export function urlsIn(text: string): UrlRef[] {
   }));
 }
 
+/** Kernel thread names: a kernel thread has no executable, so a process by that name with one is in disguise. */
+export const KERNEL_THREAD_NAMES = /^\[?(?:kworker|kswapd\d*|kthreadd|ksoftirqd|kdevtmpfsi?|khugepaged|kauditd|kblockd|migration|rcu_\w+|watchdog\w*|jbd2)\b/;
 /** Names of kernel threads and core daemons that malware takes to hide in a process list. */
-export const MASQUERADE_NAMES = /^\[?(?:kworker|kswapd\d*|kthreadd|ksoftirqd|kdevtmpfsi?|khugepaged|kauditd|kblockd|migration|rcu_\w+|watchdog\w*|jbd2|crond?|sshd|systemd\w*|dbus-daemon|rsyslogd|kubelet[\w-]*|containerd[\w-]*|atd|udevd)\b/;
+export const MASQUERADE_NAMES = new RegExp(`${KERNEL_THREAD_NAMES.source}|^(?:crond?|sshd|systemd\\w*|dbus-daemon|rsyslogd|kubelet[\\w-]*|containerd[\\w-]*|atd|udevd)\\b`);
 
 /** The first match of `pattern` in `text`, trimmed for evidence (evidence never carries a whole huge argument). */
 export function excerpt(text: string, pattern: RegExp, max = 160): string | undefined {

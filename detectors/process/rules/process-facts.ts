@@ -2,7 +2,7 @@
  * Rules over what only /proc shows: the real executable (deleted, memfd-backed, in a drop directory), names that
  * imitate kernel threads, standard streams on a TCP socket, LD_PRELOAD, mining-pool connections with sustained CPU.
  */
-import { INTERPRETERS, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
+import { INTERPRETERS, isDropperPath, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
@@ -41,7 +41,11 @@ const exeInTemp: Rule = {
   match: (s) => (s.facts.exe !== undefined && isDropperPath(s.facts.exe) ? { exe: s.facts.exe } : undefined),
 };
 
-/** Kernel threads have no executable; a "[kworker/0:1]" or "kswapd0" backed by a file is a disguise. */
+/**
+ * Kernel threads have no executable: a "[kworker/0:1]" or "kswapd0" backed by a file is a disguise. A daemon's
+ * name (crond, sshd, containerd) on another binary is one only when that binary hides (temporary, hidden or
+ * deleted): K3s runs containerd from its own multi-call binary, busybox runs crond.
+ */
 const kernelThreadImpostor: Rule = {
   name: 'kernel-thread-impostor',
   category: 'system_modification',
@@ -49,11 +53,13 @@ const kernelThreadImpostor: Rule = {
   match: (s) => {
     const { exe, comm } = s.facts;
     const name = (s.facts.argv[0] ?? comm ?? '').trim();
-    if (exe === undefined || !MASQUERADE_NAMES.test(name)) return undefined;
+    if (exe === undefined || exe.startsWith('/memfd:runc_cloned')) return undefined;
+    if (KERNEL_THREAD_NAMES.test(name) || KERNEL_THREAD_NAMES.test(comm ?? '')) return { name, exe };
+    if (!MASQUERADE_NAMES.test(baseName(name))) return undefined;
     const real = baseName(exe);
-    const claimed = baseName(name.replace(/^\[|\]$/g, '').split(/[\s/:]/)[0]);
-    if (!name.startsWith('[') && (real.startsWith(claimed) || claimed.startsWith(real))) return undefined;
-    return { name, exe };
+    const claimed = baseName(name.split(/[\s:]/)[0]);
+    const hidden = isTempPath(exe) || /\/\./.test(exe) || s.facts.exeDeleted === true;
+    return hidden && !real.startsWith(claimed) ? { name, exe } : undefined;
   },
 };
 

@@ -97,7 +97,7 @@ describe('rule engine on command lines', () => {
 
   test('the classify input can add the executable and the parent', () => {
     expect(classifyCommandLine(engine, { cmdline: '[kworker/0:1]', exe: '/usr/bin/python3.11' }).rule).toBe('kernel-thread-impostor');
-    expect(classifyCommandLine(engine, { cmdline: 'kworker', exe: '/dev/shm/.k/kworker' }).rule).toBe('executable-in-temp-dir');
+    expect(engine.evaluate({ argv: ['kworker'], exe: '/dev/shm/.k/kworker' }).map((f) => f.rule)).toEqual(['kernel-thread-impostor', 'executable-in-temp-dir']);
     expect(classifyCommandLine(engine, { cmdline: 'sh', parent: 'nginx' })).toEqual({ category: 'reverse_shell', severity: 'high', rule: 'shell-spawned-by-service' });
     expect(classifyCommandLine(engine, { cmdline: 'sh', parent: 'containerd-shim' }).category).toBeNull();
   });
@@ -114,6 +114,16 @@ describe('/proc facts', () => {
   test('a memfd executable is fileless unless it is runc cloning itself to start a container', () => {
     expect(new RuleEngine().evaluate({ argv: ['./x'], exe: '/memfd:payload', exeDeleted: true }).map((f) => f.rule)).toContain('fileless-memfd-executable');
     expect(new RuleEngine().evaluate({ argv: ['runc', 'init'], comm: 'runc:[2:INIT]', exe: '/memfd:runc_cloned:/proc/self/exe', exeDeleted: true })).toEqual([]);
+  });
+
+  test('kernel-thread names with an executable are impostors; daemon names only when the binary hides', () => {
+    const rules = (facts: Parameters<RuleEngine['evaluate']>[0]): string[] => new RuleEngine().evaluate(facts).map((f) => f.rule);
+    expect(rules({ argv: ['kswapd0'], comm: 'kswapd0', exe: '/usr/bin/kswapd0' })).toContain('kernel-thread-impostor');
+    expect(rules({ argv: [], comm: 'kworker/0:1' })).toEqual([]);
+    expect(rules({ argv: ['containerd', '-c', '/var/lib/rancher/k3s/agent/etc/containerd/config.toml'], comm: 'containerd', exe: '/var/lib/rancher/k3s/data/abc/bin/k3s' })).toEqual([]);
+    expect(rules({ argv: ['crond', '-f'], comm: 'crond', exe: '/bin/busybox' })).toEqual([]);
+    expect(rules({ argv: ['sshd: ubuntu [priv]'], comm: 'sshd', exe: '/usr/sbin/sshd' })).toEqual([]);
+    expect(rules({ argv: ['crond'], comm: 'crond', exe: '/var/tmp/.cache/x', exeDeleted: true })).toContain('kernel-thread-impostor');
   });
 
   test('connections to a mining port count only with sustained CPU', () => {
