@@ -2,7 +2,7 @@
  * Rules over what only /proc shows: the real executable (deleted, memfd-backed, in a drop directory), names that
  * imitate kernel threads, standard streams on a TCP socket, LD_PRELOAD, mining-pool connections with sustained CPU.
  */
-import { INTERPRETERS, isDropperPath, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
+import { INTERPRETERS, isDisguisedDrop, isDropperPath, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
@@ -38,7 +38,11 @@ const exeInTemp: Rule = {
   name: 'executable-in-temp-dir',
   category: 'system_modification',
   severity: 'high',
-  match: (s) => (s.facts.exe !== undefined && isDropperPath(s.facts.exe) ? { exe: s.facts.exe } : undefined),
+  // An installer unpacked in /tmp (`/tmp/cuda_12.4.0_linux.run`) has an extension; a dropped payload rarely does.
+  match: (s) => {
+    const exe = s.facts.exe;
+    return exe !== undefined && isDropperPath(exe) && (isDisguisedDrop(exe) || !baseName(exe).includes('.')) ? { exe } : undefined;
+  },
 };
 
 /**
@@ -75,11 +79,19 @@ const stdioOnSocket: Rule = {
   },
 };
 
+/**
+ * LD_PRELOAD of a library from outside the system library directories. Allocators preloaded from /usr/lib
+ * (jemalloc, tcmalloc in Redis and ML images) are ordinary.
+ */
 const preloadEnvironment: Rule = {
   name: 'ld-preload-in-environment',
   category: 'system_modification',
   severity: 'high',
-  match: (s) => (s.facts.ldPreload ? { ldPreload: s.facts.ldPreload.slice(0, 200) } : undefined),
+  match: (s) => {
+    const libraries = (s.facts.ldPreload ?? '').split(/[\s:]+/).filter(Boolean);
+    const foreign = libraries.find((lib) => !/^\/(?:usr\/)?(?:local\/)?lib(?:64|32)?\/[^.][^/]*(?:\/[^./][^/]*)*$/.test(lib));
+    return foreign === undefined ? undefined : { ldPreload: foreign.slice(0, 200) };
+  },
 };
 
 const shellFromService: Rule = {

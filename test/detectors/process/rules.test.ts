@@ -126,6 +126,15 @@ describe('/proc facts', () => {
     expect(rules({ argv: ['crond'], comm: 'crond', exe: '/var/tmp/.cache/x', exeDeleted: true })).toContain('kernel-thread-impostor');
   });
 
+  test('LD_PRELOAD counts from outside the system library directories; an installer in /tmp does not', () => {
+    const rules = (facts: Parameters<RuleEngine['evaluate']>[0]): string[] => new RuleEngine().evaluate(facts).map((f) => f.rule);
+    expect(rules({ argv: ['redis-server'], exe: '/usr/bin/redis-server', ldPreload: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2' })).toEqual([]);
+    expect(rules({ argv: ['sshd'], exe: '/usr/sbin/sshd', ldPreload: '/usr/local/lib/.cache/libhide.so' })).toEqual(['ld-preload-in-environment']);
+    expect(rules({ argv: ['ls'], exe: '/usr/bin/ls', ldPreload: '/tmp/x.so' })).toEqual(['ld-preload-in-environment']);
+    expect(rules({ argv: ['/tmp/cuda_12.4.0_linux.run'], exe: '/tmp/cuda_12.4.0_linux.run' })).toEqual([]);
+    expect(rules({ argv: ['/tmp/update'], exe: '/tmp/update' })).toEqual(['exec-from-temp', 'executable-in-temp-dir']);
+  });
+
   test('connections to a mining port count only with sustained CPU', () => {
     const miner = { argv: ['/usr/bin/python3', 'w.py'], exe: '/usr/bin/python3', remotePorts: [443, 3333] };
     expect(new RuleEngine().evaluate({ ...miner, cpuCores: 0.1 })).toEqual([]);
