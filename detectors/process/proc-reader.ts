@@ -129,7 +129,7 @@ interface StatFields {
 }
 
 /** /proc/<pid>/stat: `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split at the last `)`. */
-export function parseStat(text: string): StatFields {
+function parseStat(text: string): StatFields {
   const close = text.lastIndexOf(')');
   const open = text.indexOf('(');
   const fields = text.slice(close + 2).trim().split(' ');
@@ -145,7 +145,7 @@ export function parseStat(text: string): StatFields {
 }
 
 /** NUL-separated arguments; the kernel ends the list with a NUL. */
-export function splitArgv(data: Buffer): string[] {
+function splitArgv(data: Buffer): string[] {
   const args = data.toString('utf8').split('\0');
   if (args[args.length - 1] === '') args.pop();
   return args;
@@ -158,7 +158,7 @@ function exeFacts(target: string): Pick<ProcessFacts, 'exe' | 'exeDeleted'> {
 }
 
 /** A 64-hex container id in the cgroup path (containerd, CRI-O, Docker all use one); host processes have none. */
-export function containerIdOf(cgroup: string): string | undefined {
+function containerIdOf(cgroup: string): string | undefined {
   const ids = cgroup.match(/[0-9a-f]{64}/g);
   return ids ? ids[ids.length - 1] : undefined;
 }

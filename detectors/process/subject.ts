@@ -49,7 +49,7 @@ function commandsOfArgv(argv: readonly string[]): SimpleCommand[] {
   return script === undefined ? [top] : [top, ...parseCommands(script)];
 }
 
-export function invocationOf(command: SimpleCommand): Invocation {
+function invocationOf(command: SimpleCommand): Invocation {
   const argv = command.argv;
   let i = 0;
   let elevated = false;

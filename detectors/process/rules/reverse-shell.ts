@@ -13,7 +13,7 @@ const DEV_TCP = /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/;
  */
 const DUPLEX = /\s-i\b|\bwhile\s+read\b|\b0[<>]&\s*\d|\b(?:ba|da|z|k)?sh\s+(?:-\w+\s+)*<&\s*\d/;
 /** Tools that move bytes between a socket and a process. */
-export const NETWORK_RELAYS = ['nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd', 'socat', 'socket', 'telnet', 'openssl', 'cryptcat', 'pwncat'];
+const NETWORK_RELAYS = ['nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd', 'socat', 'socket', 'telnet', 'openssl', 'cryptcat', 'pwncat'];
 /** Scripting APIs that open a TCP connection or listener. */
 const SOCKET_API = new RegExp([
   String.raw`socket\.socket\s*\(`, String.raw`\bsocket\.tcp\s*\(`, String.raw`require\s*\(?\s*["']socket["']`, String.raw`fsockopen\s*\(`,

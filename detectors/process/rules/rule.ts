@@ -20,7 +20,7 @@ const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync']
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`) and the destinations of tee, cp, mv,
  * install, ln and dd. Reading (`<`) is not writing.
  */
-export function writtenFiles(subject: Subject): readonly string[] {
+function writtenFiles(subject: Subject): readonly string[] {
   const known = writtenBySubject.get(subject);
   if (known) return known;
   const files: string[] = [];
