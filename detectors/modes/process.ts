@@ -105,7 +105,7 @@ export class ProcessMode implements Mode {
     const metrics = this.metrics!;
     const now = ctx.now();
     const scan = this.scanner.scan(now);
-    this.countReadProblems(scan.stats);
+    this.countReadProblems(ctx, scan.stats);
     if (scan.ruleErrors > 0) ctx.countError?.('rule');
     metrics.processes.set(scan.stats.processes);
     const fileFindings = this.checkFiles(ctx);
@@ -137,9 +137,16 @@ export class ProcessMode implements Mode {
     return findings;
   }
 
-  private countReadProblems(stats: ProcReadStats): void {
+  /**
+   * Counts what could not be read. Processes exit and deny access all the time (debug); cut command lines are
+   * worth knowing (info); a malformed entry is a problem (warn, shown on /health).
+   */
+  private countReadProblems(ctx: ModeContext, stats: ProcReadStats): void {
     const reasons = { vanished: stats.vanished, unreadable: stats.unreadable, truncated: stats.truncated, malformed: stats.errors };
     for (const [reason, n] of Object.entries(reasons)) if (n > 0) this.metrics!.skipped.inc({ reason }, n);
+    if (stats.errors > 0) ctx.log.warn('malformed /proc entries skipped', { ...reasons });
+    else if (stats.truncated > 0) ctx.log.info('long command lines cut', { ...reasons });
+    else if (stats.vanished + stats.unreadable > 0) ctx.log.debug('/proc entries vanished or unreadable', { ...reasons });
   }
 
   private exportScores(now: number, processes: Parameters<ResourceAnomalies['score']>[1]): void {

@@ -42,6 +42,7 @@ describe('process mode', () => {
     expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="vanished"')).toBeGreaterThanOrEqual(1);
     expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="truncated"')).toBeGreaterThanOrEqual(1);
     expect(first).not.toMatch(/pid=|kworker\/0:1|203\.0\.113\.45/);
+    expect(detector.logs).toContain('"msg":"malformed /proc entries skipped"');
     expect((await get(port, '/ready')).status).toBe(200);
 
     writeFileSync(join(hostRoot, 'etc/cron.d/persist'), '* * * * * root /tmp/.x/kworker\n');
