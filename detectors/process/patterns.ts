@@ -95,6 +95,20 @@ export const KERNEL_THREAD_NAMES = /^\[?(?:kworker|kswapd\d*|kthreadd|ksoftirqd|
 /** Names of kernel threads and core daemons that malware takes to hide in a process list. */
 export const MASQUERADE_NAMES = new RegExp(`${KERNEL_THREAD_NAMES.source}|^(?:crond?|sshd|systemd\\w*|dbus-daemon|rsyslogd|kubelet[\\w-]*|containerd[\\w-]*|atd|udevd)\\b`);
 
+/**
+ * The first match of every pattern, in order, when all of them match; undefined otherwise. Rules use it instead of
+ * `a.*b` patterns, which backtrack quadratically over a crafted 64 KiB command line.
+ */
+export function allOf(text: string, ...patterns: RegExp[]): string[] | undefined {
+  const found: string[] = [];
+  for (const pattern of patterns) {
+    const match = excerpt(text, pattern);
+    if (match === undefined) return undefined;
+    found.push(match);
+  }
+  return found;
+}
+
 /** The first match of `pattern` in `text`, trimmed for evidence (evidence never carries a whole huge argument). */
 export function excerpt(text: string, pattern: RegExp, max = 160): string | undefined {
   // A global pattern keeps state between exec calls; only those are copied (copying every call costs a scan dearly).

@@ -27,6 +27,8 @@ const REDIRECTS = ['&>>', '&>', '>>', '>&', '>|', '<<<', '<<', '<&', '<>', '>', 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 /** Scripts nested deeper than this are left as words (a crafted command line must not recurse forever). */
 const MAX_DEPTH = 4;
+/** Simple commands kept per script: real ones have a handful; a crafted `a|a|a|...` must not make every rule slow. */
+const MAX_COMMANDS = 256;
 
 /** Splits `text` into simple commands, including those of nested `sh -c` scripts. */
 export function parseCommands(text: string, depth = 0): SimpleCommand[] {
@@ -117,7 +119,7 @@ function groupCommands(tokens: Token[]): SimpleCommand[] {
   let redirects: Redirect[] = [];
   let pipedFrom = false;
   const finish = (pipesTo: boolean): void => {
-    if (argv.length > 0 || redirects.length > 0) commands.push({ argv, redirects, pipedFrom, pipesTo });
+    if ((argv.length > 0 || redirects.length > 0) && commands.length < MAX_COMMANDS) commands.push({ argv, redirects, pipedFrom, pipesTo });
     argv = [];
     redirects = [];
     pipedFrom = pipesTo;

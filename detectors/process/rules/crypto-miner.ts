@@ -1,7 +1,7 @@
 /** Crypto miners: pool protocols, miner-only options, and pool + wallet + algorithm arguments together. */
 import { baseName } from '../shell-parse.js';
 import type { Invocation } from '../subject.js';
-import { excerpt } from '../patterns.js';
+import { allOf, excerpt } from '../patterns.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
@@ -60,8 +60,8 @@ const msrWrites: Rule = {
   category: 'crypto_miner',
   severity: 'high',
   match: (s) => {
-    const command = excerpt(s.text, /\bmodprobe\s+msr\b.*\ballow_writes=on\b/);
-    return command === undefined ? undefined : { command };
+    const found = allOf(s.text, /\bmodprobe\s+msr\b/, /\ballow_writes=on\b/);
+    return found === undefined ? undefined : { command: found.join(' ') };
   },
 };
 

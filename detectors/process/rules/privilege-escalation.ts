@@ -1,5 +1,5 @@
 /** Privilege escalation: shell escapes through sudo, setuid bits and capabilities, container escapes, kernel helper hijacks. */
-import { excerpt, isTempPath, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
+import { allOf, excerpt, isTempPath, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -194,8 +194,8 @@ const hostNamespaceEntry: Rule = {
   match: (s): Evidence | undefined => {
     const inv = invocationsOf(s, 'nsenter').find((i) => /(?:^|\s)(?:-t\s*1|--target[=\s]1)(?:\s|$)/.test(i.args.join(' ')) && i.args.some((a) => /^-[a-zA-Z]*m|^--mount/.test(a)));
     if (inv) return { command: `nsenter ${inv.args.join(' ')}`.slice(0, 160) };
-    const overrides = excerpt(s.text, /\bkubectl\b.*--overrides.*"(?:hostPID|privileged)"\s*:\s*true/);
-    return overrides === undefined ? undefined : { overrides: overrides.slice(0, 160) };
+    const overrides = allOf(s.text, /\bkubectl\b/, /--overrides/, /"(?:hostPID|privileged)"\s*:\s*true/);
+    return overrides === undefined ? undefined : { overrides: overrides[2] };
   },
 };
 

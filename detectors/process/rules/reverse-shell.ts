@@ -1,5 +1,5 @@
 /** Reverse and bind shells: a shell whose input and output are a network connection. */
-import { excerpt, SENSITIVE_FILE, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
+import { allOf, excerpt, SENSITIVE_FILE, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -62,8 +62,8 @@ const shellPipedToNetwork: Rule = {
     const shell = s.invocations.find((inv) => SHELL_NAMES.has(inv.program) && (inv.command.pipedFrom || inv.command.redirects.some((r) => r.op === '<')));
     if (relay && shell) return { tool: relay.program, shell: shell.path };
     // The same idiom nested in another program's argument (`sqlite3 /dev/null '.shell mkfifo ...'`).
-    const fifo = excerpt(s.text, /\bmk(?:fifo|nod)\b.*\|\s*(?:\/bin\/)?(?:ba)?sh\b.*\b(?:nc|ncat|netcat|telnet|s_client)\b|\bmk(?:fifo|nod)\b.*\b(?:nc|ncat|netcat|telnet|s_client)\b.*\|\s*(?:\/bin\/)?(?:ba)?sh\b/);
-    return fifo === undefined ? undefined : { pipeline: fifo };
+    const fifo = allOf(s.text, /\bmk(?:fifo|nod)\b/, /\|\s*(?:\/bin\/)?(?:ba)?sh\b/, /\b(?:nc|ncat|netcat|telnet|s_client)\b/);
+    return fifo === undefined ? undefined : { pipeline: fifo.join(' … ') };
   },
 };
 
@@ -98,8 +98,8 @@ const remoteXterm: Rule = {
   category: 'reverse_shell',
   severity: 'high',
   match: (s) => {
-    const display = excerpt(s.text, /\bxterm\b.*\s-display\s+[\w.-]+:\d+/);
-    return display === undefined || /-display\s+(?:localhost|127\.0\.0\.1|):/.test(display) ? undefined : { display };
+    const found = allOf(s.text, /\bxterm\b/, /\s-display\s+[\w.-]*:\d+/);
+    return found === undefined || /-display\s+(?:localhost|127\.0\.0\.1|):/.test(found[1]) ? undefined : { display: found[1].trim() };
   },
 };
 

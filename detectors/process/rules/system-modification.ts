@@ -1,5 +1,5 @@
 /** System modification and defence evasion: logs wiped, security tools stopped, rootkits loaded, binaries planted. */
-import { excerpt, isDisguisedDrop, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
+import { allOf, excerpt, isDisguisedDrop, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -55,7 +55,7 @@ const securityToolDisabled: Rule = {
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
     const flush = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:-F|--flush)$/.test(a)) || /-P\s+(?:INPUT|FORWARD)\s+ACCEPT/.test(inv.args.join(' ')));
     if (flush && !fullReset) return { firewall: `${flush.program} ${flush.args.join(' ')}`.slice(0, 120) };
-    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b|\bmdatp\b.*\bdisabled\b/);
+    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b/) ?? allOf(s.text, /\bmdatp\b/, /\bdisabled\b/)?.join(' … ');
     return command === undefined ? undefined : { command };
   },
 };
@@ -221,8 +221,8 @@ const kernelTamper: Rule = {
   match: (s) => {
     const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/);
     if (written) return written;
-    const sysctl = excerpt(s.text, /\bsysctl\b.*\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\|)/);
-    return sysctl === undefined ? undefined : { sysctl };
+    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\|)/);
+    return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
   },
 };
 

@@ -113,6 +113,17 @@ describe('rule engine on command lines', () => {
   });
 });
 
+describe('crafted command lines', () => {
+  test('64 KiB of repeated operators, quotes, substitutions and nested shells are evaluated without errors', () => {
+    const n = 65_536;
+    const crafted = [['x', 'a'.repeat(n)], ['sh', '-c', 'a|'.repeat(n / 2)], ['sh', '-c', `"'`.repeat(n / 2)], ['sh', '-c', '$('.repeat(n / 2)],
+      ['sh', '-c', 'sh -c '.repeat(n / 6)], ['x', 'mkfifo '.repeat(n / 7)], ['sh', '-c', '/dev/tcp/'.repeat(n / 9)], ['tar', ...'-x '.repeat(n / 3).trim().split(' ')]];
+    const engine = new RuleEngine();
+    for (const argv of crafted) expect(() => engine.evaluate({ argv })).not.toThrow();
+    expect(engine.ruleErrors).toBe(0);
+  });
+});
+
 describe('/proc facts', () => {
   test('a memfd executable is fileless unless it is runc cloning itself to start a container', () => {
     expect(new RuleEngine().evaluate({ argv: ['./x'], exe: '/memfd:payload', exeDeleted: true }).map((f) => f.rule)).toContain('fileless-memfd-executable');
