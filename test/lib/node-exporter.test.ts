@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { EXCLUDED_FS_TYPES, EXCLUDED_MOUNT_POINTS } from '../../lib/exporters/node-exporter.js';
 import { findObject, podSpec, synthStack } from '../helpers.js';
-import { freePort } from '../validate/tools.js';
+import { freePort } from '../detectors/helpers/prometheus.js';
 
 describe('node-exporter', () => {
   test("excludes K3s's containerd and kubelet mounts, keeps real filesystems", () => {

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { RecordedMetric, recordingRules } from '../../lib/prometheus/rules/index.js';
-import { freePort } from '../detectors/helpers/prometheus.js';
+import { TestPrometheus } from '../detectors/helpers/prometheus.js';
 import { findObject, synthStack } from '../helpers.js';
-import { tempDir } from '../validate/tools.js';
 
 /**
  * The rules and dashboards select on `namespace`, `pod` and `container` as kube-state-metrics and the kubelet name
@@ -37,7 +35,7 @@ async function query(url: string, expr: string): Promise<Array<{ metric: Record<
 
 describe('scrape labels in a real Prometheus', () => {
   let exporter: Server;
-  let stop: () => void;
+  let prometheus: TestPrometheus;
   let url: string;
 
   beforeAll(async () => {
@@ -46,18 +44,15 @@ describe('scrape labels in a real Prometheus', () => {
     const target = `127.0.0.1:${(exporter.address() as { port: number }).port}`;
     const configMap = findObject(synthStack(), 'ConfigMap', 'prometheus-config') as unknown as { data: Record<string, string> };
     const jobs = parse(configMap.data['prometheus.yml']).scrape_configs as Job[];
-    const dir = tempDir('scrape-labels');
-    writeFileSync(join(dir, 'recording.yaml'), stringify({ groups: [recordingRules] }));
-    writeFileSync(join(dir, 'prometheus.yml'), stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      rule_files: [join(dir, 'recording.yaml')],
-      scrape_configs: [staticJob(jobs, 'kube-state-metrics', target), staticJob(jobs, 'cadvisor', target)],
-    }));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const child = spawn('/usr/bin/prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' });
-    stop = () => child.kill('SIGTERM');
+    prometheus = await TestPrometheus.startWithConfig((dir) => {
+      writeFileSync(join(dir, 'recording.yaml'), stringify({ groups: [recordingRules] }));
+      return stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s' },
+        rule_files: [join(dir, 'recording.yaml')],
+        scrape_configs: [staticJob(jobs, 'kube-state-metrics', target), staticJob(jobs, 'cadvisor', target)],
+      });
+    });
+    url = prometheus.url;
     // Ready once both jobs were scraped and the recording rule evaluated after them; a loaded machine takes a while.
     const settled = async () => (await Promise.all(['kube_pod_info', 'container_memory_working_set_bytes', RecordedMetric.POD_MEMORY]
       .map((expr) => query(url, expr).catch(() => [])))).every((result) => result.length > 0);
@@ -67,7 +62,7 @@ describe('scrape labels in a real Prometheus', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   });
-  afterAll(() => { stop?.(); exporter?.close(); });
+  afterAll(async () => { await prometheus?.stop(); exporter?.close(); });
 
   test('kube-state-metrics keeps the namespace and pod a series is about', async () => {
     const [series] = await query(url, 'kube_pod_info{job="kube-state-metrics"}');

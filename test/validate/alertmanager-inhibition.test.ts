@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findObject, synthStack } from '../helpers.js';
-import { freePort, tempDir } from './tools.js';
+import { freePort } from '../detectors/helpers/prometheus.js';
+import { tempDir } from './tools.js';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

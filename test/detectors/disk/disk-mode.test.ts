@@ -6,7 +6,7 @@ import { createDiskMode } from '../../../detectors/modes/disk.js';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
 import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { health, samplesOf } from '../pod/detector-http.js';
-import { freePort, RealPrometheus } from '../pod/real-prometheus.js';
+import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from '../pod/text-exporter.js';
 
 const GB = 1e9;
@@ -64,11 +64,13 @@ async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number, w
 
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-disk-mode-'));
 const exporter = new TextExporter(exposition);
-let prometheus: RealPrometheus;
+let prometheus: TestPrometheus;
 const quiet = { logSink: { write: () => true } };
 
 beforeAll(async () => {
-  prometheus = await RealPrometheus.start([await exporter.listen()]);
+  const target = await exporter.listen();
+  prometheus = await TestPrometheus.start([{ name: 'test', targets: [target] }]);
+  await prometheus.waitForTargetsUp(1);
   // A few scrapes, so that the I/O model trained at start has rates to learn from.
   await new Promise((resolve) => setTimeout(resolve, 3000));
 });

@@ -36,15 +36,22 @@ export class TestPrometheus {
 
   /** Starts Prometheus scraping `jobs` every `scrapeIntervalSec` and waits until it is ready. */
   static async start(jobs: readonly ScrapeJob[], scrapeIntervalSec = 1): Promise<TestPrometheus> {
-    const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
-    const config = [
+    return TestPrometheus.startWithConfig(() => [
       'global:',
       `  scrape_interval: ${Math.round(scrapeIntervalSec * 1000)}ms`,
       `  scrape_timeout: ${Math.round(Math.max(500, scrapeIntervalSec * 900))}ms`,
       'scrape_configs:',
       ...jobs.flatMap((job) => [`- job_name: ${job.name}`, '  static_configs:', `  - targets: ${JSON.stringify(job.targets)}`]),
-    ].join('\n');
-    writeFileSync(join(prometheus.dir, 'prometheus.yml'), config);
+    ].join('\n'));
+  }
+
+  /**
+   * Starts Prometheus with the configuration `configFor(dir)` returns (`dir` is its own temporary directory, for rule
+   * files the configuration names) and waits until it is ready.
+   */
+  static async startWithConfig(configFor: (dir: string) => string): Promise<TestPrometheus> {
+    const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
+    writeFileSync(join(prometheus.dir, 'prometheus.yml'), configFor(prometheus.dir));
     await prometheus.resume();
     return prometheus;
   }
@@ -90,6 +97,18 @@ export class TestPrometheus {
       data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
     };
     return Object.fromEntries(body.data.result.map((r) => [r.metric[label] ?? '', Number(r.value[1])]));
+  }
+
+  /** Waits until at least `count` targets are up (Prometheus applies new targets up to 5 s late). */
+  async waitForTargetsUp(count: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const body = await (await fetch(`${this.url}/api/v1/targets`)).json() as { data: { activeTargets: Array<{ health: string }> } };
+      const up = body.data.activeTargets.filter((t) => t.health === 'up').length;
+      if (up >= count) return;
+      if (Date.now() > deadline) throw new Error(`prometheus scraped ${up} of ${count} targets in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   private async isReady(): Promise<boolean> {

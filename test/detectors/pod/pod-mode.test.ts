@@ -7,7 +7,7 @@ import type { DetectorConfig } from '../../../detectors/runtime/config.js';
 import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { health, isReady, metricValue } from './detector-http.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
-import { freePort, RealPrometheus } from './real-prometheus.js';
+import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from './text-exporter.js';
 
 const MiB = 2 ** 20;
@@ -60,11 +60,13 @@ const api = new KubeApiReplay({
   '/api/v1/pods': { lists: [k8sFixture('pod-list.json')], watches: [k8sFixture('pod-watch-1.jsonl')] },
   '/api/v1/events': { lists: [k8sFixture('event-list.json')], watches: [] },
 });
-let prometheus: RealPrometheus;
+let prometheus: TestPrometheus;
 let kubeconfig: string;
 
 beforeAll(async () => {
-  prometheus = await RealPrometheus.start([await exporter.listen()]);
+  const target = await exporter.listen();
+  prometheus = await TestPrometheus.start([{ name: 'test', targets: [target] }]);
+  await prometheus.waitForTargetsUp(1);
   kubeconfig = api.writeKubeconfig(tempDir, await api.listen());
   // A few more scrapes, so that rate() over the 5 s window and the training window have points.
   await new Promise((resolve) => setTimeout(resolve, 3000));
