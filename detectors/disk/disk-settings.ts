@@ -1,4 +1,4 @@
-import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../pod/settings.js';
+import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../runtime/settings.js';
 import { DEFAULT_EXCLUDED_FSTYPES } from './disk-queries.js';
 
 /** The `disk` section of detector.json, resolved. */

@@ -7,6 +7,7 @@
 import { Gauge } from 'prom-client';
 import { readHistories, readLatest, type GpuHistory } from '../gpu/gpu-series.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
+import { checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
 import { AnomalyModel } from '../scoring/anomaly-model.js';
 import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
@@ -23,15 +24,12 @@ export interface GpuModeSettings {
 }
 
 /** Reads the `gpu` section, naming the field in any error. */
-export function parseGpuSettings(raw: Readonly<Record<string, unknown>>): GpuModeSettings {
-  const settings: Record<keyof GpuModeSettings, number> = { minTrainRows: 120, untrainedRetrySec: 600 };
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(key in settings)) throw new Error(`detector.json gpu: unknown key '${key}'; known keys are ${Object.keys(settings).join(', ')}`);
-    const minimum = key === 'minTrainRows' ? 16 : 1;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) throw new Error(`detector.json gpu.${key} must be an integer >= ${minimum}, got ${JSON.stringify(value)}`);
-    settings[key as keyof GpuModeSettings] = value;
-  }
-  return settings;
+export function parseGpuSettings(raw: Settings): GpuModeSettings {
+  checkKnownKeys(raw, 'gpu', ['minTrainRows', 'untrainedRetrySec']);
+  return {
+    minTrainRows: integerSetting(raw, 'gpu', 'minTrainRows', 120, 16),
+    untrainedRetrySec: integerSetting(raw, 'gpu', 'untrainedRetrySec', 600),
+  };
 }
 
 export class GpuMode implements Mode {

@@ -14,6 +14,7 @@ import { ResourceAnomalies } from '../process/resource-anomaly.js';
 import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
 import type { Finding } from '../process/types.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
+import { booleanSetting, checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
 
 /** Settings of the `process` section of detector.json. */
@@ -28,24 +29,17 @@ export interface ProcessModeSettings {
   readonly watchFiles: boolean;
 }
 
-const NUMERIC_SETTINGS = { maxCmdlineBytes: 65_536, maxScoredNames: 50 } as const;
-
 /** Reads the `process` section, naming the field in any error. */
-export function parseProcessSettings(raw: Readonly<Record<string, unknown>>): ProcessModeSettings {
-  const known = ['allow', 'watchFiles', ...Object.keys(NUMERIC_SETTINGS)];
-  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new Error(`detector.json process: unknown key '${unknown[0]}'; known keys are ${known.join(', ')}`);
-  const numbers = { ...NUMERIC_SETTINGS } as Record<keyof typeof NUMERIC_SETTINGS, number>;
-  for (const key of Object.keys(NUMERIC_SETTINGS) as (keyof typeof NUMERIC_SETTINGS)[]) {
-    const value = raw[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`detector.json process.${key} must be a positive integer, got ${JSON.stringify(value)}`);
-    numbers[key] = value;
-  }
-  if (raw.watchFiles !== undefined && typeof raw.watchFiles !== 'boolean') throw new Error(`detector.json process.watchFiles must be a boolean, got ${JSON.stringify(raw.watchFiles)}`);
+export function parseProcessSettings(raw: Settings): ProcessModeSettings {
+  checkKnownKeys(raw, 'process', ['allow', 'maxCmdlineBytes', 'maxScoredNames', 'watchFiles']);
   const allow = parseAllowList(raw.allow);
   if (allow.errors.length > 0) throw new Error(`detector.json ${allow.errors.join('; ')}`);
-  return { allow: allow.entries, watchFiles: raw.watchFiles !== false, ...numbers };
+  return {
+    allow: allow.entries,
+    maxCmdlineBytes: integerSetting(raw, 'process', 'maxCmdlineBytes', 65_536),
+    maxScoredNames: integerSetting(raw, 'process', 'maxScoredNames', 50),
+    watchFiles: booleanSetting(raw, 'process', 'watchFiles', true),
+  };
 }
 
 export interface ProcessModePaths {

@@ -1,4 +1,4 @@
-import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from './settings.js';
+import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../runtime/settings.js';
 
 /** The `pod` section of detector.json, resolved. */
 export interface PodSettings {

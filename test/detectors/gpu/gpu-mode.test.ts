@@ -8,7 +8,7 @@ describe('GPU mode settings', () => {
     expect(parseGpuSettings({})).toEqual({ minTrainRows: 120, untrainedRetrySec: 600 });
     expect(parseGpuSettings({ minTrainRows: 40 }).minTrainRows).toBe(40);
     expect(() => parseGpuSettings({ minTrainRows: 3 })).toThrow(/detector.json gpu.minTrainRows must be an integer >= 16, got 3/);
-    expect(() => parseGpuSettings({ retrain: 1 })).toThrow(/detector.json gpu: unknown key 'retrain'/);
+    expect(() => parseGpuSettings({ retrain: 1 })).toThrow(/detector.json gpu: unknown key\(s\) retrain; known keys are minTrainRows/);
   });
 
   test('the registry builds the GPU modes with the mode names and ports of the contract', () => {

@@ -61,7 +61,7 @@ describe('process mode', () => {
     expect(parseProcessSettings({ allow: [{ rule: 'deleted-executable', exe: '/usr/sbin/sshd' }] }).allow).toHaveLength(1);
     expect(() => parseProcessSettings({ allow: [{}] })).toThrow(/process\.allow\[0\] is empty/);
     expect(() => parseProcessSettings({ allow: [{ pid: 1 }] })).toThrow(/unknown keys pid/);
-    expect(() => parseProcessSettings({ maxScoredNames: 0 })).toThrow(/process\.maxScoredNames must be a positive integer, got 0/);
-    expect(() => parseProcessSettings({ colour: 'red' })).toThrow(/unknown key 'colour'/);
+    expect(() => parseProcessSettings({ maxScoredNames: 0 })).toThrow(/process\.maxScoredNames must be an integer >= 1, got 0/);
+    expect(() => parseProcessSettings({ colour: 'red' })).toThrow(/process: unknown key\(s\) colour; known keys are allow/);
   });
 });

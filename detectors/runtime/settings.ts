@@ -23,6 +23,23 @@ export function stringSetting(settings: Settings, section: string, key: string, 
   return value;
 }
 
+/** An integer of at least `minimum`. */
+export function integerSetting(settings: Settings, section: string, key: string, fallback: number, minimum = 1): number {
+  const value = settings[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    throw new Error(`detector.json ${section}.${key} must be an integer >= ${minimum}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function booleanSetting(settings: Settings, section: string, key: string, fallback: boolean): boolean {
+  const value = settings[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new Error(`detector.json ${section}.${key} must be a boolean, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** A PromQL duration such as `5m` or `30s`. */
 export const PROMQL_DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
 
