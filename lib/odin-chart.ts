@@ -106,11 +106,9 @@ export class OdinChart extends Chart {
       adminSecret: config.grafana.adminSecret, storage: config.storage, storageSizeGiB: config.storage.sizesGiB.grafana,
       resources: config.resources.grafana, clientCidrs: config.network.clientCidrs,
     });
-    grafana.addDatasource(DatasourceUid.PROMETHEUS, { url: this.prometheus.url, network: this.prometheus.server.network, port: this.prometheus.port });
-    if (loki) grafana.addDatasource(DatasourceUid.LOKI, { url: loki.url, network: loki.network, port: loki.port });
-    if (alertmanager) {
-      grafana.addDatasource(DatasourceUid.ALERTMANAGER, { url: `http://${alertmanager.address}`, network: alertmanager.network, port: config.ports.alertmanager });
-    }
+    grafana.addDatasource(DatasourceUid.PROMETHEUS, this.prometheus.server);
+    if (loki) grafana.addDatasource(DatasourceUid.LOKI, loki.server);
+    if (alertmanager) grafana.addDatasource(DatasourceUid.ALERTMANAGER, alertmanager.server);
     this.prometheus.addScrapeTarget(grafana.server);
   }
 

@@ -40,7 +40,6 @@ export interface AlertmanagerProps {
 /** Alertmanager: SMTP email and webhooks, routes per component and severity, inhibition, 15-minute repeats. */
 export class Alertmanager extends Construct implements IAlertmanagerTarget {
   public readonly server: Exporter;
-  public readonly address: string;
   /** The generated alertmanager.yml (without secrets). */
   public readonly configYaml: string;
 
@@ -51,7 +50,6 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const email = props.email ?? DEFAULT_CONFIG.alerting.email;
     const webhooks = props.webhooks ?? [];
     if (email.enabled && email.to.length === 0) throw new Error("'email.to' needs at least one address when email is enabled, got []");
-    this.address = `alertmanager.${namespace}.svc.cluster.local:${port}`;
     this.configYaml = stringify(alertmanagerConfig({ email, webhooks, smtpPasswordFile: `${SMTP_SECRET_DIR}/password` }), { lineWidth: 0 });
     this.server = new Exporter(this, 'Server', {
       name: 'alertmanager',
@@ -77,6 +75,14 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
 
   public get network(): INetworkEndpoint {
     return this.server.network;
+  }
+
+  public get address(): string {
+    return this.server.address;
+  }
+
+  public get port(): number {
+    return this.server.port;
   }
 
   private mountVolumes(props: AlertmanagerProps, namespace: string, email: EmailConfig): void {

@@ -59,4 +59,19 @@ export class Exporter extends Construct implements IScrapeTarget {
   public get network(): INetworkEndpoint {
     return this.workload;
   }
+
+  /** The port the Service serves. */
+  public get port(): number {
+    return this.scrapeEndpoint.port;
+  }
+
+  /** `host:port` of the Service inside the cluster. */
+  public get address(): string {
+    return `${this.scrapeEndpoint.serviceName}.${this.scrapeEndpoint.namespace}.svc.cluster.local:${this.port}`;
+  }
+
+  /** `http://` URL of the Service inside the cluster. */
+  public get url(): string {
+    return `http://${this.address}`;
+  }
 }

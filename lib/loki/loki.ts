@@ -52,13 +52,11 @@ export function lokiConfig(port: number, retentionDays: number): Record<string, 
 export class Loki extends Construct {
   public readonly server: Exporter;
   public readonly port: number;
-  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULT_CONFIG.namespace;
     this.port = props.port ?? DEFAULT_CONFIG.ports.loki;
-    this.url = `http://loki.${namespace}.svc.cluster.local:${this.port}`;
     this.server = new Exporter(this, 'Server', {
       name: 'loki',
       namespace,
@@ -89,5 +87,10 @@ export class Loki extends Construct {
 
   public get network(): INetworkEndpoint {
     return this.server.network;
+  }
+
+  /** The URL Promtail and Grafana use. */
+  public get url(): string {
+    return this.server.url;
   }
 }

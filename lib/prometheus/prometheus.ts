@@ -25,6 +25,8 @@ export const API_SERVER_PORTS = [{ port: 443 }, { port: 6443 }];
 export interface IAlertmanagerTarget {
   /** `host:port` Prometheus posts to. */
   readonly address: string;
+  /** The port in `address`, opened in the NetworkPolicies. */
+  readonly port: number;
   readonly network: INetworkEndpoint;
 }
 
@@ -133,7 +135,7 @@ export class Prometheus extends Construct {
   /** Sends alerts to `alertmanager`. */
   public addAlertmanager(alertmanager: IAlertmanagerTarget): void {
     this.alertmanagers.push(alertmanager.address);
-    connect(this.server.network, alertmanager.network, [{ port: Number(alertmanager.address.split(':').pop()) }]);
+    connect(this.server.network, alertmanager.network, [{ port: alertmanager.port }]);
   }
 
   /** Lets `client` query the HTTP API (Grafana, the detectors). */
@@ -143,7 +145,7 @@ export class Prometheus extends Construct {
 
   /** The URL clients in the cluster use. */
   public get url(): string {
-    return `http://prometheus.${this.namespace}.svc.cluster.local:${this.port}`;
+    return this.server.url;
   }
 
   /** The scrape jobs so far (the prometheus.yml renders them at synthesis). */
