@@ -7,9 +7,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { classifyCommandLine, RuleEngine, type CommandLineInput } from '../process/engine.js';
-
-/** The process detector reads at most this much of a command line (ProcReader's default); so does classify. */
-const MAX_CMDLINE_CHARS = 65_536;
+import { DEFAULT_MAX_CMDLINE_BYTES } from '../process/proc-reader.js';
 const USAGE = 'usage: odin-detect classify < lines.jsonl   (each line {"cmdline": "...", "exe"?: "...", "parent"?: "..."})';
 
 export interface ClassifyStreams {
@@ -54,7 +52,8 @@ function parseInput(line: string): CommandLineInput | string {
   if (typeof cmdline !== 'string') return `"cmdline" must be a string, got ${JSON.stringify(cmdline)?.slice(0, 40)}`;
   for (const [key, value] of Object.entries({ exe, parent })) if (value !== undefined && typeof value !== 'string') return `"${key}" must be a string when given`;
   return {
-    cmdline: cmdline.slice(0, MAX_CMDLINE_CHARS),
+    // The process detector reads at most this much of a command line by default; so does classify.
+    cmdline: cmdline.slice(0, DEFAULT_MAX_CMDLINE_BYTES),
     ...(typeof exe === 'string' ? { exe } : {}),
     ...(typeof parent === 'string' ? { parent } : {}),
   };

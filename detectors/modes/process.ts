@@ -9,7 +9,7 @@ import { Counter, Gauge } from 'prom-client';
 import { parseAllowList, type AllowEntry } from '../process/allow-list.js';
 import { RuleEngine } from '../process/engine.js';
 import { FileWatcher, type FileFinding } from '../process/file-watcher.js';
-import { ProcReader, type ProcReadStats } from '../process/proc-reader.js';
+import { DEFAULT_MAX_CMDLINE_BYTES, ProcReader, type ProcReadStats } from '../process/proc-reader.js';
 import { ResourceAnomalies } from '../process/resource-anomaly.js';
 import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
 import type { Finding } from '../process/types.js';
@@ -36,7 +36,7 @@ export function parseProcessSettings(raw: Settings): ProcessModeSettings {
   if (allow.errors.length > 0) throw new Error(`detector.json ${allow.errors.join('; ')}`);
   return {
     allow: allow.entries,
-    maxCmdlineBytes: integerSetting(raw, 'process', 'maxCmdlineBytes', 65_536),
+    maxCmdlineBytes: integerSetting(raw, 'process', 'maxCmdlineBytes', DEFAULT_MAX_CMDLINE_BYTES),
     maxScoredNames: integerSetting(raw, 'process', 'maxScoredNames', 50),
     watchFiles: booleanSetting(raw, 'process', 'watchFiles', true),
   };

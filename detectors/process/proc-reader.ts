@@ -8,6 +8,9 @@ import { ProcReadError, readCapped, readLink, readText } from './proc-files.js';
 import { SocketTables, socketInode } from './net-sockets.js';
 import type { ProcessFacts } from './types.js';
 
+/** Bytes of a command line read unless configured otherwise: the process mode's and `odin-detect classify`'s default too. */
+export const DEFAULT_MAX_CMDLINE_BYTES = 65_536;
+
 export interface ProcReaderOptions {
   /** @default '/proc' */
   readonly procDir?: string;
@@ -48,7 +51,7 @@ export class ProcReader {
 
   constructor(options: ProcReaderOptions = {}) {
     this.procDir = options.procDir ?? '/proc';
-    this.maxCmdlineBytes = options.maxCmdlineBytes ?? 65_536;
+    this.maxCmdlineBytes = options.maxCmdlineBytes ?? DEFAULT_MAX_CMDLINE_BYTES;
     this.maxParentDepth = options.maxParentDepth ?? 8;
     if (!(this.maxCmdlineBytes > 0)) throw new Error(`maxCmdlineBytes must be positive, got ${this.maxCmdlineBytes}`);
   }
