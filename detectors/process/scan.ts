@@ -5,6 +5,7 @@
  */
 import { RuleEngine } from './engine.js';
 import { ProcReader, type ProcReadStats } from './proc-reader.js';
+import { MINER_CPU_CORES } from './rules/process-facts.js';
 import type { Finding, ProcessFacts } from './types.js';
 
 /** One finding on one process, with what the structured log needs to identify it. */
@@ -31,8 +32,6 @@ export interface ScanResult {
 export interface ProcessScannerOptions {
   readonly reader?: ProcReader;
   readonly engine?: RuleEngine;
-  /** Processes using at least this many cores have their connections read (for mining-pool ports). @default 0.5 */
-  readonly busyCores?: number;
 }
 
 const LOGGED_CMDLINE_CHARS = 2048;
@@ -40,7 +39,6 @@ const LOGGED_CMDLINE_CHARS = 2048;
 export class ProcessScanner {
   private readonly reader: ProcReader;
   private readonly engine: RuleEngine;
-  private readonly busyCores: number;
   private previous = new Map<number, { cpuSeconds: number; atSec: number; comm?: string }>();
   private reported = new Set<string>();
   /** Findings by the facts they were computed from: processes rarely change between passes, rules need not rerun. */
@@ -49,7 +47,6 @@ export class ProcessScanner {
   constructor(options: ProcessScannerOptions = {}) {
     this.reader = options.reader ?? new ProcReader();
     this.engine = options.engine ?? new RuleEngine();
-    this.busyCores = options.busyCores ?? 0.5;
   }
 
   scan(nowSec: number): ScanResult {
@@ -87,7 +84,8 @@ export class ProcessScanner {
     const before = this.previous.get(facts.pid!);
     if (!before || before.comm !== facts.comm || facts.cpuSeconds === undefined || nowSec <= before.atSec) return facts;
     const cpuCores = Math.max(0, (facts.cpuSeconds - before.cpuSeconds) / (nowSec - before.atSec));
-    if (cpuCores < this.busyCores) return { ...facts, cpuCores };
+    // Only the mining-port rule reads connections, and only for processes this busy.
+    if (cpuCores < MINER_CPU_CORES) return { ...facts, cpuCores };
     return { ...facts, cpuCores, remotePorts: this.reader.remotePorts(facts.pid!) };
   }
 }

@@ -12,8 +12,11 @@ import { MINING_PORTS } from './crypto-miner.js';
  * its archive_command runs through sh.)
  */
 const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|php-cgi|mysqld|mariadbd|redis-server|mongod|memcached|tomcat\w*|uwsgi|gunicorn)\b/;
-/** Cores of sustained CPU that, with a connection to a mining port, point to a miner. */
-const MINER_CPU_CORES = 0.5;
+/**
+ * Cores of sustained CPU that, with a connection to a mining port, point to a miner. The scan reads connections
+ * only for processes this busy, so the two thresholds are one.
+ */
+export const MINER_CPU_CORES = 0.5;
 
 /**
  * A program run from an anonymous memory file: fileless malware's way of leaving nothing on disk. runc re-executes
