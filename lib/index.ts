@@ -23,6 +23,7 @@ export * from './detectors/anomaly-detector.js';
 export * from './detectors/detector-image.js';
 export * from './exporters/cadvisor.js';
 export * from './exporters/gpu-exporter.js';
+export * from './exporters/gpu-nodes.js';
 export * from './exporters/kube-state-metrics.js';
 export * from './exporters/node-exporter.js';
 export * from './exporters/nvidia-device-plugin.js';

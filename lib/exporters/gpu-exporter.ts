@@ -4,17 +4,14 @@ import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { WorkloadKind } from '../core/workload.js';
 import { DETECTOR_PORTS, DetectorMode, baseDetectorEnv } from '../detectors/detector-image.js';
+import { GpuNodeOptions, onGpuNodes } from './gpu-nodes.js';
 
 /** Properties for `GpuExporter`. */
-export interface GpuExporterProps {
+export interface GpuExporterProps extends GpuNodeOptions {
   /** @default 'odin' (it needs no host access, so it stays in the restricted namespace) */
   readonly namespace?: string;
   /** @default DEFAULT_CONFIG.images.detector */
   readonly image?: string;
-  /** Labels of the GPU nodes it runs on. @default { 'nvidia.com/gpu.present': 'true' } */
-  readonly gpuNodeSelector?: Record<string, string>;
-  /** @default 'nvidia' */
-  readonly runtimeClassName?: string;
   /** @default DEFAULT_CONFIG.resources.gpuExporter */
   readonly resources?: ResourceConfig;
 }
@@ -38,9 +35,7 @@ export class GpuExporter extends Exporter {
         NVIDIA_VISIBLE_DEVICES: kplus.EnvValue.fromValue('all'),
         NVIDIA_DRIVER_CAPABILITIES: kplus.EnvValue.fromValue('utility'),
       },
-      runtimeClassName: props.runtimeClassName ?? 'nvidia',
-      nodeSelector: props.gpuNodeSelector ?? { [DEFAULT_CONFIG.gpu.nodeLabelKey]: DEFAULT_CONFIG.gpu.nodeLabelValue },
-      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      ...onGpuNodes(props),
     });
   }
 }

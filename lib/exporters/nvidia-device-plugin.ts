@@ -4,17 +4,14 @@ import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { componentLabels } from '../core/labels.js';
 import { SecurityProfile } from '../core/security.js';
 import { OdinWorkload, WorkloadKind } from '../core/workload.js';
+import { GpuNodeOptions, NVIDIA_RUNTIME_CLASS, onGpuNodes } from './gpu-nodes.js';
 
 /** Properties for `NvidiaDevicePlugin`. */
-export interface NvidiaDevicePluginProps {
+export interface NvidiaDevicePluginProps extends GpuNodeOptions {
   /** @default 'odin-system' */
   readonly namespace?: string;
   /** @default DEFAULT_CONFIG.images.nvidiaDevicePlugin */
   readonly image?: string;
-  /** @default { 'nvidia.com/gpu.present': 'true' } */
-  readonly gpuNodeSelector?: Record<string, string>;
-  /** @default 'nvidia' */
-  readonly runtimeClassName?: string;
   /** @default DEFAULT_CONFIG.resources.nvidiaDevicePlugin */
   readonly resources?: ResourceConfig;
 }
@@ -24,7 +21,9 @@ export class NvidiaRuntimeClass extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     // Same name and handler as K3s's own, so applying it over K3s's is a no-op rather than a conflict.
-    new kplus.k8s.KubeRuntimeClass(this, 'Resource', { metadata: { name: 'nvidia', labels: componentLabels('nvidia-runtime') }, handler: 'nvidia' });
+    new kplus.k8s.KubeRuntimeClass(this, 'Resource', {
+      metadata: { name: NVIDIA_RUNTIME_CLASS, labels: componentLabels('nvidia-runtime') }, handler: NVIDIA_RUNTIME_CLASS,
+    });
   }
 }
 
@@ -48,9 +47,7 @@ export class NvidiaDevicePlugin extends Construct {
       resources: props.resources ?? DEFAULT_CONFIG.resources.nvidiaDevicePlugin,
       // It writes its socket into the kubelet's root-owned device-plugins directory; all capabilities stay dropped.
       security: SecurityProfile.hostAgent({ reason: 'writes its socket into the root-owned kubelet device-plugins directory', runAsRoot: true }),
-      runtimeClassName: props.runtimeClassName ?? 'nvidia',
-      nodeSelector: props.gpuNodeSelector ?? { [DEFAULT_CONFIG.gpu.nodeLabelKey]: DEFAULT_CONFIG.gpu.nodeLabelValue },
-      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      ...onGpuNodes(props),
       priorityClassName: 'system-node-critical',
     });
     this.workload.container.mount('/var/lib/kubelet/device-plugins',
