@@ -63,6 +63,8 @@ export class Cadvisor extends Exporter {
     });
     const host = (vid: string, path: string) => kplus.Volume.fromHostPath(this, vid, vid.toLowerCase(), { path });
     const container = this.workload.container;
+    // All read-only. / for machine info and filesystem usage, /sys for the cgroups, /dev/disk to name block devices,
+    // /dev/kmsg for OOM kills, the socket and K3s's containerd state for container names and writable-layer sizes.
     container.mount('/rootfs', host('Rootfs', '/'), { readOnly: true });
     container.mount('/sys', host('Sys', '/sys'), { readOnly: true });
     container.mount('/dev/disk', host('DevDisk', '/dev/disk'), { readOnly: true });

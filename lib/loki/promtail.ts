@@ -110,6 +110,7 @@ export class Promtail extends Construct {
     const host = (id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY) => kplus.Volume.fromHostPath(this, id, id.toLowerCase(), { path, type });
     container.mount('/etc/promtail', kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     container.mount('/var/log', host('VarLog', '/var/log'), { readOnly: true });
+    // The journal lives under /var/log/journal/<machine-id>: the reader finds its directory by the host's machine id.
     container.mount('/etc/machine-id', host('MachineId', '/etc/machine-id', kplus.HostPathVolumeType.FILE), { readOnly: true });
     container.mount('/run/promtail', host('Positions', props.positionsHostPath ?? '/var/lib/odin/promtail', kplus.HostPathVolumeType.DIRECTORY_OR_CREATE));
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
