@@ -75,14 +75,13 @@ export class PodDetector implements Mode {
     const nowSec = ctx.now();
     const anomalies = source.pods().flatMap((pod) => podStatusAnomalies(pod, nowSec, this.settings.oomWindowSec));
     this.requireMetrics().setStatusAnomalies(anomalies);
-    const current = new Set<string>();
-    const warnings = latestWarningPerPod(source.warningEvents());
-    for (const a of anomalies) {
-      const key = `${a.namespace}/${a.pod}/${a.container}/${a.reason}`;
-      current.add(key);
-      if (!this.reportedStatus.has(key)) logStatusAnomaly(ctx, a, warnings.get(`${a.namespace}/${a.pod}`));
+    const appeared = anomalies.filter((a) => !this.reportedStatus.has(statusKey(a)));
+    // The cluster's Warning events are only looked through when there is something new to log.
+    if (appeared.length > 0) {
+      const warnings = latestWarningPerPod(source.warningEvents());
+      for (const a of appeared) logStatusAnomaly(ctx, a, warnings.get(`${a.namespace}/${a.pod}`));
     }
-    this.reportedStatus = current;
+    this.reportedStatus = new Set(anomalies.map(statusKey));
   }
 
   private async scoreResources(ctx: ModeContext, signal: AbortSignal): Promise<Map<string, PodScore[]>> {
@@ -122,6 +121,10 @@ function storedModels(raw: unknown): TrainedModels {
   const stored = raw as { trainedAtSec?: unknown; models?: unknown } | null;
   if (typeof stored?.trainedAtSec !== 'number') throw new Error('stored pod models need a numeric trainedAtSec');
   return { trainedAtSec: stored.trainedAtSec, models: NamespaceModels.fromJSON(stored.models) };
+}
+
+function statusKey(a: PodStatusAnomaly): string {
+  return `${a.namespace}/${a.pod}/${a.container}/${a.reason}`;
 }
 
 function latestWarningPerPod(events: ReadonlyArray<CoreV1Event>): Map<string, CoreV1Event> {
