@@ -158,9 +158,10 @@ function classify(err: unknown, path: string, timeoutMs: number): PrometheusErro
 
 /** Turns a checked `data.result` into series; anything that does not match the API's shape is an invalid response. */
 function parseResult(body: unknown, resultTypes: string[]): Series[] {
-  const data = (body as { status?: unknown; data?: { resultType?: unknown; result?: unknown } })?.data;
+  const envelope = body as { status?: unknown; data?: { resultType?: unknown; result?: unknown } } | null;
+  const data = envelope?.data;
   const bad = (why: string) => new PrometheusError('invalid_response', `Prometheus answer is not a valid query result: ${why}`);
-  if ((body as { status?: unknown }).status !== 'success' || typeof data !== 'object' || data === null) throw bad('no status "success" with a data object');
+  if (envelope?.status !== 'success' || typeof data !== 'object' || data === null) throw bad('no status "success" with a data object');
   if (!resultTypes.includes(String(data.resultType))) throw bad(`resultType ${JSON.stringify(data.resultType)}, expected ${resultTypes.join(' or ')}`);
   if (data.resultType === 'scalar') return [{ labels: {}, points: [parseSample(data.result, bad)] }];
   if (!Array.isArray(data.result)) throw bad('result is not an array');
