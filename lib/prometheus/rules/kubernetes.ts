@@ -1,16 +1,14 @@
 import { POD_CONTAINERS } from './recording.js';
-import { AlertRule, Component, RuleGroup, Severity } from './types.js';
+import { componentAlerts } from './twins.js';
+import { Component, RuleGroup, Severity } from './types.js';
 
-const kubernetesWarning = (rule: Omit<AlertRule, 'labels'>): AlertRule => ({
-  ...rule,
-  labels: { severity: Severity.WARNING, component: Component.KUBERNETES },
-});
+const kubernetesAlert = componentAlerts(Component.KUBERNETES);
 
 /** Pods and workloads, from kube-state-metrics, cAdvisor and the pod detector. */
 export const kubernetesRules: RuleGroup = {
   name: 'odin.kubernetes',
   rules: [
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'KubePodCrashLooping',
       expr: 'max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1',
       for: '15m',
@@ -20,7 +18,7 @@ export const kubernetesRules: RuleGroup = {
           'CrashLoopBackOff for 15 minutes (waiting = {{ $value | humanize }}).',
       },
     }),
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'KubeContainerOomKilled',
       // The restart within the last 10 minutes ties the OOM kill to now: the terminated reason stays until the next one.
       expr: 'increase(kube_pod_container_status_restarts_total[10m]) >= 1 and on (namespace, pod, container) ' +
@@ -32,7 +30,7 @@ export const kubernetesRules: RuleGroup = {
           '{{ $value | humanize }} time(s) in 10 minutes after running out of memory; raise its limit or find the leak.',
       },
     }),
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'KubePodNotReady',
       // Stuck before running, or running with a failing readiness probe; a finished Job's pod (Succeeded) is neither.
       expr: 'max by (namespace, pod) (kube_pod_status_phase{phase=~"Pending|Unknown|Failed"} == 1 or ' +
@@ -44,7 +42,7 @@ export const kubernetesRules: RuleGroup = {
           '(value {{ $value | humanize }}).',
       },
     }),
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'KubeDeploymentReplicasMismatch',
       expr: 'kube_deployment_spec_replicas - kube_deployment_status_replicas_available > 0',
       for: '15m',
@@ -54,7 +52,7 @@ export const kubernetesRules: RuleGroup = {
           'replicas than it asks for.',
       },
     }),
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'ContainerMemoryNearLimit',
       expr: `container_memory_working_set_bytes{${POD_CONTAINERS}} / (container_spec_memory_limit_bytes{${POD_CONTAINERS}} > 0) > 0.9`,
       for: '15m',
@@ -64,7 +62,7 @@ export const kubernetesRules: RuleGroup = {
           '{{ $value | humanizePercentage }} of its memory limit; an OOM kill is close.',
       },
     }),
-    kubernetesWarning({
+    kubernetesAlert(Severity.WARNING, {
       alert: 'PodStatusAnomaly',
       expr: 'odin_pod_status_anomaly == 1',
       for: '5m',

@@ -1,5 +1,5 @@
-import { alertTwins } from './twins.js';
-import { AlertRule, Component, RuleGroup, Severity } from './types.js';
+import { alertTwins, componentAlerts } from './twins.js';
+import { Component, RuleGroup, Severity } from './types.js';
 
 /**
  * Scrape jobs of the four anomaly detectors. A pattern rather than exact names, so renaming a job in the scrape
@@ -7,10 +7,7 @@ import { AlertRule, Component, RuleGroup, Severity } from './types.js';
  */
 export const DETECTOR_JOBS = 'job=~".*detector.*"';
 
-const mlAlert = (severity: Severity, rule: Omit<AlertRule, 'labels'>): AlertRule => ({
-  ...rule,
-  labels: { severity, component: Component.ML },
-});
+const mlAlert = componentAlerts(Component.ML);
 
 /** The anomaly detectors' findings and their own health. */
 export const mlRules: RuleGroup = {

@@ -1,16 +1,13 @@
 import { REAL_FILESYSTEMS, RecordedMetric } from './recording.js';
-import { alertTwins } from './twins.js';
-import { AlertRule, Component, RuleGroup, Severity } from './types.js';
+import { alertTwins, componentAlerts } from './twins.js';
+import { Component, RuleGroup, Severity } from './types.js';
 
 /** Free space of real filesystems is predicted to reach zero within `hours`, and is already below `freeRatio`. */
 const fillsWithin = (hours: number, freeRatio: number): string =>
   `${RecordedMetric.FILESYSTEM_AVAILABLE} < ${freeRatio} and ` +
   `predict_linear(node_filesystem_avail_bytes{${REAL_FILESYSTEMS}}[6h], ${hours} * 3600) < 0`;
 
-const nodeWarning = (rule: Omit<AlertRule, 'labels'>): AlertRule => ({
-  ...rule,
-  labels: { severity: Severity.WARNING, component: Component.NODE },
-});
+const nodeAlert = componentAlerts(Component.NODE);
 
 /** Host memory, CPU, disks and network, from node-exporter and the disk detector. */
 export const resourceRules: RuleGroup = {
@@ -42,7 +39,7 @@ export const resourceRules: RuleGroup = {
       warning: { expr: fillsWithin(24, 0.4), for: '1h' },
       critical: { expr: fillsWithin(4, 0.2), for: '1h' },
     }),
-    nodeWarning({
+    nodeAlert(Severity.WARNING, {
       alert: 'NodeCpuSaturated',
       expr: `${RecordedMetric.NODE_CPU_UTILISATION} > 0.95`,
       // Short bursts at 100% are what a GPU box is for; only a quarter of an hour of it starves everything else.
@@ -52,7 +49,7 @@ export const resourceRules: RuleGroup = {
         description: 'CPU on {{ $labels.node }} has been busy {{ $value | humanizePercentage }} of the time for 15 minutes.',
       },
     }),
-    nodeWarning({
+    nodeAlert(Severity.WARNING, {
       alert: 'NodeDiskIoSaturated',
       expr: `${RecordedMetric.DISK_IO_UTILISATION} > 0.9`,
       for: '30m',
@@ -62,7 +59,7 @@ export const resourceRules: RuleGroup = {
           'for 30 minutes; everything that writes to it waits.',
       },
     }),
-    nodeWarning({
+    nodeAlert(Severity.WARNING, {
       alert: 'NodeNetworkErrors',
       expr: 'rate(node_network_receive_errs_total[5m]) + rate(node_network_transmit_errs_total[5m]) > 1',
       for: '10m',
@@ -72,7 +69,7 @@ export const resourceRules: RuleGroup = {
           'a bad cable, driver or duplex mismatch.',
       },
     }),
-    nodeWarning({
+    nodeAlert(Severity.WARNING, {
       alert: 'DiskFullPredicted',
       expr: 'odin_disk_days_until_full < 1',
       for: '30m',

@@ -1,11 +1,8 @@
 import { RecordedMetric } from './recording.js';
-import { alertTwins } from './twins.js';
-import { AlertRule, Component, RuleGroup, Severity } from './types.js';
+import { alertTwins, componentAlerts } from './twins.js';
+import { Component, RuleGroup, Severity } from './types.js';
 
-const stackAlert = (severity: Severity, rule: Omit<AlertRule, 'labels'>): AlertRule => ({
-  ...rule,
-  labels: { severity, component: Component.STACK },
-});
+const stackAlert = componentAlerts(Component.STACK);
 
 /** Failed notifications per sent notification of each integration (email, webhook). */
 const NOTIFICATION_FAILURE_RATIO = 'sum by (instance, integration) (rate(alertmanager_notifications_failed_total[5m])) / ' +

@@ -1,5 +1,13 @@
 import { AlertRule, Component, Severity } from './types.js';
 
+/**
+ * The alert factory of one component: each alert it defines carries the severity and component labels
+ * Alertmanager routes on.
+ */
+export function componentAlerts(component: Component): (severity: Severity, rule: Omit<AlertRule, 'labels'>) => AlertRule {
+  return (severity, rule) => ({ ...rule, labels: { severity, component } });
+}
+
 /** The threshold of one severity of an alert. */
 export interface AlertLevel {
   readonly expr: string;
