@@ -21,9 +21,10 @@ export class SocketTables {
 
   constructor(private readonly procDir: string) {}
 
-  /** The socket with this inode in the network namespace of `pid`, if it is a TCP socket. */
-  lookup(pid: number, inode: number): TcpSocket | undefined {
-    return this.tableFor(pid).get(inode);
+  /** The established TCP connection with this inode in the network namespace of `pid`, if there is one. */
+  established(pid: number, inode: number): TcpSocket | undefined {
+    const socket = this.tableFor(pid).get(inode);
+    return socket?.state === TCP_ESTABLISHED ? socket : undefined;
   }
 
   /** Remote ports of the process's established TCP connections (reads its whole descriptor table). */

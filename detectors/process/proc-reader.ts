@@ -36,6 +36,11 @@ export interface ProcReadStats {
 export interface ProcSnapshot {
   readonly processes: ProcessFacts[];
   readonly stats: ProcReadStats;
+  /**
+   * Remote ports of a process's established TCP connections; empty when its descriptors are unreadable or gone.
+   * It reuses the pass's TCP tables (one read per network namespace) instead of reading them again per process.
+   */
+  remotePorts(pid: number): number[];
 }
 
 /** Linux reports CPU times in clock ticks (USER_HZ, 100 on every mainstream architecture) and RSS in pages. */
@@ -67,14 +72,13 @@ export class ProcReader {
       if (facts) processes.push(facts);
     }
     stats.processes = processes.length;
-    return { processes: withParentChains(processes, this.maxParentDepth), stats };
+    return { processes: withParentChains(processes, this.maxParentDepth), stats, remotePorts: (pid) => this.remotePorts(pid, sockets) };
   }
 
-  /** Remote ports of a process's established TCP connections; empty when its descriptors are unreadable or gone. */
-  remotePorts(pid: number): number[] {
+  private remotePorts(pid: number, sockets: SocketTables): number[] {
     try {
       const targets = readdirSync(`${this.procDir}/${pid}/fd`).flatMap((fd) => optional(() => readLink(`${this.procDir}/${pid}/fd/${fd}`)) ?? []);
-      return new SocketTables(this.procDir).remotePorts(pid, targets);
+      return sockets.remotePorts(pid, targets);
     } catch {
       return [];
     }
@@ -116,8 +120,8 @@ export class ProcReader {
   private stdioRemote(pid: number, sockets: SocketTables): string | undefined {
     for (const fd of STDIO_FDS) {
       const inode = socketInode(optional(() => readLink(`${this.procDir}/${pid}/fd/${fd}`)) ?? '');
-      const socket = inode === undefined ? undefined : sockets.lookup(pid, inode);
-      if (socket && socket.state === 1) return socket.remote;
+      const socket = inode === undefined ? undefined : sockets.established(pid, inode);
+      if (socket) return socket.remote;
     }
     return undefined;
   }

@@ -4,7 +4,7 @@
  * new findings from those already reported.
  */
 import { RuleEngine } from './engine.js';
-import { ProcReader, type ProcReadStats } from './proc-reader.js';
+import { ProcReader, type ProcReadStats, type ProcSnapshot } from './proc-reader.js';
 import { MINER_CPU_CORES } from './rules/process-facts.js';
 import type { Finding, ProcessFacts } from './types.js';
 
@@ -50,9 +50,10 @@ export class ProcessScanner {
   }
 
   scan(nowSec: number): ScanResult {
-    const { processes, stats } = this.reader.read();
+    const snapshot = this.reader.read();
+    const { processes, stats } = snapshot;
     const errorsBefore = this.engine.ruleErrors;
-    const enriched = processes.map((p) => this.enrich(p, nowSec));
+    const enriched = processes.map((p) => this.enrich(p, nowSec, snapshot));
     const findings: ProcessFinding[] = [];
     const present = new Set<string>();
     const verdicts = new Map<string, Finding[]>();
@@ -80,13 +81,13 @@ export class ProcessScanner {
   }
 
   /** Cores used since the last pass (same pid and name, so a reused pid starts over) and, when busy, remote ports. */
-  private enrich(facts: ProcessFacts, nowSec: number): ProcessFacts {
+  private enrich(facts: ProcessFacts, nowSec: number, snapshot: ProcSnapshot): ProcessFacts {
     const before = this.previous.get(facts.pid!);
     if (!before || before.comm !== facts.comm || facts.cpuSeconds === undefined || nowSec <= before.atSec) return facts;
     const cpuCores = Math.max(0, (facts.cpuSeconds - before.cpuSeconds) / (nowSec - before.atSec));
     // Only the mining-port rule reads connections, and only for processes this busy.
     if (cpuCores < MINER_CPU_CORES) return { ...facts, cpuCores };
-    return { ...facts, cpuCores, remotePorts: this.reader.remotePorts(facts.pid!) };
+    return { ...facts, cpuCores, remotePorts: snapshot.remotePorts(facts.pid!) };
   }
 }
 

@@ -108,6 +108,16 @@ describe('process scan on a fake /proc', () => {
     expect(scanner.scan(1060).findings.filter((f) => f.pid === 1).map((f) => [f.finding.rule, f.isNew])).toContainEqual(['miner-stratum-url', true]);
   });
 
+  test('a process that turns busy has its connections read: a mining port with sustained CPU is reported', () => {
+    const procDir = track(fakeProc());
+    const scanner = new ProcessScanner({ reader: new ProcReader({ procDir }) });
+    const mining = (nowSec: number) => scanner.scan(nowSec).findings.filter((f) => f.pid === 104 && f.finding.rule === 'mining-port-with-sustained-cpu');
+    expect(mining(1000)).toEqual([]);
+    // 60 s of CPU in 60 s: one core, with stdin on the connection to port 4444.
+    writeFileSync(join(procDir, '104', 'stat'), '104 (bash) S 1 1 1 0 -1 4194560 100 0 0 0 6250 50 0 0 20 0 1 0 100 1000000 2560 18446744073709551615');
+    expect(mining(1060).map((f) => f.finding.evidence)).toEqual([{ remotePort: '4444', cpuCores: '1.00' }]);
+  });
+
   test('a missing /proc directory is an error the caller sees', () => {
     expect(() => new ProcReader({ procDir: '/nonexistent/odin-proc' }).read()).toThrow(/ENOENT/);
     expect(existsSync('/nonexistent/odin-proc')).toBe(false);
