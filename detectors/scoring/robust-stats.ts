@@ -38,7 +38,11 @@ export function median(values: ArrayLike<number>): number {
 
 /** Median absolute deviation from the median, unscaled. */
 export function mad(values: ArrayLike<number>): number {
-  const center = median(values);
+  return medianDeviation(values, median(values));
+}
+
+/** Median absolute deviation from `center` (non-finite values ignored). */
+function medianDeviation(values: ArrayLike<number>, center: number): number {
   const deviations = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) deviations[i] = Math.abs(values[i] - center);
   return median(deviations);
@@ -57,7 +61,7 @@ export interface RobustBaseline {
  */
 export function robustBaseline(values: ArrayLike<number>): RobustBaseline {
   const center = median(values);
-  const madSigma = MAD_TO_SIGMA * mad(values);
+  const madSigma = MAD_TO_SIGMA * medianDeviation(values, center);
   if (madSigma > 0) return { median: center, sigma: madSigma };
   let sum = 0;
   let count = 0;
