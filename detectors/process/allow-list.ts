@@ -3,6 +3,7 @@
  * every field it sets, e.g. `{ "rule": "deleted-executable", "exe": "/usr/sbin/sshd" }` after a package upgrade,
  * or `{ "container": "3f2a*" }` for a security-testing pod. A trailing `*` matches a prefix.
  */
+import { baseName } from './shell-parse.js';
 import type { Finding, ProcessFacts } from './types.js';
 
 export interface AllowEntry {
@@ -39,7 +40,7 @@ export function parseAllowList(raw: unknown): ParsedAllowList {
 }
 
 export function isAllowed(entries: readonly AllowEntry[], finding: Finding, facts: ProcessFacts): boolean {
-  const name = facts.comm ?? facts.argv[0]?.split('/').pop() ?? '';
+  const name = facts.comm ?? baseName(facts.argv[0] ?? '');
   const values: Record<(typeof FIELDS)[number], string | undefined> = {
     rule: finding.rule, category: finding.category, exe: facts.exe, name, container: facts.containerId,
   };

@@ -1,4 +1,5 @@
 /** Patterns several rules share: where attackers drop files, which files hold secrets, what a shell looks like. */
+import { baseName } from './shell-parse.js';
 
 /** An absolute path of an interactive shell (`/bin/sh`, `/usr/bin/bash`, ...). */
 export const SHELL_PATH = /\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|a|mk|c|tc)?sh\b/;
@@ -33,7 +34,7 @@ export function isDropperPath(path: string): boolean {
  */
 export function isDisguisedDrop(path: string): boolean {
   if (!isTempPath(path)) return false;
-  const name = path.slice(path.lastIndexOf('/') + 1);
+  const name = baseName(path);
   return /^\/(?:dev|run)\/shm\//.test(path) || isHiddenPath(path) || MASQUERADE_NAMES.test(name) || /xmr|miner/i.test(name);
 }
 
