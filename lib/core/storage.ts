@@ -55,3 +55,8 @@ export class DataVolume extends Construct {
       kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', props.name));
   }
 }
+
+/** A volume on the host directory or file `path`, named after `id` in lower case. Only host agents mount one. */
+export function hostPathVolume(scope: Construct, id: string, path: string, type?: kplus.HostPathVolumeType): kplus.Volume {
+  return kplus.Volume.fromHostPath(scope, id, id.toLowerCase(), { path, type });
+}

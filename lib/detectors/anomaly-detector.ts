@@ -5,7 +5,7 @@ import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
-import { DataVolume } from '../core/storage.js';
+import { DataVolume, hostPathVolume } from '../core/storage.js';
 import { OdinWorkloadProps, WorkloadKind } from '../core/workload.js';
 import { PolicyPeer } from '../network/peer.js';
 import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
@@ -104,7 +104,7 @@ export class AnomalyDetector extends Exporter {
 
   private mountHostPaths(storage: StorageConfig): void {
     const container = this.workload.container;
-    const host = (vid: string, path: string, type?: kplus.HostPathVolumeType) => kplus.Volume.fromHostPath(this, vid, vid.toLowerCase(), { path, type });
+    const host = (id: string, path: string, type?: kplus.HostPathVolumeType) => hostPathVolume(this, id, path, type);
     container.mount('/host/proc', host('Proc', '/proc'), { readOnly: true });
     WATCHED_HOST_PATHS.forEach((path, i) => {
       container.mount(`/host${path}`, host(`Watched${i}`, path, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE), { readOnly: true });

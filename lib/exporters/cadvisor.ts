@@ -1,8 +1,8 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { SecurityProfile } from '../core/security.js';
+import { hostPathVolume } from '../core/storage.js';
 import { WorkloadKind } from '../core/workload.js';
 
 /** K3s's embedded containerd socket. */
@@ -61,7 +61,7 @@ export class Cadvisor extends Exporter {
       tolerations: [{ operator: 'Exists' }],
       metricRelabelings: POD_LABELS_FROM_CONTAINERD,
     });
-    const host = (vid: string, path: string) => kplus.Volume.fromHostPath(this, vid, vid.toLowerCase(), { path });
+    const host = (id: string, path: string) => hostPathVolume(this, id, path);
     const container = this.workload.container;
     // All read-only. / for machine info and filesystem usage, /sys for the cgroups, /dev/disk to name block devices,
     // /dev/kmsg for OOM kills, the socket and K3s's containerd state for container names and writable-layer sizes.

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { SecurityProfile } from '../core/security.js';
+import { hostPathVolume } from '../core/storage.js';
 import { WorkloadKind } from '../core/workload.js';
 import { PolicyPeer } from '../network/peer.js';
 
@@ -53,7 +54,7 @@ export class NodeExporter extends Exporter {
       peer: PolicyPeer.cidrs(props.nodeCidrs ?? DEFAULT_CONFIG.network.nodeCidrs),
       tolerations: [{ operator: 'Exists' }],
     });
-    const root = kplus.Volume.fromHostPath(this, 'Root', 'root', { path: '/' });
+    const root = hostPathVolume(this, 'Root', '/');
     this.workload.container.mount('/host/root', root, { readOnly: true, propagation: kplus.MountPropagation.HOST_TO_CONTAINER });
   }
 }

@@ -6,6 +6,7 @@ import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
+import { hostPathVolume } from '../core/storage.js';
 import { WorkloadKind } from '../core/workload.js';
 import { PolicyPeer, connect } from '../network/peer.js';
 import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
@@ -107,7 +108,7 @@ export class Promtail extends Construct {
     });
     this.agent.workload.restartOnChange('config', () => configYaml);
     const container = this.agent.workload.container;
-    const host = (id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY) => kplus.Volume.fromHostPath(this, id, id.toLowerCase(), { path, type });
+    const host = (id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY) => hostPathVolume(this, id, path, type);
     container.mount('/etc/promtail', kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     container.mount('/var/log', host('VarLog', '/var/log'), { readOnly: true });
     // The journal lives under /var/log/journal/<machine-id>: the reader finds its directory by the host's machine id.
