@@ -5,11 +5,12 @@ export const MAD_TO_SIGMA = 1.4826;
 
 /** Sorted copy (ascending), NaN removed. */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
+  const out = new Float64Array(values.length);
+  let count = 0;
   for (let i = 0; i < values.length; i++) {
-    if (Number.isFinite(values[i])) out.push(values[i]);
+    if (Number.isFinite(values[i])) out[count++] = values[i];
   }
-  return Float64Array.from(out).sort();
+  return out.subarray(0, count).sort();
 }
 
 /**
