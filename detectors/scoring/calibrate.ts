@@ -8,7 +8,7 @@
  * linearly from 90 at that quantile to 100 at `rawCeiling` (1 for an Isolation Forest), so how far beyond the
  * normal range a point lies stays visible. A point is an anomaly when its score is above the threshold.
  */
-import { sortedFinite } from './robust-stats.js';
+import { quantileSorted, sortedFinite } from './robust-stats.js';
 
 /** Calibrated score strictly above which a point counts as anomalous. */
 export const ANOMALY_THRESHOLD = 90;
@@ -47,13 +47,8 @@ export class Calibration {
     if (sorted.length === 0) throw new Error('calibration needs at least one finite training score, got none');
     // The threshold is an order statistic: with n·(1 − share) points at or below it, at most n·share lie above.
     const thresholdIndex = Math.max(0, Math.ceil(sorted.length * (1 - anomalyShare)) - 1);
-    const knots = new Float64Array(KNOTS);
-    for (let k = 0; k < KNOTS; k++) {
-      const h = (thresholdIndex * k) / (KNOTS - 1);
-      const lo = Math.floor(h);
-      const hi = Math.min(lo + 1, thresholdIndex);
-      knots[k] = sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-    }
+    const normal = sorted.subarray(0, thresholdIndex + 1);
+    const knots = Float64Array.from({ length: KNOTS }, (_, k) => quantileSorted(normal, k / (KNOTS - 1)));
     const rawCeiling = options.rawCeiling ?? 1;
     return new Calibration(anomalyShare, Math.max(rawCeiling, knots[KNOTS - 1]), knots);
   }
