@@ -104,7 +104,7 @@ export class OdinChart extends Chart {
     const grafana = new Grafana(this, 'Grafana', {
       namespace: config.namespace, image: config.images.grafana, port: config.ports.grafana, nodePort: config.nodePorts.grafana,
       adminSecret: config.grafana.adminSecret, storage: config.storage, storageSizeGiB: config.storage.sizesGiB.grafana,
-      resources: config.resources.grafana, clientCidrs: config.network.clientCidrs,
+      resources: config.resources.grafana, clientCidrs: config.network.clientCidrs, prometheusScrapeIntervalSec: config.prometheus.scrapeIntervalSec,
     });
     grafana.addDatasource(DatasourceUid.PROMETHEUS, this.prometheus.server);
     if (loki) grafana.addDatasource(DatasourceUid.LOKI, loki.server);

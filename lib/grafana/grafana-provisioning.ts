@@ -5,20 +5,24 @@ export type DatasourceUrls = Partial<Record<DatasourceUid, string>>;
 
 /** Grafana's datasource type and display name for each uid the dashboards may name. */
 const DATASOURCE_KINDS: Record<DatasourceUid, { readonly type: string; readonly name: string; readonly jsonData?: Record<string, unknown> }> = {
-  [DatasourceUid.PROMETHEUS]: { type: 'prometheus', name: 'Prometheus', jsonData: { httpMethod: 'POST', timeInterval: '15s' } },
+  [DatasourceUid.PROMETHEUS]: { type: 'prometheus', name: 'Prometheus', jsonData: { httpMethod: 'POST' } },
   [DatasourceUid.LOKI]: { type: 'loki', name: 'Loki' },
   [DatasourceUid.ALERTMANAGER]: { type: 'alertmanager', name: 'Alertmanager', jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
 };
 
-/** The datasource provisioning file: uids exactly those of `DatasourceUid`, so dashboards always resolve. */
-export function datasourcesProvisioning(urls: DatasourceUrls): Record<string, unknown> {
+/**
+ * The datasource provisioning file: uids exactly those of `DatasourceUid`, so dashboards always resolve. The
+ * Prometheus datasource gets Prometheus's scrape interval as its minimum step, which `$__rate_interval` builds on.
+ */
+export function datasourcesProvisioning(urls: DatasourceUrls, scrapeIntervalSec: number): Record<string, unknown> {
   const datasources = Object.values(DatasourceUid).flatMap((uid) => {
     const url = urls[uid];
     if (url === undefined) return [];
     const kind = DATASOURCE_KINDS[uid];
+    const jsonData = uid === DatasourceUid.PROMETHEUS ? { ...kind.jsonData, timeInterval: `${scrapeIntervalSec}s` } : kind.jsonData;
     return [{
       name: kind.name, uid, type: kind.type, access: 'proxy', url, editable: false,
-      isDefault: uid === DatasourceUid.PROMETHEUS, ...(kind.jsonData ? { jsonData: kind.jsonData } : {}),
+      isDefault: uid === DatasourceUid.PROMETHEUS, ...(jsonData ? { jsonData } : {}),
     }];
   });
   return { apiVersion: 1, datasources };

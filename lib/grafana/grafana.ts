@@ -46,6 +46,8 @@ export interface GrafanaProps {
   readonly resources?: ResourceConfig;
   /** Who may reach the UI through the NodePort. @default ['0.0.0.0/0'] */
   readonly clientCidrs?: readonly string[];
+  /** Prometheus's scrape interval, the Prometheus datasource's minimum step. @default 15 */
+  readonly prometheusScrapeIntervalSec?: number;
 }
 
 /** Grafana with provisioned datasources and dashboards from code, admin credentials from a Secret. */
@@ -83,7 +85,7 @@ export class Grafana extends Construct {
         GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
       },
     });
-    this.mountProvisioning();
+    this.mountProvisioning(props.prometheusScrapeIntervalSec ?? DEFAULT_CONFIG.prometheus.scrapeIntervalSec);
     this.mountDashboards(props.dashboards ?? ALL_DASHBOARDS);
     this.mountData(props);
     this.server.network.allowIngress(PolicyPeer.cidrs(props.clientCidrs ?? DEFAULT_CONFIG.network.clientCidrs), [{ port }]);
@@ -95,12 +97,12 @@ export class Grafana extends Construct {
     connect(this.server.network, source.network, [{ port: source.port }]);
   }
 
-  private mountProvisioning(): void {
+  private mountProvisioning(scrapeIntervalSec: number): void {
     const config = new kplus.ConfigMap(this, 'Provisioning', {
       metadata: { name: 'grafana-provisioning', namespace: this.namespace, labels: componentLabels('grafana') },
     });
     // Rendered at synthesis, after the chart has added the datasources.
-    const datasources = () => stringify(datasourcesProvisioning(this.datasourceUrls), { lineWidth: 0 });
+    const datasources = () => stringify(datasourcesProvisioning(this.datasourceUrls, scrapeIntervalSec), { lineWidth: 0 });
     config.addData('datasources.yaml', Lazy.any({ produce: datasources }) as unknown as string);
     // Dashboards are re-read from their files every minute; datasources only at start.
     this.server.workload.restartOnChange('datasources', datasources);

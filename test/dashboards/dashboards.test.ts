@@ -75,7 +75,7 @@ describe('dashboards', () => {
 describe('dashboard queries', () => {
   test('every target names a datasource Grafana is provisioned with, and its type', () => {
     const urls = Object.fromEntries(Object.values(DatasourceUid).map((uid) => [uid, `http://${uid}.test`]));
-    const provisioned = (datasourcesProvisioning(urls) as { datasources: Array<{ uid: string; type: string }> }).datasources;
+    const provisioned = (datasourcesProvisioning(urls, 15) as { datasources: Array<{ uid: string; type: string }> }).datasources;
     const typeOf = new Map(provisioned.map((d) => [d.uid, d.type]));
     expect(queries.filter((q) => !typeOf.has(q.datasourceUid ?? '')).map(label)).toEqual([]);
     expect(queries.filter((q) => typeOf.get(q.datasourceUid ?? '') !== q.datasourceType).map(label)).toEqual([]);

@@ -40,6 +40,12 @@ describe('Grafana', () => {
     expect(provisioning.datasources.find((d: any) => d.uid === DatasourceUid.LOKI).url).toBe('http://loki.odin.svc.cluster.local:3100');
   });
 
+  test("gives the Prometheus datasource Prometheus's scrape interval, so $__rate_interval spans four scrapes", () => {
+    const manifests = synthStack({ prometheus: { scrapeIntervalSec: 60 } });
+    const provisioning = parse((findObject(manifests, 'ConfigMap', 'grafana-provisioning') as any).data['datasources.yaml']);
+    expect(provisioning.datasources.find((d: any) => d.uid === DatasourceUid.PROMETHEUS).jsonData.timeInterval).toBe('60s');
+  });
+
   test('takes admin credentials from a Secret and provisions each dashboard in its own ConfigMap', () => {
     const chart = Testing.chart();
     new Grafana(chart, 'Grafana', { dashboards: [{ uid: 'odin-a', title: 'A' } as any, { uid: 'odin-b', title: 'B' } as any] });
