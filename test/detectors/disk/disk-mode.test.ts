@@ -8,6 +8,7 @@ import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { health, samplesOf } from '../pod/detector-http.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from '../pod/text-exporter.js';
+import { HTTP_POLL_MS, waitFor } from '../pod/wait-for.js';
 
 const GB = 1e9;
 const SIZE = 100 * GB;
@@ -53,15 +54,6 @@ function config(overrides: Partial<DetectorConfig>): DetectorConfig {
   };
 }
 
-
-async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-disk-mode-'));
 const exporter = new TextExporter(exposition);
 let prometheus: TestPrometheus;
@@ -89,7 +81,7 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
     try {
       // WHEN the forecast has six samples after the cleanup
       await new Promise((resolve) => setTimeout(resolve, 6500));
-      await pollUntil(async () => (await samplesOf(detector.port, 'odin_disk_days_until_full')).some((v) => v.labels.mountpoint === '/'), 10_000, 'a forecast for /');
+      await waitFor(async () => (await samplesOf(detector.port, 'odin_disk_days_until_full')).some((v) => v.labels.mountpoint === '/'), 10_000, 'a forecast for /', HTTP_POLL_MS);
       // THEN the time to full is the free space over the fill rate, the deletion notwithstanding
       const root = (await samplesOf(detector.port, 'odin_disk_days_until_full')).find((v) => v.labels.mountpoint === '/')!;
       const trueSecondsToFull = rootAvail(Date.now() / 1000) / FILL_BYTES_PER_SEC;
@@ -116,7 +108,7 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
     const detector = await startDetector(config({ prometheusUrl: `http://127.0.0.1:${await freePort()}` }), createDiskMode(config({})), quiet);
     try {
       const errors = async (kind: string) => (await samplesOf(detector.port, 'odin_detector_errors_total')).find((v) => v.labels.kind === kind)?.value ?? 0;
-      await pollUntil(async () => (await errors('cycle')) >= 2 && (await errors('forecast_failed')) >= 2 && (await errors('io_failed')) >= 2, 15_000, 'counted failures');
+      await waitFor(async () => (await errors('cycle')) >= 2 && (await errors('forecast_failed')) >= 2 && (await errors('io_failed')) >= 2, 15_000, 'counted failures', HTTP_POLL_MS);
       expect(await health(detector.port)).toMatchObject({ alive: true, ready: false, prometheus: { reachable: false } });
       expect(await errors('prometheus_unreachable')).toBeGreaterThan(0);
     } finally {

@@ -9,6 +9,7 @@ import { health, isReady, metricValue } from './detector-http.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from './text-exporter.js';
+import { HTTP_POLL_MS, waitFor } from './wait-for.js';
 
 const MiB = 2 ** 20;
 const SHOP_PODS = ['api-0', 'api-1', 'api-2', 'api-3', 'api-4', 'api-hog'];
@@ -86,7 +87,7 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     const logs = logCollector();
     const detector = await startDetector(config({ prometheusUrl: prometheus.url, settings }), createPodMode(config({ settings })), { logSink: logs.sink });
     try {
-      await pollUntil(async () => (await health(detector.port)).lastSuccessfulCycle !== null, 20_000);
+      await waitFor(async () => (await health(detector.port)).lastSuccessfulCycle !== null, 20_000, 'a successful cycle', HTTP_POLL_MS);
       // THEN the baselines were trained from Prometheus, one range query per namespace
       expect(logs.lines).toContainEqual(expect.objectContaining({ msg: 'trained pod baselines', metric: 'memory_working_set_bytes', namespaces: 1 }));
       // AND container states come straight from the API (the OOM kill arrived through the watch)
@@ -108,7 +109,7 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
       hogging = true;
       // THEN its scores cross the threshold, and its peers' do not
       const hogScore = async (metric: string) => (await metricValue(detector.port, 'odin_anomaly_score', { metric, pod: 'api-hog' })) ?? 0;
-      await pollUntil(async () => (await hogScore('memory_working_set_bytes')) > 90 && (await hogScore('cpu_usage_rate')) > 90, 20_000);
+      await waitFor(async () => (await hogScore('memory_working_set_bytes')) > 90 && (await hogScore('cpu_usage_rate')) > 90, 20_000, 'the hog\'s scores above 90', HTTP_POLL_MS);
       expect(await metricValue(detector.port, 'odin_anomaly', { metric: 'memory_working_set_bytes', pod: 'api-hog' })).toBe(1);
       expect(await memoryOf('api-2')).toBeLessThan(90);
     } finally {
@@ -127,8 +128,8 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     const detector = await startDetector(config({ prometheusUrl: deadPrometheus, settings }), createPodMode(config({ settings })), { logSink: logs.sink });
     try {
       // WHEN a few cycles run
-      await pollUntil(async () => ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'kubernetes' })) ?? 0) >= 3
-        && ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'cycle' })) ?? 0) >= 2, 20_000);
+      await waitFor(async () => ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'kubernetes' })) ?? 0) >= 3
+        && ((await metricValue(detector.port, 'odin_detector_errors_total', { kind: 'cycle' })) ?? 0) >= 2, 20_000, 'counted failures', HTTP_POLL_MS);
       // THEN /health shows both down, and the process is still serving
       const report = await health(detector.port);
       expect(report.kubernetes).toMatchObject({ used: true, reachable: false, lastError: expect.stringMatching(/ECONNREFUSED/) });
@@ -141,11 +142,3 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
     }
   });
 });
-
-async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
