@@ -30,7 +30,7 @@ export interface ScoredSeries {
 }
 
 /** NAB's share of each file that is probationary (never scored). */
-export const PROBATION_SHARE = 0.15;
+const PROBATION_SHARE = 0.15;
 /** NAB caps the probationary period at 15% of 5000 rows. */
 const PROBATION_CAP_ROWS = PROBATION_SHARE * 5000;
 
@@ -70,7 +70,7 @@ function windowRows(timestamps: readonly number[], [start, end]: readonly [numbe
 }
 
 /** The window ids of a file: one per label window, unique across the corpus. */
-export function windowIds(series: ScoredSeries): string[] {
+function windowIds(series: ScoredSeries): string[] {
   return series.windows.map(([start]) => `${series.name}|${start}`);
 }
 
@@ -117,7 +117,7 @@ function falsePositiveWeight(previous: [number, number] | undefined, i: number):
 }
 
 /** The windows a file's score counts: those with at least one row after the probationary period. */
-export function scorableWindowIds(rows: readonly SweepRow[]): Set<string> {
+function scorableWindowIds(rows: readonly SweepRow[]): Set<string> {
   const ids = new Set<string>();
   for (const row of rows) if (row.windowId !== undefined) ids.add(row.windowId);
   return ids;

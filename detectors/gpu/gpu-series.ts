@@ -19,11 +19,11 @@ export interface GpuHistory {
 }
 
 /** `max by (gpu, uuid)` so that duplicate scrapes of one GPU (two exporter replicas) collapse into one series. */
-export function perGpu(series: string): string {
+function perGpu(series: string): string {
   return `max by (gpu, uuid) (${series})`;
 }
 
-export function identityOf(labels: Readonly<Record<string, string>>): GpuIdentity | undefined {
+function identityOf(labels: Readonly<Record<string, string>>): GpuIdentity | undefined {
   if (labels.gpu === undefined || labels.uuid === undefined) return undefined;
   return { gpu: labels.gpu, uuid: labels.uuid };
 }
@@ -40,7 +40,7 @@ function byGpu(series: Series[]): Map<string, { identity: GpuIdentity; points: M
 }
 
 /** Joins a metric's series with utilisation at equal timestamps; points missing either are left out. */
-export function joinHistories(metric: GpuMetric, metricSeries: Series[], utilizationSeries: Series[]): GpuHistory[] {
+function joinHistories(metric: GpuMetric, metricSeries: Series[], utilizationSeries: Series[]): GpuHistory[] {
   const utilization = byGpu(utilizationSeries);
   const histories: GpuHistory[] = [];
   for (const [uuid, { identity, points }] of byGpu(metricSeries)) {

@@ -12,7 +12,7 @@ import { ProcessMode, parseProcessSettings } from './process.js';
 
 export type ModeFactory = (config: DetectorConfig) => Mode;
 
-export const MODE_FACTORIES: Partial<Record<ModeName, ModeFactory>> = {
+const MODE_FACTORIES: Partial<Record<ModeName, ModeFactory>> = {
   'gpu-exporter': (config) => new GpuExporterMode({ nvidiaSmi: config.nvidiaSmi }),
   gpu: (config) => new GpuMode(parseGpuSettings(config.settings)),
   pod: createPodMode,

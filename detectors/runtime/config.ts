@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { parseLogLevel, type LogLevel } from './logger.js';
 import type { ModeName } from './mode.js';
 
-export const MODE_NAMES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
+const MODE_NAMES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
 
 /** The port each mode serves on (docs/DEVELOPING.md). */
-export const DEFAULT_PORTS: Readonly<Record<ModeName, number>> = { 'gpu-exporter': 9402, gpu: 9405, pod: 9406, process: 9407, disk: 9408 };
+const DEFAULT_PORTS: Readonly<Record<ModeName, number>> = { 'gpu-exporter': 9402, gpu: 9405, pod: 9406, process: 9407, disk: 9408 };
 
 /** The resolved configuration of one detector process. */
 export interface DetectorConfig {
@@ -65,7 +65,7 @@ const NUMERIC_FIELDS: Readonly<Record<NumericKey, NumericField>> = {
 };
 
 /** The detector.json content, checked: known keys only (a typo is an error, not a silently ignored setting). */
-export function parseConfigFile(raw: unknown, source: string): Partial<Record<NumericKey, number>> & Partial<Record<ModeName, Record<string, unknown>>> {
+function parseConfigFile(raw: unknown, source: string): Partial<Record<NumericKey, number>> & Partial<Record<ModeName, Record<string, unknown>>> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${source} must hold a JSON object, got ${JSON.stringify(raw)}`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {

@@ -123,7 +123,7 @@ function upperBound(a: Float64Array, x: number): number {
 }
 
 /** |robust z| that maps to the threshold: Iglewicz and Hoaglin's cut-off for the modified z-score. */
-export const Z_AT_THRESHOLD = 3.5;
+const Z_AT_THRESHOLD = 3.5;
 
 /**
  * The statistical fallback on the same scale: |z| = 3.5 scores 90 (the threshold), |z| = 0 scores 0, linear in

@@ -11,7 +11,7 @@ import { zOrder } from './z-order.js';
 
 const EULER_GAMMA = 0.5772156649;
 /** Serialization format version; bump when the JSON layout changes. */
-export const ISOLATION_FOREST_VERSION = 1;
+const ISOLATION_FOREST_VERSION = 1;
 const JSON_KIND = 'odin.isolation-forest';
 const LEAF = -1;
 /** Trees no deeper than this (ψ <= 256, the default) are padded to exactly this depth and walked unrolled. */

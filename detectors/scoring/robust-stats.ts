@@ -1,7 +1,7 @@
 /** Robust statistics: estimates that a few outliers cannot drag away. */
 
 /** Scale that makes the MAD a consistent estimator of the standard deviation for normal data. */
-export const MAD_TO_SIGMA = 1.4826;
+const MAD_TO_SIGMA = 1.4826;
 
 /** Sorted copy (ascending), NaN removed. */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
