@@ -4,10 +4,7 @@
  */
 import { AnomalyModel } from '../scoring/anomaly-model.js';
 import { robustZToScore } from '../scoring/calibrate.js';
-import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
-
-/** Rows for a robust z-score to mean anything. */
-const MIN_FALLBACK_ROWS = 3;
+import { MIN_ROBUST_ROWS, robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
 
 export interface GpuTrainingOptions {
   readonly anomalyShare: number;
@@ -23,7 +20,7 @@ export class GpuMetricModel {
 
   /** Refits on the window's rows ([value, utilisation]); fewer than `minTrainRows` keeps the previous forest. */
   train(timestamps: readonly number[], rows: readonly number[][], nowSec: number, options: GpuTrainingOptions): void {
-    if (rows.length >= MIN_FALLBACK_ROWS) this.fallback = robustBaseline(rows.map((row) => row[0]));
+    if (rows.length >= MIN_ROBUST_ROWS) this.fallback = robustBaseline(rows.map((row) => row[0]));
     if (rows.length < options.minTrainRows) return;
     // The range guard watches the value (column 0), not its utilisation context.
     this.model = AnomalyModel.fit(timestamps, rows, nowSec, { anomalyShare: options.anomalyShare, rangeGuardedColumns: 1 });

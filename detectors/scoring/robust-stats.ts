@@ -3,6 +3,9 @@
 /** Scale that makes the MAD a consistent estimator of the standard deviation for normal data. */
 const MAD_TO_SIGMA = 1.4826;
 
+/** Values a robust z-score needs to mean anything (with fewer, scorers that fall back to it report nothing). */
+export const MIN_ROBUST_ROWS = 3;
+
 /** Sorted copy (ascending), NaN removed. */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
   const out = new Float64Array(values.length);

@@ -9,7 +9,7 @@
  * at the threshold for a while: one event makes one detection, not a burst.
  */
 import { ANOMALY_THRESHOLD, robustZToScore } from './calibrate.js';
-import { robustBaseline, robustZ } from './robust-stats.js';
+import { MIN_ROBUST_ROWS, robustBaseline, robustZ } from './robust-stats.js';
 import { ValueSurprise } from './stream-surprise.js';
 import { TailShare } from './stream-tail.js';
 import type { HistoryWindow } from './stream-window.js';
@@ -41,8 +41,6 @@ const REFRACTORY_ROWS = 300;
 const HISTORY_MIN_ROWS = 2016;
 /** Rows a value's residual baselines need before they report any surprise. */
 const MIN_BASELINE_ROWS = 16;
-/** Rows for a robust z-score to mean anything; before that every row scores 0. */
-const MIN_FALLBACK_ROWS = 3;
 
 export class StreamScorer {
   private readonly anomalyShare: number;
@@ -113,7 +111,7 @@ export class StreamScorer {
 
   /** Largest robust z-score of the values against the early rows, on the same 0–100 scale. */
   private fallbackScore(values: number[]): number {
-    if (this.earlyRows.length < MIN_FALLBACK_ROWS) return 0;
+    if (this.earlyRows.length < MIN_ROBUST_ROWS) return 0;
     let worst = 0;
     for (let j = 0; j < values.length; j++) {
       const z = Math.abs(robustZ(values[j], robustBaseline(this.earlyRows.map((row) => row[j]))));
