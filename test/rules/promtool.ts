@@ -1,25 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ALL_RULE_GROUPS, RuleGroup, ruleFileYaml } from '../../lib/prometheus/rules/index.js';
+import { runTool, tempDir } from '../validate/tools.js';
 import { AlertCase, RecordingCase } from './cases/types.js';
 
-/** What a promtool run printed and how it ended. */
-export interface ToolResult {
-  readonly status: number | null;
-  readonly output: string;
-}
-
-export function promtool(...args: string[]): ToolResult {
-  const run = spawnSync('/usr/bin/promtool', args, { encoding: 'utf8' });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+/** Runs promtool: its exit status and everything it printed. */
+export function promtool(...args: string[]): { status: number; output: string } {
+  return runTool('promtool', args);
 }
 
 /** Write every rule group as the rule file Prometheus loads; returns the file of each group by name. */
 export function writeRuleFiles(groups: readonly RuleGroup[] = ALL_RULE_GROUPS): Map<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'odin-rules-'));
+  const dir = tempDir('rules');
   return new Map(groups.map((group) => {
     const file = join(dir, `${group.name}.rules.yaml`);
     writeFileSync(file, ruleFileYaml(group));
@@ -65,7 +58,7 @@ function recordingTestGroup(c: RecordingCase) {
  * minute's in the next; recording rules first makes the expected values exact.
  */
 export function unitTestFile(groups: readonly RuleGroup[], cases: ReadonlyArray<AlertCase | RecordingCase>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'odin-rule-tests-'));
+  const dir = tempDir('rule-tests');
   const file = join(dir, 'tests.yaml');
   const ruleFiles = writeRuleFiles(groups);
   const yaml = stringify({
