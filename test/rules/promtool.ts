@@ -5,7 +5,7 @@ import { ALL_RULE_GROUPS, RuleGroup, ruleFileYaml } from '../../lib/prometheus/r
 import { runTool, tempDir } from '../validate/tools.js';
 import { AlertCase, RecordingCase } from './cases/types.js';
 
-/** Runs promtool: its exit status and everything it printed. */
+/** Runs promtool (see `runTool`: stdout on success, stdout and stderr on failure). */
 export function promtool(...args: string[]): { status: number; output: string } {
   return runTool('promtool', args);
 }

@@ -8,7 +8,10 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `odin-${prefix}-`));
 }
 
-/** Runs a Debian tool (promtool, amtool) and returns its exit status and combined output; never throws on failure. */
+/**
+ * Runs a Debian tool (promtool, amtool) and returns its exit status and output: stdout alone when it succeeds (amtool's
+ * answers are compared whole), stdout and stderr when it fails. Never throws on failure; throws when it cannot run.
+ */
 export function runTool(command: string, args: readonly string[]): { status: number; output: string } {
   try {
     const output = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
