@@ -27,8 +27,8 @@ export class DataVolume extends Construct {
     this.claimName = props.name;
     const hostPath = props.storage.mode === 'hostPath';
     const storage = { storage: kplus.k8s.Quantity.fromString(`${props.sizeGiB}Gi`) };
+    const pvName = `${props.namespace}-${props.name}`;
     if (hostPath) {
-      const pvName = `${props.namespace}-${props.name}`;
       new kplus.k8s.KubePersistentVolume(this, 'HostVolume', {
         metadata: { name: pvName, labels: componentLabels(props.name) },
         spec: {
@@ -48,7 +48,7 @@ export class DataVolume extends Construct {
         resources: { requests: storage },
         // '' stops the default class from provisioning a second volume for a claim bound to our host volume.
         storageClassName: hostPath ? '' : props.storage.storageClass,
-        volumeName: hostPath ? `${props.namespace}-${props.name}` : undefined,
+        volumeName: hostPath ? pvName : undefined,
       },
     });
     this.volume = kplus.Volume.fromPersistentVolumeClaim(this, 'Volume',

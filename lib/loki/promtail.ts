@@ -113,7 +113,7 @@ export class Promtail extends Construct {
     container.mount('/var/log', host('VarLog', '/var/log'), { readOnly: true });
     // The journal lives under /var/log/journal/<machine-id>: the reader finds its directory by the host's machine id.
     container.mount('/etc/machine-id', host('MachineId', '/etc/machine-id', kplus.HostPathVolumeType.FILE), { readOnly: true });
-    container.mount('/run/promtail', host('Positions', props.positionsHostPath ?? '/var/lib/odin/promtail', kplus.HostPathVolumeType.DIRECTORY_OR_CREATE));
+    container.mount('/run/promtail', host('Positions', props.positionsHostPath ?? `${DEFAULT_CONFIG.storage.hostPathRoot}/promtail`, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE));
     container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
   }
 }
