@@ -74,7 +74,8 @@ export class ProcessScanner {
   private evaluate(facts: ProcessFacts, verdicts: Map<string, Finding[]>): Finding[] {
     // Connections and CPU rate change every pass; the few busy processes that have them are always evaluated.
     if (facts.remotePorts !== undefined) return this.engine.evaluate(facts);
-    const key = [facts.argv.join('\0'), facts.exe, facts.exeDeleted, facts.comm, facts.parentChain?.[0], facts.containerId, facts.ldPreload, facts.stdioRemote].join('\u0001');
+    // JSON, not a join: argv, comm and exe may hold any separator, and two processes must not share a key by shifting one.
+    const key = JSON.stringify([facts.argv, facts.exe, facts.exeDeleted, facts.comm, facts.parentChain?.[0], facts.containerId, facts.ldPreload, facts.stdioRemote]);
     const findings = verdicts.get(key) ?? this.verdicts.get(key) ?? this.engine.evaluate(facts);
     verdicts.set(key, findings);
     return findings;

@@ -3,7 +3,7 @@
  * look-alike, and on a fake /proc tree with vanished, malformed and huge entries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { classify } from '../../../detectors/process/proc-files.js';
@@ -116,6 +116,24 @@ describe('process scan on a fake /proc', () => {
     // 60 s of CPU in 60 s: one core, with stdin on the connection to port 4444.
     writeFileSync(join(procDir, '104', 'stat'), '104 (bash) S 1 1 1 0 -1 4194560 100 0 0 0 6250 50 0 0 20 0 1 0 100 1000000 2560 18446744073709551615');
     expect(mining(1060).map((f) => f.finding.evidence)).toEqual([{ remotePort: '4444', cpuCores: '1.00' }]);
+  });
+
+  test('a process cannot borrow another one\'s verdict by putting the cache key\'s separator in its argv and comm', () => {
+    // GIVEN a clean process whose one argument holds a control character and the path of the other's executable,
+    // and a process run from /tmp whose name starts with that character: joined naively, their facts read alike
+    const procDir = mkdtempSync('/tmp/odin-proc-key-');
+    dirs.push(procDir);
+    const stat = (pid: number, comm: string): string => `${pid} (${comm}) S 1 1 1 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 100 1000000 2560 18446744073709551615`;
+    for (const [pid, comm, cmdline] of [[10, 'c', 'a\u0001/tmp/evil\0'], [11, '\u0001c', 'a\0']] as const) {
+      mkdirSync(join(procDir, String(pid), 'fd'), { recursive: true });
+      writeFileSync(join(procDir, String(pid), 'stat'), stat(pid, comm));
+      writeFileSync(join(procDir, String(pid), 'cmdline'), cmdline);
+    }
+    symlinkSync('/tmp/evil', join(procDir, '11', 'exe'));
+    // WHEN one pass evaluates both
+    const { findings } = scanProcDir(procDir);
+    // THEN the one run from /tmp is reported all the same
+    expect(findings.map((f) => [f.pid, f.finding.rule])).toEqual([[11, 'executable-in-temp-dir']]);
   });
 
   test('a missing /proc directory is an error the caller sees', () => {
