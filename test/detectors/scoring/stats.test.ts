@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { dayOfWeekFeatures, timeOfDayFeatures } from '../../../detectors/scoring/features.js';
 import { linearRegression, timeToReach } from '../../../detectors/scoring/forecast.js';
-import { mad, median, quantile, robustBaseline, robustZ } from '../../../detectors/scoring/robust-stats.js';
+import { mulberry32 } from '../../../detectors/scoring/prng.js';
+import { mad, median, quantile, quantileSorted, robustBaseline, robustZ, sortedFinite } from '../../../detectors/scoring/robust-stats.js';
 
 describe('robust statistics', () => {
   test('median, MAD and quantiles ignore non-finite values', () => {
@@ -12,6 +13,23 @@ describe('robust statistics', () => {
     expect(quantile([10], 0.9)).toBe(10);
     expect(quantile([], 0.5)).toBeNaN();
     expect(() => quantile([1], 1.5)).toThrow(/p must be in \[0, 1\], got 1.5/);
+  });
+
+  test('the median is exactly the middle of the sorted finite values (odd and even counts, ties, runs, non-finite)', () => {
+    const random = mulberry32(11);
+    for (let trial = 0; trial < 500; trial++) {
+      const n = 1 + Math.floor(random() * 300);
+      const levels = 1 + Math.floor(random() * 50);
+      const values = Array.from({ length: n }, (_, i) => {
+        const u = random();
+        if (u < 0.02) return [NaN, Infinity, -Infinity][i % 3];
+        return trial % 4 === 0 ? i % levels : Math.floor(u * levels) - levels / 2;
+      });
+      if (trial % 5 === 0) values.sort((a, b) => b - a);
+      const input = values.slice();
+      expect(median(values)).toBe(quantileSorted(sortedFinite(values), 0.5));
+      expect(values).toEqual(input);
+    }
   });
 
   test('robust z is unmoved by an outlier and handles constant data', () => {
