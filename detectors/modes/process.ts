@@ -12,7 +12,7 @@ import { FileWatcher, type FileFinding } from '../process/file-watcher.js';
 import { DEFAULT_MAX_CMDLINE_BYTES, ProcReader, type ProcReadStats } from '../process/proc-reader.js';
 import { ResourceAnomalies } from '../process/resource-anomaly.js';
 import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
-import type { Finding } from '../process/types.js';
+import type { Finding, ProcessFacts } from '../process/types.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
 import { booleanSetting, checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
@@ -143,7 +143,7 @@ export class ProcessMode implements Mode {
     else if (stats.vanished + stats.unreadable > 0) ctx.log.debug('/proc entries vanished or unreadable', { ...reasons });
   }
 
-  private exportScores(now: number, processes: Parameters<ResourceAnomalies['score']>[1]): void {
+  private exportScores(now: number, processes: readonly ProcessFacts[]): void {
     const { score, anomaly } = this.metrics!;
     score.reset();
     anomaly.reset();
