@@ -7,8 +7,7 @@ import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
 import { DataVolume, hostPathVolume } from '../core/storage.js';
 import { OdinWorkloadProps, WorkloadKind } from '../core/workload.js';
-import { PolicyPeer } from '../network/peer.js';
-import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
+import { API_SERVER_PORTS, PolicyPeer } from '../network/peer.js';
 import { DETECTOR_CONFIG_DIR, DETECTOR_PORTS, DetectorMode, MODELS_DIR, baseDetectorEnv } from './detector-image.js';
 
 /** The anomaly-detection modes (the GPU exporter is a mode of the same image, see `GpuExporter`). */

@@ -2,8 +2,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { ReadOnlyClusterAccess, ReadRule } from '../core/rbac.js';
-import { PolicyPeer } from '../network/peer.js';
-import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
+import { API_SERVER_PORTS, PolicyPeer } from '../network/peer.js';
 
 /**
  * What kube-state-metrics exports, by API group. Its `--resources` flag and its ClusterRole both derive from this

@@ -8,8 +8,7 @@ import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
 import { hostPathVolume } from '../core/storage.js';
 import { WorkloadKind } from '../core/workload.js';
-import { PolicyPeer, connect } from '../network/peer.js';
-import { API_SERVER_PORTS } from '../prometheus/prometheus.js';
+import { API_SERVER_PORTS, PolicyPeer, connect } from '../network/peer.js';
 import { Loki } from './loki.js';
 
 /** Properties for `Promtail`. */

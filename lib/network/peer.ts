@@ -5,6 +5,9 @@ export interface PolicyPort {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/** The API server: 443 on the `kubernetes` Service, 6443 on the K3s server node after DNAT. */
+export const API_SERVER_PORTS: readonly PolicyPort[] = [{ port: 443 }, { port: 6443 }];
+
 /** The other side of a NetworkPolicy rule: pods selected by labels in a namespace, or address ranges. */
 export class PolicyPeer {
   /** Pods with these labels in `namespace`. */

@@ -8,7 +8,7 @@ import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { IScrapeTarget, ScrapeEndpoint } from '../core/scrape-target.js';
 import { DataVolume } from '../core/storage.js';
-import { INetworkEndpoint, PolicyPeer, connect } from '../network/peer.js';
+import { API_SERVER_PORTS, INetworkEndpoint, PolicyPeer, connect } from '../network/peer.js';
 import { ALL_RULE_GROUPS, RuleGroup } from './rules/index.js';
 import { ruleFileYaml } from './rules/render.js';
 import { prometheusConfig } from './prometheus-config.js';
@@ -18,8 +18,6 @@ const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 /** The kubelet's HTTPS port on every node. */
 const KUBELET_PORT = 10250;
-/** The API server: 443 on the `kubernetes` Service, 6443 on the K3s server node after DNAT. */
-export const API_SERVER_PORTS = [{ port: 443 }, { port: 6443 }];
 
 /** An Alertmanager that Prometheus sends alerts to. */
 export interface IAlertmanagerTarget {
