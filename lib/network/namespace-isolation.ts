@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { PolicyPeer } from './peer.js';
 
 const DNS_PORT = kplus.k8s.IntOrString.fromNumber(53);
 
@@ -30,10 +31,7 @@ export class NamespaceIsolation extends Construct {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-            podSelector: { matchLabels: props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
-          }],
+          to: [...PolicyPeer.pods('kube-system', props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }).entries],
           ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }],
         }],
       },

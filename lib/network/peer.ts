@@ -18,11 +18,6 @@ export class PolicyPeer {
     }]);
   }
 
-  /** Every pod in `namespace`. */
-  public static namespace(namespace: string): PolicyPeer {
-    return new PolicyPeer([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }]);
-  }
-
   /** Addresses in these CIDRs (hosts, the API server, SMTP servers, browsers). */
   public static cidrs(cidrs: readonly string[]): PolicyPeer {
     if (cidrs.length === 0) throw new Error('a CIDR peer needs at least one CIDR, got []');
