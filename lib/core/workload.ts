@@ -16,6 +16,12 @@ export enum WorkloadKind {
   DAEMON_SET = 'DaemonSet',
 }
 
+/**
+ * Tolerates every taint: node agents must run on every node, the tainted ones (control plane, GPU nodes, nodes under
+ * pressure) most of all, or their metrics, logs and findings would be missing exactly there.
+ */
+export const EVERY_NODE: readonly Record<string, unknown>[] = [{ operator: 'Exists' }];
+
 /** A named container port. */
 export interface NamedPort {
   readonly name: string;

@@ -6,7 +6,7 @@ import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
 import { DataVolume, hostPathVolume } from '../core/storage.js';
-import { OdinWorkloadProps, WorkloadKind } from '../core/workload.js';
+import { EVERY_NODE, OdinWorkloadProps, WorkloadKind } from '../core/workload.js';
 import { API_SERVER_PORTS, PolicyPeer } from '../network/peer.js';
 import { DETECTOR_CONFIG_DIR, DETECTOR_PORTS, DetectorMode, MODELS_DIR, baseDetectorEnv } from './detector-image.js';
 
@@ -123,5 +123,5 @@ const PROCESS_HOST_ACCESS: Partial<OdinWorkloadProps> = {
   security: SecurityProfile.hostAgent({
     reason: 'reads all processes under /proc (hostPID) and root-only host files', runAsRoot: true, addCapabilities: ['SYS_PTRACE', 'DAC_READ_SEARCH'],
   }),
-  tolerations: [{ operator: 'Exists' }],
+  tolerations: EVERY_NODE,
 };

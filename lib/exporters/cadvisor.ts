@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { SecurityProfile } from '../core/security.js';
 import { hostPathVolume } from '../core/storage.js';
-import { WorkloadKind } from '../core/workload.js';
+import { EVERY_NODE, WorkloadKind } from '../core/workload.js';
 
 /** K3s's embedded containerd socket. */
 export const K3S_CONTAINERD_SOCKET = '/run/k3s/containerd/containerd.sock';
@@ -58,7 +58,7 @@ export class Cadvisor extends Exporter {
       // OOM events come from /dev/kmsg and container stats from every cgroup and the containerd socket: upstream's
       // own DaemonSet runs privileged for the same reasons.
       security: SecurityProfile.hostAgent({ reason: 'reads /dev/kmsg (OOM events), all cgroups and the containerd socket', runAsRoot: true, privileged: true }),
-      tolerations: [{ operator: 'Exists' }],
+      tolerations: EVERY_NODE,
       metricRelabelings: POD_LABELS_FROM_CONTAINERD,
     });
     const host = (id: string, path: string) => hostPathVolume(this, id, path);

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { SecurityProfile } from '../core/security.js';
 import { hostPathVolume } from '../core/storage.js';
-import { WorkloadKind } from '../core/workload.js';
+import { EVERY_NODE, WorkloadKind } from '../core/workload.js';
 import { PolicyPeer } from '../network/peer.js';
 
 /**
@@ -52,7 +52,7 @@ export class NodeExporter extends Exporter {
       hostPID: true,
       security: SecurityProfile.hostAgent({ reason: 'host network and PID namespaces and a read-only view of / to report host metrics' }),
       peer: PolicyPeer.cidrs(props.nodeCidrs ?? DEFAULT_CONFIG.network.nodeCidrs),
-      tolerations: [{ operator: 'Exists' }],
+      tolerations: EVERY_NODE,
     });
     const root = hostPathVolume(this, 'Root', '/');
     this.workload.container.mount('/host/root', root, { readOnly: true, propagation: kplus.MountPropagation.HOST_TO_CONTAINER });

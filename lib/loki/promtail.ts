@@ -7,7 +7,7 @@ import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { SecurityProfile } from '../core/security.js';
 import { hostPathVolume } from '../core/storage.js';
-import { WorkloadKind } from '../core/workload.js';
+import { EVERY_NODE, WorkloadKind } from '../core/workload.js';
 import { API_SERVER_PORTS, PolicyPeer, connect } from '../network/peer.js';
 import { Loki } from './loki.js';
 
@@ -92,7 +92,7 @@ export class Promtail extends Construct {
       env: { NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
       // Log files under /var/log and the journal belong to root and are mode 0640/0600.
       security: SecurityProfile.hostAgent({ reason: 'reads root-owned host logs under /var/log', runAsRoot: true }),
-      tolerations: [{ operator: 'Exists' }],
+      tolerations: EVERY_NODE,
     });
     this.mountVolumes(props, namespace, port);
     connect(this.agent.network, props.loki.network, [{ port: props.loki.port }]);
