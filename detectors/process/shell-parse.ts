@@ -24,6 +24,8 @@ type Token = { kind: 'word'; text: string } | { kind: 'op'; text: string } | { k
 
 const OPERATORS = ['&&', '||', '|&', '|', ';', '&', '\n', '(', ')'];
 const REDIRECTS = ['&>>', '&>', '>>', '>&', '>|', '<<<', '<<', '<&', '<>', '>', '<'];
+/** The first characters of every operator and redirection: any other character continues a word. */
+const OPERATOR_START = new Set([...OPERATORS, ...REDIRECTS].map((op) => op[0]));
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 /** Scripts nested deeper than this are left as words (a crafted command line must not recurse forever). */
 const MAX_DEPTH = 4;
@@ -89,8 +91,10 @@ function lex(text: string): Token[] {
       inWord = true;
       i = end + 1;
     } else {
-      const redirect = REDIRECTS.find((op) => text.startsWith(op, i));
-      const operator = OPERATORS.find((op) => text.startsWith(op, i));
+      // Most characters are word characters: the operator lists are only searched at one that may start an operator.
+      const special = OPERATOR_START.has(c);
+      const redirect = special ? REDIRECTS.find((op) => text.startsWith(op, i)) : undefined;
+      const operator = special && !redirect ? OPERATORS.find((op) => text.startsWith(op, i)) : undefined;
       if (redirect) {
         const fd = /^\d+$/.test(word) ? word : '';
         if (fd) { word = ''; inWord = false; } else endWord();
