@@ -282,6 +282,10 @@ function crossFieldProblems(config: OdinConfig): string[] {
     if (r.cpuRequestMillis > r.cpuLimitMillis) problems.push(`config.resources.${name}.cpuRequestMillis: must not exceed cpuLimitMillis (${r.cpuLimitMillis}), got ${r.cpuRequestMillis}`);
     if (r.memoryRequestMiB > r.memoryLimitMiB) problems.push(`config.resources.${name}.memoryRequestMiB: must not exceed memoryLimitMiB (${r.memoryLimitMiB}), got ${r.memoryRequestMiB}`);
   }
+  if (config.ports.kubeStateMetrics > 65534) {
+    problems.push('config.ports.kubeStateMetrics: must be at most 65534 (kube-state-metrics serves its own telemetry on the next port), '
+      + `got ${config.ports.kubeStateMetrics}`);
+  }
   const nodePorts = Object.values(config.nodePorts);
   if (new Set(nodePorts).size !== nodePorts.length) problems.push(`config.nodePorts: each NodePort must be different, got ${nodePorts.join(', ')}`);
   return problems;

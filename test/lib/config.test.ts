@@ -44,6 +44,7 @@ describe('config', () => {
     ['request above limit', { resources: { grafana: { cpuRequestMillis: 900 } } }, /config\.resources\.grafana\.cpuRequestMillis: must not exceed cpuLimitMillis \(500\), got 900/],
     ['same namespace twice', { hostAgentNamespace: 'odin' }, /config\.hostAgentNamespace: must differ from config\.namespace/],
     ['duplicate NodePorts', { nodePorts: { grafana: 31493 } }, /config\.nodePorts: each NodePort must be different/],
+    ['no room for the kube-state-metrics telemetry port', { ports: { kubeStateMetrics: 65535 } }, /config\.ports\.kubeStateMetrics: must be at most 65534 \(kube-state-metrics serves its own telemetry on the next port\), got 65535/],
     ['not an object at all', ['namespace', 'odin'], /config: expected an object/],
   ])('fails on %s', (_name, overrides, message) => {
     expect(() => resolveConfig(overrides)).toThrow(message);
