@@ -9,6 +9,8 @@ import { DataVolume } from '../core/storage.js';
 import { INetworkEndpoint } from '../network/peer.js';
 
 const DATA_DIR = '/loki';
+/** Loki's gRPC listener, bound even in single-binary mode. */
+const GRPC_PORT = 9095;
 /** The loki user of the official image. */
 const LOKI_UID = 10001;
 
@@ -34,7 +36,7 @@ export interface LokiProps {
 export function lokiConfig(port: number, retentionDays: number): Record<string, unknown> {
   return {
     auth_enabled: false,
-    server: { http_listen_port: port, grpc_listen_port: 9095, log_level: 'info' },
+    server: { http_listen_port: port, grpc_listen_port: GRPC_PORT, log_level: 'info' },
     common: {
       path_prefix: DATA_DIR,
       replication_factor: 1,
@@ -57,6 +59,7 @@ export class Loki extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? DEFAULT_CONFIG.namespace;
     this.port = props.port ?? DEFAULT_CONFIG.ports.loki;
+    if (this.port === GRPC_PORT) throw new Error(`'port' must differ from Loki's gRPC port ${GRPC_PORT}, got ${this.port}`);
     this.server = new Exporter(this, 'Server', {
       name: 'loki',
       namespace,

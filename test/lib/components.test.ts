@@ -6,6 +6,7 @@ import { Alertmanager } from '../../lib/alertmanager/alertmanager.js';
 import { INHIBIT_EQUAL_LABELS } from '../../lib/alertmanager/alertmanager-config.js';
 import { DEFAULT_CONFIG } from '../../lib/config.js';
 import { Grafana } from '../../lib/grafana/grafana.js';
+import { Loki } from '../../lib/loki/loki.js';
 import { Manifest } from '../../lib/synth.js';
 import { findObject, podSpec, synthStack } from '../helpers.js';
 
@@ -58,6 +59,12 @@ describe('Grafana', () => {
   test('fails on a dashboard without a fixed uid, or a uid used twice', () => {
     expect(() => new Grafana(Testing.chart(), 'G', { dashboards: [{ title: 'No uid' } as any] })).toThrow("dashboard 'No uid' needs a fixed uid");
     expect(() => new Grafana(Testing.chart(), 'G', { dashboards: [{ uid: 'x', title: 'A' } as any, { uid: 'x', title: 'B' } as any] })).toThrow("dashboard uid 'x' is used twice");
+  });
+});
+
+describe('Loki', () => {
+  test('fails when its HTTP port is its gRPC port (both listeners would bind 9095)', () => {
+    expect(() => new Loki(Testing.chart(), 'Loki', { port: 9095 })).toThrow("'port' must differ from Loki's gRPC port 9095, got 9095");
   });
 });
 
