@@ -23,7 +23,7 @@ if (command === 'run') {
     process.stderr.write(`odin-detect run: ${err.message}\n`);
     process.exit(1);
   });
-} else if (command in COMMANDS) {
+} else if (Object.hasOwn(COMMANDS, command)) {
   const { main } = await import(COMMANDS[command]);
   process.exitCode = await main(rest);
 } else {

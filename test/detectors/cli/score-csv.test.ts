@@ -89,5 +89,7 @@ describe('odin-detect score on timestamp,value files', () => {
     writeFileSync(nab, 'timestamp,value\n2014-04-01 00:00:00,1\n');
     expect(await odinDetect(['score', '--input', nab, '--detector', 'gpu'])).toMatchObject({ code: 1, stderr: expect.stringContaining('needs an nvidia-smi CSV header') });
     expect(await odinDetect(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+    // Names every object inherits are not commands either.
+    expect(await odinDetect(['toString'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'toString'") });
   });
 });
