@@ -64,7 +64,7 @@ export const SENSITIVE_FILE = new RegExp([
 
 /** A URL with its host. */
 export const URL_PATTERN = /\b(?:https?|ftp):\/\/(\[[0-9a-f:]+\]|[^\s'"/:|;)]+)(?::(\d+))?[^\s'"|;)]*/gi;
-export const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
 
 export function isIpLiteral(host: string): boolean {
   return IPV4.test(host) || host.startsWith('[');
