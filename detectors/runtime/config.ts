@@ -69,7 +69,7 @@ function parseConfigFile(raw: unknown, source: string): Partial<Record<NumericKe
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${source} must hold a JSON object, got ${JSON.stringify(raw)}`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key in NUMERIC_FIELDS) {
+    if (Object.hasOwn(NUMERIC_FIELDS, key)) {
       const field = NUMERIC_FIELDS[key as NumericKey];
       if (typeof value !== 'number' || !Number.isFinite(value) || !field.check(value)) throw new Error(`${source}: '${key}' must be ${field.expected}, got ${JSON.stringify(value)}`);
     } else if ((MODE_NAMES as readonly string[]).includes(key)) {

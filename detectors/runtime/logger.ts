@@ -48,6 +48,6 @@ function serializable(fields: Record<string, unknown>): Record<string, unknown> 
 /** The log level from ODIN_LOG_LEVEL; unknown values are an error naming the variable. */
 export function parseLogLevel(value: string | undefined): LogLevel {
   if (value === undefined || value === '') return 'info';
-  if (value in LEVEL_ORDER) return value as LogLevel;
+  if (Object.hasOwn(LEVEL_ORDER, value)) return value as LogLevel;
   throw new Error(`ODIN_LOG_LEVEL must be one of ${Object.keys(LEVEL_ORDER).join(', ')}, got '${value}'`);
 }

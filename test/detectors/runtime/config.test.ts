@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     [{ cycleIntervalSec: -1 }, /'cycleIntervalSec' must be a positive number of seconds, got -1/],
     [{ anomalyShare: 1.5 }, /'anomalyShare' must be a number in \(0, 1\), got 1.5/],
     [{ cycleIntervalSecs: 10 }, /unknown key 'cycleIntervalSecs'/],
+    [{ toString: 10 }, /unknown key 'toString'/],
     [{ gpu: 'yes' }, /'gpu' must be an object of settings, got "yes"/],
     [[1, 2], /must hold a JSON object/],
   ])('fails on detector.json %j with an error naming the field', (content, message) => {
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig('gpu', { ODIN_ANOMALY_SHARE: 'lots' })).toThrow(/ODIN_ANOMALY_SHARE must be a number in \(0, 1\), got 'lots'/);
     expect(() => loadConfig('gpu', { ODIN_PROMETHEUS_URL: 'prometheus:9090' })).toThrow(/ODIN_PROMETHEUS_URL must be an http\(s\) URL/);
     expect(() => loadConfig('gpu', { ODIN_LOG_LEVEL: 'loud' })).toThrow(/ODIN_LOG_LEVEL must be one of/);
+    expect(() => loadConfig('gpu', { ODIN_LOG_LEVEL: 'constructor' })).toThrow(/ODIN_LOG_LEVEL must be one of/);
     expect(() => loadConfig('gpu', { ODIN_CONFIG_FILE: file('trunc.json', '{"cycleIntervalSec": ') })).toThrow(/is not valid JSON/);
     expect(() => loadConfig('gpu', { ODIN_CONFIG_FILE: join(dir, 'missing.json') })).toThrow(/cannot be read/);
     expect(() => loadConfig('gpus', {})).toThrow(/mode \(first argument or ODIN_MODE\) must be one of gpu-exporter, gpu, pod, process, disk, got "gpus"/);
