@@ -177,11 +177,14 @@ function parseResult(body: unknown, resultTypes: string[]): Series[] {
 }
 
 /** Prometheus writes infinities as "+Inf" and "-Inf", which Number() does not read. */
-const SPECIAL_VALUES: Record<string, number> = { '+Inf': Infinity, '-Inf': -Infinity };
+const SPECIAL_VALUES: ReadonlyMap<string, number> = new Map([
+  ['+Inf', Infinity],
+  ['-Inf', -Infinity],
+]);
 
 function parseSample(sample: unknown, bad: (why: string) => PrometheusError): readonly [number, number] {
   if (!Array.isArray(sample) || sample.length !== 2 || typeof sample[0] !== 'number' || typeof sample[1] !== 'string') throw bad(`sample ${JSON.stringify(sample)} is not [time, "value"]`);
-  const value = SPECIAL_VALUES[sample[1]] ?? Number(sample[1]);
+  const value = SPECIAL_VALUES.get(sample[1]) ?? Number(sample[1]);
   if (Number.isNaN(value) && sample[1] !== 'NaN') throw bad(`sample value ${JSON.stringify(sample[1])} is not a number`);
   return [sample[0], value];
 }

@@ -58,6 +58,7 @@ describe('HttpPrometheusClient against bad answers', () => {
         '/shape/api/v1/query': () => res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'many'] }] } })),
         '/slow/api/v1/query': () => setTimeout(() => res.end('{}'), 2000),
         '/null/api/v1/query': () => res.end('null'),
+        '/inherited/api/v1/query': () => res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'constructor'] }] } })),
       };
       (routes[req.url ?? ''] ?? (() => res.writeHead(404).end()))();
     });
@@ -75,6 +76,7 @@ describe('HttpPrometheusClient against bad answers', () => {
     ['shape', 'invalid_response', /"many" is not a number/],
     ['slow', 'timeout', /did not answer within 300 ms/],
     ['null', 'invalid_response', /no status "success"/],
+    ['inherited', 'invalid_response', /"constructor" is not a number/],
   ])('%s answers become a counted %s error', async (path, kind, message) => {
     const counted: string[] = [];
     const client = new HttpPrometheusClient({ url: `${url}/${path}`, timeoutMs: 300, onError: (e) => counted.push(e.kind) });
