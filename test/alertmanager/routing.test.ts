@@ -1,16 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { ALL_RULE_GROUPS, AlertRule, Severity } from '../../lib/prometheus/rules/index.js';
-import { runTool } from '../validate/tools.js';
-import { writeSynthesizedConfig } from './synthesized-config.js';
+import { amtoolReceiver, writeSynthesizedConfig } from './synthesized-config.js';
 
 const config = writeSynthesizedConfig();
-
-/** The receiver `amtool config routes test` picks for an alert with `labels`. */
-function receiverOf(labels: Record<string, string>): string {
-  const run = runTool('amtool', ['config', 'routes', 'test', `--config.file=${config}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
-  expect(run.status, run.output).toBe(0);
-  return run.output.trim();
-}
+const receiverOf = (labels: Record<string, string>): string => amtoolReceiver(config, labels);
 
 const alerts = ALL_RULE_GROUPS.flatMap((g) => g.rules).filter((r): r is AlertRule => 'alert' in r);
 

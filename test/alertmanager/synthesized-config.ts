@@ -1,16 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { Manifest } from '../../lib/synth.js';
 import { findObject, synthStack } from '../helpers.js';
-import { tempDir } from '../validate/tools.js';
+import { runTool, tempDir } from '../validate/tools.js';
 
 /**
- * The alertmanager.yml the stack synthesizes, written into a temporary directory that also holds the SMTP password
- * file it names (the Secret mount does not exist here). Returns the config file.
+ * The alertmanager.yml of `manifests`, written into a temporary directory that also holds the SMTP password file it
+ * names (the Secret mount does not exist here). Returns the config file.
  */
-export function writeSynthesizedConfig(): string {
+export function writeSynthesizedConfig(manifests: readonly Manifest[] = synthStack()): string {
   const dir = tempDir('alertmanager');
-  const configMap = findObject(synthStack(), 'ConfigMap', 'alertmanager-config') as unknown as { data: Record<string, string> };
+  const configMap = findObject(manifests, 'ConfigMap', 'alertmanager-config') as unknown as { data: Record<string, string> };
   const config = parse(configMap.data['alertmanager.yml']);
   if (config.global?.smtp_auth_password_file) {
     config.global.smtp_auth_password_file = join(dir, 'smtp-password');
@@ -19,4 +21,11 @@ export function writeSynthesizedConfig(): string {
   const file = join(dir, 'alertmanager.yml');
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/** The receiver `amtool config routes test` picks in `configFile` for an alert with `labels`. */
+export function amtoolReceiver(configFile: string, labels: Record<string, string>): string {
+  const run = runTool('amtool', ['config', 'routes', 'test', `--config.file=${configFile}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  expect(run.status, run.output).toBe(0);
+  return run.output.trim();
 }

@@ -1,33 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { Manifest } from '../../lib/synth.js';
+import { parse } from 'yaml';
+import { amtoolReceiver, writeSynthesizedConfig } from '../alertmanager/synthesized-config.js';
 import { findObject, readManifests, synthStack } from '../helpers.js';
 import { runTool, tempDir } from './tools.js';
 
-/** Writes the synthesized alertmanager.yml into a temp dir, its password file pointed at a real file there. */
-function writeConfig(manifests: readonly Manifest[]): string {
-  const dir = tempDir('amtool');
-  const config = parse((findObject(manifests, 'ConfigMap', 'alertmanager-config') as any).data['alertmanager.yml']);
-  if (config.global.smtp_auth_password_file) {
-    const passwordFile = join(dir, 'smtp-password');
-    writeFileSync(passwordFile, 'test-only\n');
-    config.global.smtp_auth_password_file = passwordFile;
-  }
-  const file = join(dir, 'alertmanager.yml');
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-function routeOf(file: string, labels: Record<string, string>): string {
-  const result = runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
-  expect(result.status, result.output).toBe(0);
-  return result.output.trim();
-}
-
 describe('alertmanager.yml', () => {
-  const committed = writeConfig(readManifests());
+  const committed = writeSynthesizedConfig(readManifests());
 
   test('amtool check-config accepts the committed configuration', () => {
     const result = runTool('amtool', ['check-config', committed]);
@@ -37,7 +17,7 @@ describe('alertmanager.yml', () => {
   });
 
   test('amtool check-config accepts webhooks with email disabled', () => {
-    const file = writeConfig(synthStack({ alerting: { email: { enabled: false }, webhooks: [{ url: 'https://chat.example.com/hook' }] } }));
+    const file = writeSynthesizedConfig(synthStack({ alerting: { email: { enabled: false }, webhooks: [{ url: 'https://chat.example.com/hook' }] } }));
     expect(runTool('amtool', ['check-config', file]).status).toBe(0);
   });
 
@@ -48,10 +28,10 @@ describe('alertmanager.yml', () => {
   });
 
   test('critical alerts go to the critical receiver, others by component, the rest to default', () => {
-    expect(routeOf(committed, { alertname: 'GpuTemperatureHigh', severity: 'critical', component: 'gpu' })).toBe('critical');
-    expect(routeOf(committed, { alertname: 'GpuTemperatureHigh', severity: 'warning', component: 'gpu' })).toBe('component-gpu');
-    expect(routeOf(committed, { alertname: 'ProcessThreat', severity: 'warning', component: 'security' })).toBe('component-security');
-    expect(routeOf(committed, { alertname: 'Other', severity: 'info' })).toBe('default');
+    expect(amtoolReceiver(committed, { alertname: 'GpuTemperatureHigh', severity: 'critical', component: 'gpu' })).toBe('critical');
+    expect(amtoolReceiver(committed, { alertname: 'GpuTemperatureHigh', severity: 'warning', component: 'gpu' })).toBe('component-gpu');
+    expect(amtoolReceiver(committed, { alertname: 'ProcessThreat', severity: 'warning', component: 'security' })).toBe('component-security');
+    expect(amtoolReceiver(committed, { alertname: 'Other', severity: 'info' })).toBe('default');
   });
 
   test('repeats every 15 minutes, groups by alertname/cluster/service, reads the SMTP password from a file', () => {
