@@ -15,9 +15,13 @@ export class DetectorProcess {
     child.stderr?.on('data', keep);
   }
 
-  /** Starts `main.ts <mode>` with `env` added to this process's environment; waits for its "listening" line. */
-  static async start(mode: string, env: Record<string, string>): Promise<DetectorProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'detectors/main.ts'), mode], {
+  /**
+   * Starts `main.ts <mode>` (or, with `via` 'odin-detect', `bin/odin-detect.js run <mode>`) with `env` added to
+   * this process's environment; waits for its "listening" line.
+   */
+  static async start(mode: string, env: Record<string, string>, via: 'main' | 'odin-detect' = 'main'): Promise<DetectorProcess> {
+    const args = via === 'main' ? ['--import', 'tsx', join(REPO, 'detectors/main.ts'), mode] : [join(REPO, 'bin/odin-detect.js'), 'run', mode];
+    const child = spawn(process.execPath, args, {
       cwd: REPO,
       env: { ...process.env, ODIN_LISTEN_HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
@@ -17,28 +17,9 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `node bin/odin-detect.js run gpu-exporter` as a child process, stopped by its PID. */
-class DetectorProcessFromBin {
-  private readonly child: ChildProcess;
-
-  constructor(port: number) {
-    this.child = spawn(process.execPath, [join(import.meta.dirname, '../../../bin/odin-detect.js'), 'run', 'gpu-exporter'], {
-      env: { ...process.env, ODIN_PORT: String(port), ODIN_LISTEN_HOST: '127.0.0.1', ODIN_NVIDIA_SMI: join(dir, 'none'), ODIN_MODELS_DIR: join(dir, 'models') },
-      stdio: 'ignore',
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    process.kill(this.child.pid!, 'SIGTERM');
-    await exited;
-  }
-}
-
-async function start(mode: string, env: Record<string, string>): Promise<{ detector: DetectorProcess; port: number }> {
+async function start(mode: string, env: Record<string, string>, via: 'main' | 'odin-detect' = 'main'): Promise<{ detector: DetectorProcess; port: number }> {
   const port = await freePort();
-  const detector = await DetectorProcess.start(mode, { ODIN_PORT: String(port), ODIN_MODELS_DIR: join(dir, 'models'), ...env });
+  const detector = await DetectorProcess.start(mode, { ODIN_PORT: String(port), ODIN_MODELS_DIR: join(dir, 'models'), ...env }, via);
   running.push(detector);
   return { detector, port };
 }
@@ -104,13 +85,9 @@ describe('detector process', () => {
   });
 
   test('`odin-detect run <mode>` runs the same program', async () => {
-    const port = await freePort();
-    const run = new DetectorProcessFromBin(port);
-    try {
-      await eventually('the exporter answering', 15_000, async () => ((await get(port, '/healthz').catch(() => undefined))?.status === 200 ? true : undefined));
-    } finally {
-      await run.stop();
-    }
+    const { detector, port } = await start('gpu-exporter', { ODIN_NVIDIA_SMI: join(dir, 'none') }, 'odin-detect');
+    await eventually('the exporter answering', 15_000, async () => ((await get(port, '/healthz').catch(() => undefined))?.status === 200 ? true : undefined));
+    expect((await detector.signal('SIGTERM')).code).toBe(0);
   });
 
   test('a bad configuration ends it at once with an error naming the field', async () => {
