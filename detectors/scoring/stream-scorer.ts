@@ -23,8 +23,6 @@ export interface StreamScorerOptions {
   trainWindowSec?: number;
   /** Rows needed before the rarity score replaces the robust z-score fallback. @default 128 */
   minTrainRows?: number;
-  /** Accepted for compatibility with the scorer contract; the scorer draws no random numbers. @default 42 */
-  seed?: number;
 }
 
 /**
