@@ -40,8 +40,6 @@ export interface AlertmanagerProps {
 /** Alertmanager: SMTP email and webhooks, routes per component and severity, inhibition, 15-minute repeats. */
 export class Alertmanager extends Construct implements IAlertmanagerTarget {
   public readonly server: Exporter;
-  /** The generated alertmanager.yml (without secrets). */
-  public readonly configYaml: string;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
@@ -50,7 +48,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const email = props.email ?? DEFAULT_CONFIG.alerting.email;
     const webhooks = props.webhooks ?? [];
     if (email.enabled && email.to.length === 0) throw new Error("'email.to' needs at least one address when email is enabled, got []");
-    this.configYaml = stringify(alertmanagerConfig({ email, webhooks, smtpPasswordFile: `${SMTP_SECRET_DIR}/password` }), { lineWidth: 0 });
+    const configYaml = stringify(alertmanagerConfig({ email, webhooks, smtpPasswordFile: `${SMTP_SECRET_DIR}/password` }), { lineWidth: 0 });
     this.server = new Exporter(this, 'Server', {
       name: 'alertmanager',
       namespace,
@@ -69,7 +67,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
         '--cluster.listen-address=', // one replica: no gossip port to open
       ],
     });
-    this.mountVolumes(props, namespace, email);
+    this.mountVolumes(props, namespace, email, configYaml);
     this.openFlows(props, email, webhooks, port);
   }
 
@@ -85,13 +83,14 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     return this.server.port;
   }
 
-  private mountVolumes(props: AlertmanagerProps, namespace: string, email: EmailConfig): void {
+  /** Mounts `configYaml` (the generated alertmanager.yml, without secrets), the SMTP password and the data volume. */
+  private mountVolumes(props: AlertmanagerProps, namespace: string, email: EmailConfig, configYaml: string): void {
     const container = this.server.workload.container;
     const config = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: 'alertmanager-config', namespace, labels: componentLabels('alertmanager') },
     });
-    config.addData('alertmanager.yml', this.configYaml);
-    this.server.workload.restartOnChange('config', () => this.configYaml);
+    config.addData('alertmanager.yml', configYaml);
+    this.server.workload.restartOnChange('config', () => configYaml);
     container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     if (email.enabled) {
       const secret = kplus.Secret.fromSecretName(this, 'SmtpSecret', email.passwordSecret.name);

@@ -18,13 +18,11 @@ export interface DataVolumeProps {
  * it, so the pod itself mounts a claim and its namespace can stay Pod Security `restricted`.
  */
 export class DataVolume extends Construct {
-  public readonly claimName: string;
   public readonly volume: kplus.Volume;
 
   constructor(scope: Construct, id: string, props: DataVolumeProps) {
     super(scope, id);
     if (props.sizeGiB <= 0) throw new Error(`data volume '${props.name}' needs a positive size, got ${props.sizeGiB} GiB`);
-    this.claimName = props.name;
     const hostPath = props.storage.mode === 'hostPath';
     const storage = { storage: kplus.k8s.Quantity.fromString(`${props.sizeGiB}Gi`) };
     const pvName = `${props.namespace}-${props.name}`;

@@ -146,11 +146,6 @@ export class Prometheus extends Construct {
     return this.server.url;
   }
 
-  /** The scrape jobs so far (the prometheus.yml renders them at synthesis). */
-  public get scrapeEndpoints(): readonly ScrapeEndpoint[] {
-    return this.targets;
-  }
-
   /** The generated prometheus.yml. */
   private renderConfig(props: PrometheusProps): string {
     return stringify(prometheusConfig({
