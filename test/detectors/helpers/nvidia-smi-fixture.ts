@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUERY_FIELDS } from '../../../detectors/gpu/nvidia-smi.js';
 
-export const FIXTURE_DIR = join(import.meta.dirname, '../../fixtures/nvidia-smi');
+const FIXTURE_DIR = join(import.meta.dirname, '../../fixtures/nvidia-smi');
 
 /** Header names nvidia-smi prints for a queried field, when they differ from the query name. */
 const HEADER_ALIASES: Record<string, string> = { 'clocks.sm': 'clocks.current.sm' };
