@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
+import { AnomalyGauges } from '../runtime/anomaly-gauges.js';
 import type { DeviceIoScore } from './device-io-models.js';
 import type { FilesystemHistory } from './disk-queries.js';
 import type { FillForecast } from './fill-forecast.js';
@@ -17,22 +17,19 @@ const IO_METRIC = 'io';
 export class DiskMetrics {
   private readonly daysUntilFull: Gauge<'node' | 'device' | 'mountpoint'>;
   private readonly fillRate: Gauge<'node' | 'device' | 'mountpoint'>;
-  private readonly score: Gauge<'detector' | 'metric' | 'node' | 'device'>;
-  private readonly anomaly: Gauge<'detector' | 'metric' | 'node' | 'device'>;
+  private readonly scores: AnomalyGauges<'detector' | 'metric' | 'node' | 'device'>;
   private readonly modelAge: Gauge<'detector' | 'metric'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
     const fsLabels = ['node', 'device', 'mountpoint'] as const;
-    const scoreLabels = ['detector', 'metric', 'node', 'device'] as const;
     this.daysUntilFull = new Gauge({
       name: 'odin_disk_days_until_full',
       help: 'Days until the filesystem is full at the fill rate since its last large deletion; +Inf when it is not filling, absent with too few samples since the last deletion.',
       labelNames: fsLabels, registers,
     });
     this.fillRate = new Gauge({ name: 'odin_disk_fill_rate_bytes_per_second', help: 'Rate at which the filesystem fills (negative while it is freed).', labelNames: fsLabels, registers });
-    this.score = new Gauge({ name: 'odin_anomaly_score', help: 'I/O anomaly score 0-100 (I/O time and read/write throughput together); above 90 is anomalous.', labelNames: scoreLabels, registers });
-    this.anomaly = new Gauge({ name: 'odin_anomaly', help: '1 when odin_anomaly_score is above 90.', labelNames: scoreLabels, registers });
+    this.scores = new AnomalyGauges(registry, ['detector', 'metric', 'node', 'device'], 'I/O anomaly of a disk (I/O time and read/write throughput together).');
     this.modelAge = new Gauge({ name: 'odin_model_age_seconds', help: 'Age of the I/O models the scores come from.', labelNames: ['detector', 'metric'], registers });
   }
 
@@ -47,13 +44,8 @@ export class DiskMetrics {
   }
 
   setIoScores(scores: ReadonlyArray<DeviceIoScore & { node: string; device: string }>, modelAgeSec: number | undefined): void {
-    this.score.reset();
-    this.anomaly.reset();
-    for (const s of scores) {
-      const labels = { detector: DETECTOR, metric: IO_METRIC, node: s.node, device: s.device };
-      this.score.set(labels, s.score);
-      this.anomaly.set(labels, s.score > ANOMALY_THRESHOLD ? 1 : 0);
-    }
+    this.scores.reset();
+    for (const s of scores) this.scores.set({ detector: DETECTOR, metric: IO_METRIC, node: s.node, device: s.device }, s.score);
     if (modelAgeSec !== undefined) this.modelAge.set({ detector: DETECTOR, metric: IO_METRIC }, modelAgeSec);
   }
 }

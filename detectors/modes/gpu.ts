@@ -6,11 +6,11 @@
  */
 import { Gauge } from 'prom-client';
 import { readHistories, readLatest, type GpuHistory } from '../gpu/gpu-series.js';
+import { AnomalyGauges } from '../runtime/anomaly-gauges.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
 import { checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
 import { AnomalyModel } from '../scoring/anomaly-model.js';
-import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
 
 const LABELS = ['detector', 'metric', 'gpu', 'uuid'] as const;
 type Label = (typeof LABELS)[number];
@@ -37,15 +37,14 @@ export class GpuMode implements Mode {
   readonly needsPrometheus = true;
   private readonly known = new Map<string, GpuMetricModel>();
   private lastTrainingSec = -Infinity;
-  private gauges: { score: Gauge<Label>; anomaly: Gauge<Label>; modelAge: Gauge<Label> } | undefined;
+  private gauges: { scores: AnomalyGauges<Label>; modelAge: Gauge<Label> } | undefined;
 
   constructor(private readonly settings: GpuModeSettings) {}
 
   async start(ctx: ModeContext): Promise<void> {
     const registers = [ctx.registry];
     this.gauges = {
-      score: new Gauge({ name: 'odin_anomaly_score', help: `Anomaly score 0-100: normal data spreads below ${ANOMALY_THRESHOLD}, at most the configured share of normal points above it.`, labelNames: LABELS, registers }),
-      anomaly: new Gauge({ name: 'odin_anomaly', help: `1 when odin_anomaly_score is above ${ANOMALY_THRESHOLD}.`, labelNames: LABELS, registers }),
+      scores: new AnomalyGauges(ctx.registry, LABELS, 'Anomaly of a GPU\'s temperature or power draw in the context of its utilisation.'),
       modelAge: new Gauge({ name: 'odin_model_age_seconds', help: 'Age of the model that produced the score.', labelNames: LABELS, registers }),
     };
   }
@@ -135,8 +134,7 @@ export class GpuMode implements Mode {
     if (score === undefined) return; // Nothing learned yet for this GPU: no basis for a score.
     const labels = { detector: 'gpu', metric: observation.metric.name, gpu: observation.identity.gpu, uuid: observation.identity.uuid };
     const gauges = this.gauges!;
-    gauges.score.set(labels, score);
-    gauges.anomaly.set(labels, score > ANOMALY_THRESHOLD ? 1 : 0);
+    gauges.scores.set(labels, score);
     if (baselines?.model) gauges.modelAge.set(labels, now - baselines.model.trainedAtSec);
   }
 }

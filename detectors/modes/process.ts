@@ -13,9 +13,9 @@ import { DEFAULT_MAX_CMDLINE_BYTES, ProcReader, type ProcReadStats } from '../pr
 import { ResourceAnomalies } from '../process/resource-anomaly.js';
 import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
 import type { Finding, ProcessFacts } from '../process/types.js';
+import { AnomalyGauges } from '../runtime/anomaly-gauges.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
 import { booleanSetting, checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
-import { ANOMALY_THRESHOLD } from '../scoring/calibrate.js';
 
 /** Settings of the `process` section of detector.json. */
 export interface ProcessModeSettings {
@@ -55,8 +55,7 @@ const SCORE_LABELS = ['detector', 'metric', 'process_name'] as const;
 interface ProcessMetrics {
   readonly threatsTotal: Counter<(typeof THREAT_LABELS)[number]>;
   readonly threats: Gauge<(typeof THREAT_LABELS)[number]>;
-  readonly score: Gauge<(typeof SCORE_LABELS)[number]>;
-  readonly anomaly: Gauge<(typeof SCORE_LABELS)[number]>;
+  readonly scores: AnomalyGauges<(typeof SCORE_LABELS)[number]>;
   readonly skipped: Counter<'reason'>;
   readonly processes: Gauge;
 }
@@ -83,8 +82,7 @@ export class ProcessMode implements Mode {
     this.metrics = {
       threatsTotal: new Counter({ name: 'odin_process_threats_total', help: 'Process and file threats found, counted once when first seen.', labelNames: THREAT_LABELS, registers }),
       threats: new Gauge({ name: 'odin_process_threats', help: 'Threats present in the last cycle (processes running now, files changed since the previous cycle).', labelNames: THREAT_LABELS, registers }),
-      score: new Gauge({ name: 'odin_anomaly_score', help: `Anomaly score 0-100 of CPU and memory per process name (capped set of names); above ${ANOMALY_THRESHOLD} is anomalous.`, labelNames: SCORE_LABELS, registers }),
-      anomaly: new Gauge({ name: 'odin_anomaly', help: `1 when odin_anomaly_score is above ${ANOMALY_THRESHOLD}.`, labelNames: SCORE_LABELS, registers }),
+      scores: new AnomalyGauges(ctx.registry, SCORE_LABELS, 'Anomaly of the CPU or memory of a process name (a capped set of names).'),
       skipped: new Counter({ name: 'odin_process_scan_skipped_total', help: '/proc entries not fully read: vanished mid-read, unreadable, cut (huge command line), malformed.', labelNames: ['reason'], registers }),
       processes: new Gauge({ name: 'odin_process_scanned', help: 'Processes read in the last cycle.', registers }),
     };
@@ -144,14 +142,10 @@ export class ProcessMode implements Mode {
   }
 
   private exportScores(now: number, processes: readonly ProcessFacts[]): void {
-    const { score, anomaly } = this.metrics!;
-    score.reset();
-    anomaly.reset();
+    const { scores } = this.metrics!;
+    scores.reset();
     for (const s of this.resources.score(now, processes)) {
-      if (!Number.isFinite(s.score)) continue;
-      const labels = { detector: 'process', metric: s.metric, process_name: s.name };
-      score.set(labels, s.score);
-      anomaly.set(labels, s.score > ANOMALY_THRESHOLD ? 1 : 0);
+      if (Number.isFinite(s.score)) scores.set({ detector: 'process', metric: s.metric, process_name: s.name }, s.score);
     }
   }
 }
