@@ -30,6 +30,11 @@ export class DiskDetector implements Mode {
     if (stored !== undefined) this.trained = stored;
   }
 
+  /** The stored I/O models' training time (NaN, so training at start, when none was loaded). */
+  trainedAtSec(): number {
+    return this.trained.trainedAtSec;
+  }
+
   async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();
     const range = { startSec: endSec - ctx.trainWindowSec, endSec, stepSec: ctx.scrapeStepSec };

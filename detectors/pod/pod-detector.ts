@@ -38,6 +38,12 @@ export class PodDetector implements Mode {
     this.source = this.createSource(ctx);
   }
 
+  /** The oldest stored model's training time, when every metric has one. */
+  trainedAtSec(): number | undefined {
+    const times = POD_METRICS.map((metric) => this.trained.get(metric.name)?.trainedAtSec);
+    return times.every((t) => t !== undefined) ? Math.min(...(times as number[])) : undefined;
+  }
+
   /** Fits every metric's namespace baselines; one metric failing does not stop the others, but fails the run. */
   async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();

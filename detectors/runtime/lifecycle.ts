@@ -99,6 +99,7 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
   const loop = runSchedule({
     cycleIntervalSec: config.cycleIntervalSec,
     trainIntervalSec: config.trainIntervalSec,
+    firstTrainAtSec: firstTrainingSec(mode.trainedAtSec?.(), config.trainIntervalSec, now()),
     signal: loopAbort.signal,
     now,
     onProgress: () => {
@@ -169,4 +170,9 @@ function scrapeRefresher(mode: Mode, signal: AbortSignal, log: Logger, ctx: Mode
       });
     return running;
   };
+}
+
+/** A stored model trained less than one interval ago is kept until its interval is up (a future time counts as now). */
+function firstTrainingSec(trainedAtSec: number | undefined, trainIntervalSec: number, nowSec: number): number | undefined {
+  return trainedAtSec !== undefined && Number.isFinite(trainedAtSec) ? Math.min(trainedAtSec, nowSec) + trainIntervalSec : undefined;
 }

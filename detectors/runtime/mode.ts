@@ -64,6 +64,12 @@ export interface Mode {
   readonly needsPrometheus: boolean;
   /** Load persisted models and register metrics; called once before the first cycle. */
   start(ctx: ModeContext): Promise<void>;
+  /**
+   * When the models `start` loaded were trained (unix seconds), if every model the mode needs was loaded; the
+   * runtime then plans the first training one interval after that instead of at start, so a restart does not
+   * refit fresh models. Undefined (or absent) means train at start.
+   */
+  trainedAtSec?(): number | undefined;
   /** Fit models on the training window. A failure is logged and counted; scoring falls back to statistics. */
   train(ctx: ModeContext, signal: AbortSignal): Promise<void>;
   /** One detection cycle. A thrown error is logged and counted, and the next cycle runs as planned. */

@@ -14,17 +14,19 @@ export interface ScheduleOptions {
   /** These must not throw: the lifecycle wraps them to log and count failures. */
   readonly train: (signal: AbortSignal) => Promise<void>;
   readonly cycle: (signal: AbortSignal) => Promise<void>;
+  /** When the first training runs (unix seconds). @default - at once */
+  readonly firstTrainAtSec?: number;
   /** Called whenever the loop makes progress, for the liveness probe. */
   readonly onProgress?: () => void;
   /** @default Date.now in seconds */
   readonly now?: () => number;
 }
 
-/** Runs until the signal aborts; the first training and cycle run straight away. */
+/** Runs until the signal aborts; the first cycle runs straight away, the first training at `firstTrainAtSec`. */
 export async function runSchedule(options: ScheduleOptions): Promise<void> {
   const now = options.now ?? (() => Date.now() / 1000);
   const { signal } = options;
-  let nextTrain = now();
+  let nextTrain = options.firstTrainAtSec ?? now();
   let nextCycle = now();
   while (!signal.aborted) {
     options.onProgress?.();
