@@ -8,7 +8,7 @@ import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { health, samplesOf } from '../pod/detector-http.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from '../pod/text-exporter.js';
-import { HTTP_POLL_MS, waitFor } from '../pod/wait-for.js';
+import { HTTP_POLL_MS, waitFor } from '../helpers/wait-for.js';
 
 const GB = 1e9;
 const SIZE = 100 * GB;

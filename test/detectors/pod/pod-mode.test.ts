@@ -9,7 +9,7 @@ import { health, isReady, metricValue } from './detector-http.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from './text-exporter.js';
-import { HTTP_POLL_MS, waitFor } from './wait-for.js';
+import { HTTP_POLL_MS, waitFor } from '../helpers/wait-for.js';
 
 const MiB = 2 ** 20;
 const SHOP_PODS = ['api-0', 'api-1', 'api-2', 'api-3', 'api-4', 'api-hog'];

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { loadKubeConfig } from '../../../detectors/pod/kube-config.js';
 import { PodWatch } from '../../../detectors/pod/pod-watch.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-pod-watch-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));

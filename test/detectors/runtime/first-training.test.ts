@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
 import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import type { Mode } from '../../../detectors/runtime/mode.js';
-import { waitFor } from '../pod/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-first-training-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
