@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { RecordedMetric, recordingRules } from '../../lib/prometheus/rules/index.js';
 import { TestPrometheus } from '../detectors/helpers/prometheus.js';
+import { eventually } from '../detectors/helpers/wait-for.js';
 import { findObject, synthStack } from '../helpers.js';
 
 /**
@@ -28,9 +29,18 @@ function staticJob(jobs: Job[], name: string, target: string): Job {
   return { ...job, static_configs: [{ targets: [target], labels: { namespace: 'odin-system', pod: `${name}-x1`, node: 'node-1' } }] };
 }
 
-async function query(url: string, expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  return ((await response.json()) as { data: { result: never[] } }).data.result;
+type Sample = { metric: Record<string, string>; value: [number, string] };
+
+/**
+ * The series `expr` selects, waited for: with a 1 s scrape interval the scrape timeout is 1 s too, and a scrape
+ * that times out on a loaded machine marks the target's series stale until the next one succeeds.
+ */
+async function present(url: string, expr: string, timeoutMs = 15_000): Promise<Sample[]> {
+  return eventually(`series for ${expr}`, timeoutMs, async () => {
+    const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const result = ((await response.json()) as { data: { result: Sample[] } }).data.result;
+    return result.length > 0 ? result : undefined;
+  });
 }
 
 describe('scrape labels in a real Prometheus', () => {
@@ -54,24 +64,18 @@ describe('scrape labels in a real Prometheus', () => {
     });
     url = prometheus.url;
     // Ready once both jobs were scraped and the recording rule evaluated after them; a loaded machine takes a while.
-    const settled = async () => (await Promise.all(['kube_pod_info', 'container_memory_working_set_bytes', RecordedMetric.POD_MEMORY]
-      .map((expr) => query(url, expr).catch(() => [])))).every((result) => result.length > 0);
-    const deadline = Date.now() + 45_000;
-    while (!(await settled())) {
-      if (Date.now() > deadline) throw new Error('prometheus did not scrape the test exporter within 45 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await Promise.all(['kube_pod_info', 'container_memory_working_set_bytes', RecordedMetric.POD_MEMORY].map((expr) => present(url, expr, 45_000)));
   });
   afterAll(async () => { await prometheus?.stop(); exporter?.close(); });
 
   test('kube-state-metrics keeps the namespace and pod a series is about', async () => {
-    const [series] = await query(url, 'kube_pod_info{job="kube-state-metrics"}');
+    const [series] = await present(url, 'kube_pod_info{job="kube-state-metrics"}');
     expect(series.metric).toEqual(expect.objectContaining({ namespace: 'shop', pod: 'api-7d9f' }));
     expect(series.metric).not.toHaveProperty('exported_namespace');
   });
 
   test('cAdvisor series carry namespace, pod and container from containerd\'s labels', async () => {
-    const series = await query(url, 'container_memory_working_set_bytes{job="cadvisor"}');
+    const series = await present(url, 'container_memory_working_set_bytes{job="cadvisor"}');
     const pod = series.find((s) => s.metric.id === '/kubepods/a')!.metric;
     expect(pod).toEqual(expect.objectContaining({ namespace: 'shop', pod: 'api-7d9f', container: 'api' }));
     expect(Object.keys(pod).filter((k) => k.startsWith('container_label_'))).toEqual([]);
@@ -79,7 +83,7 @@ describe('scrape labels in a real Prometheus', () => {
   });
 
   test('the pod memory recording rule sums per namespace and pod', async () => {
-    const [series] = await query(url, RecordedMetric.POD_MEMORY);
+    const [series] = await present(url, RecordedMetric.POD_MEMORY);
     expect(series.metric).toEqual({ __name__: RecordedMetric.POD_MEMORY, namespace: 'shop', pod: 'api-7d9f' });
     expect(series.value[1]).toBe('100');
   });

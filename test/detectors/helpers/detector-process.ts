@@ -76,14 +76,3 @@ export function sampleValue(metricsText: string, name: string, labelsContaining 
   }
   return undefined;
 }
-
-/** Polls `check` every 100 ms until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

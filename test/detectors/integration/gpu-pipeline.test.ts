@@ -12,7 +12,8 @@ import { GpuMode, parseGpuSettings } from '../../../detectors/modes/gpu.js';
 import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { loadConfig } from '../../../detectors/runtime/config.js';
 import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
-import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
+import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
+import { eventually } from '../helpers/wait-for.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 
 const CYCLE_SEC = 1;

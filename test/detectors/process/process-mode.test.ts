@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseProcessSettings } from '../../../detectors/modes/process.js';
-import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
+import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
+import { eventually } from '../helpers/wait-for.js';
 import { freePort } from '../helpers/prometheus.js';
 import { fakeProc } from './fake-proc.js';
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { DetectorProcess, eventually, get, sampleValue } from '../helpers/detector-process.js';
+import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
+import { eventually } from '../helpers/wait-for.js';
 import { freePort } from '../helpers/prometheus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'odin-lifecycle-'));
