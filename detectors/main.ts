@@ -12,7 +12,7 @@ const SHUTDOWN_DEADLINE_MS = 4_500;
 
 export async function runMain(argv: readonly string[]): Promise<void> {
   const config = loadConfig(argv[0]);
-  const detector = await startDetector(config, createMode(config));
+  const detector = await startDetector(config, await createMode(config));
   const shutdown = (signal: string) => {
     detector.log.info('signal received', { signal });
     // unref: the timer only matters if something else keeps the process alive.

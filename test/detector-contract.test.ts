@@ -60,11 +60,11 @@ describe.each([
     expect(containers.map((c) => c.container.args[0]).sort()).toEqual(['disk', 'gpu', 'gpu-exporter', 'pod', 'process']);
   });
 
-  test.each(containers.map((c) => [objectId(c.workload), c] as const))('%s starts with its own configuration', (_, detector) => {
+  test.each(containers.map((c) => [objectId(c.workload), c] as const))('%s starts with its own configuration', async (_, detector) => {
     const env = environment(detector.container);
     if (env.ODIN_CONFIG_FILE) env.ODIN_CONFIG_FILE = mountedFile(manifests, detector, env.ODIN_CONFIG_FILE);
     const config = loadConfig(detector.container.args[0], env);
-    expect(createMode(config).name).toBe(config.mode);
+    expect((await createMode(config)).name).toBe(config.mode);
 
     const ports = detector.container.ports.map((p: { containerPort: number }) => p.containerPort);
     expect(ports).toEqual([config.port]);

@@ -6,10 +6,13 @@
  * Prometheus HTTP API served by this parent process (so the server's work is not counted) through the real
  * client, and loads its models from a models directory the way the detector does at start.
  * Targets: each cycle under 250 ms CPU, RSS under 150 MB.
+ * Then each mode's idle RSS: the compiled detector program (detectors/main.js) started per mode as its container
+ * starts it, against the same synthetic Prometheus, /proc and a replayed nvidia-smi, beside a bare Node process
+ * with the same flags. Target: gpu-exporter, gpu, process and disk at most 70 MB (the exporter's limit is 128 Mi).
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -274,6 +277,105 @@ async function measureProcess(procDir: string): Promise<PartResult> {
   return { ...cycles, referenceLabel: `formatting+splitting ${PROCESSES} stat lines`, referenceCpuMs, note: `process findings: ${counts.join(', ') || 'none'}` };
 }
 
+// ---- each mode's idle RSS: the detector program itself ---------------------------------------------------
+
+const MODES = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'] as const;
+/** RSS is sampled once a second from SETTLE_MS after the program listens (V8 shrinks an idle heap after some 8 s); the median is reported. */
+const SETTLE_MS = 10_000;
+const RSS_SAMPLES = 3;
+
+/** A Prometheus that is up and holds no series: what a mode meets idle, with nothing to train on or score. */
+async function startEmptyPrometheus(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const resultType = req.url?.startsWith('/api/v1/query_range') ? 'matrix' : 'vector';
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType, result: [] } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * The environment a mode's container gets, pointed at stand-ins instead of the cluster: an empty Prometheus, the
+ * synthetic /proc, the real H100 trace replayed as nvidia-smi, and a Kubernetes API where nothing listens (the
+ * pod mode loads its client and retries).
+ */
+function modeEnv(dir: string, prometheusUrl: string, procDir: string): NodeJS.ProcessEnv {
+  const control = join(dir, 'replay-phase');
+  writeFileSync(control, 'full_load\n');
+  const nvidiaSmi = join(dir, 'nvidia-smi');
+  const replay = join(ROOT, 'test/detectors/helpers/replay-nvidia-smi.mjs');
+  writeFileSync(nvidiaSmi, `#!/bin/sh\nODIN_REPLAY_CONTROL='${control}' exec '${process.execPath}' '${replay}' "$@"\n`);
+  chmodSync(nvidiaSmi, 0o755);
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'bench',
+    clusters: [{ name: 'bench', cluster: { server: 'https://127.0.0.1:1' } }],
+    users: [{ name: 'bench', user: { token: 'bench' } }],
+    contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
+  }));
+  const configFile = join(dir, 'detector.json');
+  writeFileSync(configFile, JSON.stringify({ pod: { kubeconfig } }));
+  mkdirSync(join(dir, 'host'));
+  return {
+    ...imageNodeEnv(), ODIN_LISTEN_HOST: '127.0.0.1', ODIN_PORT: '0', ODIN_PROMETHEUS_URL: prometheusUrl, ODIN_CONFIG_FILE: configFile,
+    ODIN_NVIDIA_SMI: nvidiaSmi, ODIN_PROC_DIR: procDir, ODIN_HOST_ROOT: join(dir, 'host'),
+  };
+}
+
+function vmRssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+/** Starts `args` under plain Node, waits for its "listening" log line, and returns its median idle RSS. */
+async function idleRssMb(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const listening = new Promise<void>((resolve, reject) => {
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-10_000);
+      if (output.includes('"msg":"listening"')) resolve();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    void exited.then(() => reject(new Error(`${args.join(' ')} exited before listening: ${output}`)));
+    setTimeout(() => reject(new Error(`${args.join(' ')} did not listen within 30 s: ${output}`)), 30_000).unref();
+  });
+  try {
+    await listening;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const samples: number[] = [];
+    for (let i = 0; i < RSS_SAMPLES; i++) {
+      samples.push(vmRssMb(child.pid!));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    return median(samples);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Each mode's idle RSS, started as `node detectors/main.js <mode>` with the image's flags, and a bare Node for reference. */
+async function measureModes(procDir: string): Promise<{ reference: number; modes: Array<[string, number]> }> {
+  const main = join(COMPILED_DIR, 'detectors/main.js');
+  const reference = await idleRssMb(['-e', 'console.log(\'{"msg":"listening"}\'); setInterval(() => {}, 1000);'], imageNodeEnv());
+  const prometheus = await startEmptyPrometheus();
+  const modes: Array<[string, number]> = [];
+  for (const mode of MODES) {
+    const dir = mkdtempSync(join(tmpdir(), `odin-bench-${mode}-`));
+    try {
+      modes.push([mode, await idleRssMb([main, mode], { ...modeEnv(dir, prometheus.url, procDir), ODIN_MODELS_DIR: join(dir, 'models') })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  prometheus.server.close();
+  return { reference, modes };
+}
+
 // ---- measuring and reporting ------------------------------------------------------------------------------
 
 async function cpuMs(run: () => Promise<void>): Promise<number> {
@@ -312,13 +414,17 @@ function imageNodeEnv(): NodeJS.ProcessEnv {
   return { ...process.env, NODE_OPTIONS: /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1] ?? '' };
 }
 
-const COMPILED_DIR = join(fileURLToPath(new URL('../..', import.meta.url)), '.tmp', 'bench-detectors');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const COMPILED_DIR = join(ROOT, '.tmp', 'bench-detectors');
 
-/** Compiles this file and what it imports to JavaScript under .tmp/ (beside node_modules, so imports resolve). */
+/**
+ * Compiles this file, the detector program (detectors/main.ts) and what they import to JavaScript under .tmp/
+ * (beside node_modules, so imports resolve).
+ */
 async function compile(): Promise<string> {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--outDir', COMPILED_DIR, '--rootDir', root,
-    '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node', fileURLToPath(import.meta.url)]);
+  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', COMPILED_DIR, '--rootDir', ROOT,
+    '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node',
+    fileURLToPath(import.meta.url), join(ROOT, 'detectors/main.ts')]);
   return join(COMPILED_DIR, 'bench/detectors/detectors.bench.js');
 }
 
@@ -367,8 +473,14 @@ async function main(): Promise<void> {
     if (proc.note) console.log(proc.note);
     const trainPoints = NAMESPACES * PODS_PER_NAMESPACE * POD_METRICS.length * (TRAIN_WINDOW_SEC / parsePodSettings({}).trainStepSec + 1);
     console.log(`pod training (every 6 h, not a cycle): ${training.cpuMs.toFixed(0)} ms cpu, max RSS ${training.maxRssMb.toFixed(1)} MB for ${trainPoints} points`);
+    const idle = await measureModes(procDir);
+    console.log(`idle RSS per mode: detectors/main.js <mode> with the image's NODE_OPTIONS, median of ${RSS_SAMPLES} samples from ${SETTLE_MS / 1000} s after it listens`);
+    console.log(`reference (bare node, same flags): idle rss ${idle.reference.toFixed(1)} MB`);
+    console.log('mode          idle RSS MB  vs reference');
+    for (const [mode, rss] of idle.modes) console.log(`${mode.padEnd(14)}${rss.toFixed(1).padStart(11)}  ${(rss / idle.reference).toFixed(2)}x`);
     console.log(pod.summary);
     console.log(proc.summary);
+    for (const [mode, rss] of idle.modes) console.log(`${mode}: idle rss ${rss.toFixed(1)} MB`);
   } finally {
     prometheus.server.close();
     rmSync(modelsDir, { recursive: true, force: true });

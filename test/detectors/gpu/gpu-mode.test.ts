@@ -11,10 +11,10 @@ describe('GPU mode settings', () => {
     expect(() => parseGpuSettings({ retrain: 1 })).toThrow(/detector.json gpu: unknown key\(s\) retrain; known keys are minTrainRows/);
   });
 
-  test('the registry builds the GPU modes with the mode names and ports of the contract', () => {
+  test('the registry builds the GPU modes with the mode names and ports of the contract', async () => {
     for (const [mode, needsPrometheus] of [['gpu', true], ['gpu-exporter', false]] as const) {
       const config = loadConfig(mode, {});
-      const built = createMode(config);
+      const built = await createMode(config);
       expect(built.name).toBe(mode);
       expect(built.needsPrometheus).toBe(needsPrometheus);
     }
