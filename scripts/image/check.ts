@@ -128,7 +128,8 @@ async function probe(run: ContainerRun, name: string): Promise<string[]> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let healthz = await get(`${base}/healthz`);
   while (healthz?.status !== 200) {
-    if (podman(['inspect', '--format', '{{.State.Status}}', name]) !== 'running') throw new Error('the container exited');
+    const [status, exitCode] = podman(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', name]).split(' ');
+    if (status !== 'running') throw new Error(`the container exited with ${exitCode}${exitCode === '137' ? ' (killed: over its memory limit?)' : ''}`);
     if (Date.now() > deadline) throw new Error(`/healthz answered ${healthz?.status ?? 'nothing'} within ${READY_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
     healthz = await get(`${base}/healthz`);
@@ -143,10 +144,20 @@ async function probe(run: ContainerRun, name: string): Promise<string[]> {
     if (up !== '1') throw new Error(`nvidia_smi_up is ${up ?? 'absent'}: the exporter could not run nvidia-smi`);
     found.push(`nvidia_smi_up 1, ${metrics.body.split('\n').filter((l) => l.startsWith('nvidia_gpu_')).length} nvidia_gpu_* samples`);
   }
-  const pid = podman(['inspect', '--format', '{{.State.Pid}}', name]);
-  const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  if (rss) found.push(`rss ${(Number(rss) / 1024).toFixed(1)} MB${run.memoryLimitBytes ? ` of ${(run.memoryLimitBytes / 2 ** 20).toFixed(0)} MiB` : ''}`);
+  found.push(memoryUse(run, name));
   return found;
+}
+
+/**
+ * The program's RSS, and what its cgroup is charged, which the memory limit bounds (the node binary's pages, shared
+ * with the page cache, count in the RSS but are charged to whoever read them first).
+ */
+function memoryUse(run: ContainerRun, name: string): string {
+  const pid = podman(['inspect', '--format', '{{.State.Pid}}', name]);
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  const [stats] = JSON.parse(podman(['stats', '--no-stream', '--format=json', name])) as Array<{ mem_usage: string }>;
+  const limit = run.memoryLimitBytes === undefined ? 'no limit' : `limit ${(run.memoryLimitBytes / 2 ** 20).toFixed(0)} MiB`;
+  return `rss ${(rssKb / 1024).toFixed(1)} MB, cgroup ${stats.mem_usage.split(' / ')[0]} (${limit})`;
 }
 
 /** SIGTERM, as the kubelet stops a pod; the program must exit 0 within the grace period. */
