@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config-file.js';
+import type { OdinConfig } from '../../lib/config.js';
 import { buildCommand, checkBuildTag, detectEngine, importCommand, onPath, probeEngine, saveCommand, type BuildSpec, type Engine } from './engine.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,9 +25,9 @@ export function run(command: readonly string[]): void {
   if (result.status !== 0) throw new Error(`${command.slice(0, 2).join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
-/** The detector image's name:tag from the ODIN config (`--config FILE`, else ODIN_CONFIG, else the defaults). */
-export function configuredTag(configFile: string | undefined): string {
-  return checkBuildTag(loadConfig(configFile ?? (process.env.ODIN_CONFIG || undefined)).images.detector);
+/** The ODIN config as `npm run synth` reads it: `--config FILE`, else ODIN_CONFIG, else the defaults. */
+export function odinConfig(configFile: string | undefined): OdinConfig {
+  return loadConfig(configFile ?? (process.env.ODIN_CONFIG || undefined));
 }
 
 /** Builds the detector image with `engine` from the repository root. */
@@ -47,7 +48,7 @@ function main(argv: readonly string[]): void {
     args: [...argv],
     options: { config: { type: 'string' }, engine: { type: 'string' }, 'build-arg': { type: 'string', multiple: true }, import: { type: 'boolean' } },
   });
-  const tag = configuredTag(values.config);
+  const tag = checkBuildTag(odinConfig(values.config).images.detector);
   const engine = detectEngine(probeEngine, values.engine);
   const dir = mkdtempSync(join(tmpdir(), 'odin-image-'));
   try {

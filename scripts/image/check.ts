@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../lib/config-file.js';
 import { DetectorMode } from '../../lib/detectors/detector-image.js';
 import { synthesizeManifests } from '../../lib/synth.js';
-import { REPO_ROOT, buildImage, configuredTag, run } from './build.js';
+import { REPO_ROOT, buildImage, odinConfig, run } from './build.js';
+import { checkBuildTag } from './engine.js';
 import { containerRuns, podmanRunFlags, type ContainerMount, type ContainerRun } from './pod-run.js';
 
 /** Local stand-ins for the Dockerfile's NODE_IMAGE and RUNTIME_IMAGE, at the pinned node image's versions. */
@@ -194,8 +194,9 @@ async function checkMode(tag: string, run: ContainerRun, scratch: string): Promi
 
 async function main(argv: readonly string[]): Promise<boolean> {
   const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, 'pinned-bases': { type: 'boolean' } } });
-  const tag = configuredTag(values.config);
-  const runs = containerRuns(synthesizeManifests(loadConfig(values.config ?? (process.env.ODIN_CONFIG || undefined))), tag, NODE);
+  const config = odinConfig(values.config);
+  const tag = checkBuildTag(config.images.detector);
+  const runs = containerRuns(synthesizeManifests(config), tag, NODE);
   const scratch = mkdtempSync(join(tmpdir(), 'odin-image-check-'));
   try {
     build(tag, values['pinned-bases'] === true, scratch);
