@@ -49,7 +49,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
   ],
   [MetricSource.CADVISOR]: [
     'container_cpu_usage_seconds_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
-    'container_memory_working_set_bytes', 'container_memory_rss_bytes', 'container_spec_memory_limit_bytes',
+    'container_memory_working_set_bytes', 'container_memory_rss', 'container_spec_memory_limit_bytes',
     'container_oom_events_total',
     'container_network_receive_bytes_total', 'container_network_transmit_bytes_total',
     'container_network_receive_errors_total', 'container_network_transmit_errors_total',
@@ -108,7 +108,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
   [MetricSource.OTLP_ASSISTANT]: [
     'claude_code_session_count_total', 'claude_code_token_usage_tokens_total', 'claude_code_cost_usage_USD_total',
     'claude_code_lines_of_code_count_total', 'claude_code_commit_count_total', 'claude_code_pull_request_count_total',
-    'claude_code_code_edit_tool_decision_total', 'claude_code_active_time_seconds_total',
+    'claude_code_code_edit_tool_decision_count_total', 'claude_code_active_time_seconds_total',
     // OTLP resource attributes land on this one series per pushing process (Prometheus's OTLP translation).
     'target_info',
   ],
