@@ -12,6 +12,7 @@ export * from './render.js';
 export * from './recording.js';
 export * from './twins.js';
 export { DETECTOR_JOBS } from './ml.js';
+export { oomKilledRestarts } from './kubernetes.js';
 
 /**
  * Every rule group the stack ships, one rule file each. Prometheus evaluates groups independently, so an alert may
