@@ -48,6 +48,15 @@ export class RuntimeMetrics {
     this.trainingFailures = new Counter({ name: 'odin_model_training_failures_total', help: 'Training runs that failed (scoring falls back to statistics).', labelNames: ['detector'], registers });
     this.modelLoadFailures = new Counter({ name: 'odin_model_load_failures_total', help: 'Stored models rejected at load (corrupt, foreign, invalid) and retrained.', labelNames: ['detector', 'reason'], registers });
   }
+
+  /**
+   * Creates the counters alert rules read with `increase()` at 0 for every label set they can take, before the first
+   * event: a series born at 1 has no earlier sample, and `increase()` would miss that event.
+   */
+  createAtZero(detector: string, errorKinds: readonly string[]): void {
+    this.trainingFailures.inc({ detector }, 0);
+    for (const kind of new Set(errorKinds)) this.errors.inc({ detector, kind }, 0);
+  }
 }
 
 /** Mutable health state, updated by the lifecycle and read by the HTTP server. */
