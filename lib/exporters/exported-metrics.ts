@@ -13,6 +13,8 @@ export enum MetricSource {
   NODE_EXPORTER = 'node-exporter',
   CADVISOR = 'cadvisor',
   KUBE_STATE_METRICS = 'kube-state-metrics',
+  /** The cluster's CoreDNS (K3s's, in kube-system), scraped on its metrics port. */
+  COREDNS = 'coredns',
   /** The detector image in `gpu-exporter` mode (nvidia-smi). */
   GPU_EXPORTER = 'gpu-exporter',
   /** The detector image in the `gpu`, `pod`, `process` and `disk` modes. */
@@ -46,6 +48,8 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'node_network_receive_drop_total', 'node_network_transmit_drop_total',
     'node_hwmon_temp_celsius', 'node_boot_time_seconds', 'node_time_seconds', 'node_uname_info',
     'node_pressure_cpu_waiting_seconds_total', 'node_pressure_memory_waiting_seconds_total', 'node_pressure_io_waiting_seconds_total',
+    // The tcpstat collector, which ODIN turns on.
+    'node_tcp_connection_states',
   ],
   [MetricSource.CADVISOR]: [
     'container_cpu_usage_seconds_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
@@ -63,6 +67,10 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'kube_deployment_spec_replicas', 'kube_deployment_status_replicas_available',
     'kube_daemonset_status_desired_number_scheduled', 'kube_daemonset_status_number_ready',
     'kube_node_status_condition', 'kube_node_info',
+  ],
+  [MetricSource.COREDNS]: [
+    'coredns_build_info', 'coredns_dns_requests_total', 'coredns_dns_responses_total',
+    ...histogram('coredns_dns_request_duration_seconds'),
   ],
   [MetricSource.GPU_EXPORTER]: [
     'nvidia_smi_up', 'nvidia_smi_errors_total', 'nvidia_gpu_info',
