@@ -49,8 +49,8 @@ export const aiAssistantDashboard = (): DashboardBuilder =>
     .withPanel(anomalyScorePanel('Assistant process CPU and memory anomaly scores',
       `detector="process", process_name=~"${ASSISTANT_PROCESSES}"`, '{{process_name}} {{metric}}'))
     .withPanel(timeseriesPanel('Reporting clients', units.Short,
-      // OTLP makes service.name the job label; the other resource attributes land on target_info.
-      [promQuery('count by (job, os_type) (target_info{job=~"(.*/)?claude-code"})', '{{job}} {{os_type}}')]))
+      // OTLP makes service.name (with service.namespace, if set) the job label; resource attributes land on target_info.
+      [promQuery('count by (job) (target_info{job=~"(.*/)?claude-code"})', '{{job}}')]))
     .withPanel(logsPanel('Assistant processes in the process detector logs',
       `${PROCESS_DETECTOR_LOGS} |~ "${ASSISTANT_PROCESSES}"`, { height: 8 }))
     .withPanel(timeseriesPanel('Host CPU while assistants run', units.PercentUnit,

@@ -3,6 +3,7 @@
  * the runtime metrics every mode exports (cycle duration, errors, last success, training failures).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { MODEL_REJECTIONS } from '../models/store.js';
 import type { ModeName } from './mode.js';
 
 const RECENT_ERRORS_KEPT = 10;
@@ -55,6 +56,7 @@ export class RuntimeMetrics {
    */
   createAtZero(detector: string, errorKinds: readonly string[]): void {
     this.trainingFailures.inc({ detector }, 0);
+    for (const reason of MODEL_REJECTIONS) this.modelLoadFailures.inc({ detector, reason }, 0);
     for (const kind of new Set(errorKinds)) this.errors.inc({ detector, kind }, 0);
   }
 }

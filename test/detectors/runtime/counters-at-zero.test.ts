@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createMode } from '../../../detectors/modes/index.js';
+import { MODEL_REJECTIONS } from '../../../detectors/models/store.js';
 import { MODE_NAMES, loadConfig } from '../../../detectors/runtime/config.js';
 import { runtimeErrorKinds, startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { get, sampleValue } from '../helpers/detector-process.js';
@@ -34,7 +35,7 @@ function configFor(mode: string) {
 }
 
 describe.each(MODE_NAMES.map((mode) => [mode]))('%s mode at start', (modeName) => {
-  test('exports every error kind it can count, and its training failures, before the first event', async () => {
+  test('exports every error kind it can count, its training failures and model rejections, before the first event', async () => {
     const config = configFor(modeName);
     const mode = createMode(config);
     const detector = await startDetector(config, mode, { logSink: { write: () => true } });
@@ -45,6 +46,9 @@ describe.each(MODE_NAMES.map((mode) => [mode]))('%s mode at start', (modeName) =
       expect(kinds).toContain('cycle');
       const missing = kinds.filter((kind) => sampleValue(body, 'odin_detector_errors_total', `detector="${modeName}",kind="${kind}"`) === undefined);
       expect(missing).toEqual([]);
+      for (const reason of MODEL_REJECTIONS) {
+        expect(sampleValue(body, 'odin_model_load_failures_total', `detector="${modeName}",reason="${reason}"`), reason).toBeGreaterThanOrEqual(0);
+      }
     } finally {
       await detector.stop();
     }
