@@ -33,14 +33,18 @@ function endpointLabels(job: Job, node: string): Record<string, string> {
   };
 }
 
-/** One synthesized job as the check runs it against `target`, on a node named `node`. */
+/**
+ * One synthesized job as the check runs it against `target`, on a node named `node`. Every target here speaks plain
+ * HTTP without credentials (the recordings, the exporters on loopback, a Prometheus without web authentication), so
+ * the job's scheme, TLS settings and credentials go; what it does with the series (relabeling, honor_labels, metric
+ * relabelings) stays.
+ */
 export function staticJob(job: Job, target: JobTarget, node: string): Job {
+  const { kubernetes_sd_configs: sd, static_configs: _static, scheme: _scheme, authorization: _auth, basic_auth: _basic, tls_config: _tls, ...rest } = job;
   const path = target.metricsPath ? { metrics_path: target.metricsPath } : {};
-  const role = job.kubernetes_sd_configs?.[0]?.role;
-  if (role === undefined) return { ...job, ...path, static_configs: [{ targets: [target.address] }] };
-  const { kubernetes_sd_configs: _sd, scheme: _scheme, authorization: _auth, tls_config: _tls, ...rest } = job;
+  const role = sd?.[0]?.role;
+  if (role === undefined) return { ...rest, ...path, static_configs: [{ targets: [target.address] }] };
   const labels = role === 'node' ? { __meta_kubernetes_node_name: node } : endpointLabels(job, node);
-  // The recordings are served over plain HTTP without a token; the kubelet's HTTPS and bearer token are not the subject.
   return { ...rest, ...path, static_configs: [{ targets: [target.address], labels }] };
 }
 

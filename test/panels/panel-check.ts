@@ -74,6 +74,9 @@ function reportLines(results: readonly CheckResult[], empty: PanelReport['empty'
     `catalog: ${EXPORTED_METRIC_NAMES.size} names, ${unseen.length} never seen, ${unseen.filter((u) => u.allowed).length} allowed`,
     `LogQL: ${logql} queries not evaluated (no Loki here): parsed with lezer-logql, checked against Loki's empty-matcher ` +
       'rule and against the labels the synthesized Promtail configuration attaches.',
+    'Rules: recording rules by the series they record; alert rules by their metric selectors and `by` labels (when ' +
+      'thresholds and `for` make them fire is for the promtool rule tests). ALERTS panels read one always-firing alert ' +
+      'per severity and component the rules use.',
     `panels: ${results.length} queries, ${empty.length} empty, ${allowed.length} allowed`,
   ];
 }
