@@ -6,11 +6,15 @@ import {
 } from './common.js';
 
 /**
- * Claude Code's OpenTelemetry metrics as Prometheus's OTLP receiver names them (dots to underscores, the unit and
- * `_total` appended): `claude_code.token.usage` (unit tokens) becomes `claude_code_token_usage_tokens_total`.
+ * Claude Code's OpenTelemetry metrics as Prometheus 3.5's OTLP receiver names them (otlptranslator, strategy
+ * UnderscoreEscapingWithSuffixes): dots become underscores, the unit is appended unless the name already has it as a
+ * word, and counters end in `_total`. So `claude_code.token.usage` (unit tokens) becomes
+ * `claude_code_token_usage_tokens_total`, and `claude_code.code_edit_tool.decision` (unit count)
+ * `claude_code_code_edit_tool_decision_count_total`. Attributes keep their names, dots to underscores.
  */
 const TOKENS = 'claude_code_token_usage_tokens_total';
 const COST = 'claude_code_cost_usage_USD_total';
+const EDIT_DECISIONS = 'claude_code_code_edit_tool_decision_count_total';
 /** Process names an assistant runs as; the process detector labels per-process scores with `process_name`. */
 const ASSISTANT_PROCESSES = 'claude|node|codex|aider|cursor';
 
@@ -38,15 +42,15 @@ export const aiAssistantDashboard = (): DashboardBuilder =>
       promQuery('sum(increase(claude_code_pull_request_count_total[1d]))', 'pull requests'),
     ]))
     .withPanel(timeseriesPanel('Edit-tool decisions', units.Short,
-      [promQuery('sum by (tool, decision) (increase(claude_code_code_edit_tool_decision_total[1h]))', '{{tool}} {{decision}}')]))
+      [promQuery(`sum by (tool_name, decision) (increase(${EDIT_DECISIONS}[1h]))`, '{{tool_name}} {{decision}}')]))
     .withPanel(timeseriesPanel('Active time per hour', units.Seconds,
       [promQuery('sum(increase(claude_code_active_time_seconds_total[1h]))', 'active')]))
     .withRow(row('Processes'))
     .withPanel(anomalyScorePanel('Assistant process CPU and memory anomaly scores',
       `detector="process", process_name=~"${ASSISTANT_PROCESSES}"`, '{{process_name}} {{metric}}'))
     .withPanel(timeseriesPanel('Reporting clients', units.Short,
-      // OTLP makes service.name the job label; the other resource attributes land on target_info.
-      [promQuery('count by (job, os_type) (target_info{job=~"(.*/)?claude-code"})', '{{job}} {{os_type}}')]))
+      // OTLP makes service.name (with service.namespace, if set) the job label; resource attributes land on target_info.
+      [promQuery('count by (job) (target_info{job=~"(.*/)?claude-code"})', '{{job}}')]))
     .withPanel(logsPanel('Assistant processes in the process detector logs',
       `${PROCESS_DETECTOR_LOGS} |~ "${ASSISTANT_PROCESSES}"`, { height: 8 }))
     .withPanel(timeseriesPanel('Host CPU while assistants run', units.PercentUnit,

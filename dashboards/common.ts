@@ -123,16 +123,20 @@ export const healthMatrixPanel = (title: string, queries: readonly Query[], size
   place(new statushistory.PanelBuilder().title(title).mappings(stateMappings(states))
     .showValue(common.VisibilityMode.Never), queries, size);
 
-/** A multi-value variable over the values of `label` of `metric`, with an "All" entry. */
-const labelVariable = (name: string, label: string, metric: string): dashboard.QueryVariableBuilder =>
+/** A multi-value variable over the values of `label` of `metric`, with an "All" entry that stands for `allValue`. */
+const labelVariable = (name: string, label: string, metric: string, allValue = '.*'): dashboard.QueryVariableBuilder =>
   new dashboard.QueryVariableBuilder(name).label(label).datasource(PROMETHEUS)
     .query(`label_values(${metric}, ${name})`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true).includeAll(true).allValue('.*');
+    .multi(true).includeAll(true).allValue(allValue);
 
 /** The Kubernetes node, as every scrape job labels its series (`node`). */
 export const nodeVariable = () => labelVariable('node', 'Node', 'node_uname_info');
-export const namespaceVariable = () => labelVariable('namespace', 'Namespace', 'kube_pod_info');
+/**
+ * Namespaces also select Loki streams, and Loki refuses a selector whose every matcher matches the empty string:
+ * "All" is `.+`, never `.*` (every pod's series and streams have a namespace, so PromQL panels lose nothing).
+ */
+export const namespaceVariable = () => labelVariable('namespace', 'Namespace', 'kube_pod_info', '.+');
 export const gpuVariable = () => labelVariable('gpu', 'GPU', 'nvidia_gpu_info');
 export const detectorVariable = () => labelVariable('detector', 'Detector', 'odin_detector_last_success_timestamp_seconds');
 

@@ -1,16 +1,20 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PHYSICAL_INTERFACES, RecordedMetric } from '../lib/prometheus/rules/index.js';
+import { DNS_LATENCY_BUCKETS, PHYSICAL_INTERFACES, RecordedMetric } from '../lib/prometheus/rules/index.js';
 import {
   NAMESPACE, NODE, instantQuery, namespaceVariable, nodeVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel,
 } from './common.js';
 
 const INTERFACES = `${NODE}, ${PHYSICAL_INTERFACES}`;
 const perInterface = (metric: string) => `rate(${metric}{${INTERFACES}}[$__rate_interval])`;
+/** A quantile of the cluster DNS's answer time (CoreDNS serves the whole cluster: no node filter). */
+const dnsLatency = (q: number) =>
+  promQuery(`histogram_quantile(${q}, sum by (le) (rate(${DNS_LATENCY_BUCKETS}[$__rate_interval])))`, `p${q * 100}`);
 
-/** Traffic and errors of the host's interfaces and of each pod. */
+/** Traffic and errors of the host's interfaces and of each pod; the host's TCP connections and the cluster's DNS. */
 export const networkDashboard = (): DashboardBuilder =>
-  odinDashboard('odin-network', 'ODIN / Network analysis', 'Host interface throughput, packets, errors and drops; per-pod traffic.')
+  odinDashboard('odin-network', 'ODIN / Network analysis',
+    'Host interface throughput, packets, errors and drops; TCP connection states; cluster DNS latency and failures; per-pod traffic.')
     .withVariable(nodeVariable())
     .withVariable(namespaceVariable())
     .withRow(row('Host'))
@@ -30,6 +34,13 @@ export const networkDashboard = (): DashboardBuilder =>
       promQuery(perInterface('node_network_receive_drop_total'), 'in {{device}}'),
       promQuery(perInterface('node_network_transmit_drop_total'), 'out {{device}}'),
     ]))
+    .withRow(row('Connections and DNS'))
+    .withPanel(timeseriesPanel('TCP connections by state', units.Short,
+      [promQuery(`sum by (state) (node_tcp_connection_states{${NODE}})`, '{{state}}')], { span: 8 }))
+    .withPanel(timeseriesPanel('DNS answer time (CoreDNS)', units.Seconds, [0.5, 0.9, 0.99].map(dnsLatency), { span: 8 }))
+    .withPanel(timeseriesPanel('DNS failures and unknown names (CoreDNS)', units.OpsPerSecond, [promQuery(
+      'sum by (rcode) (rate(coredns_dns_responses_total{rcode=~"SERVFAIL|REFUSED|NXDOMAIN"}[$__rate_interval]))', '{{rcode}}')],
+    { span: 8 }))
     .withRow(row('Pods'))
     .withPanel(timeseriesPanel('Pod traffic received', units.BytesPerSecondSI, [promQuery(
       `sum by (namespace, pod) (rate(container_network_receive_bytes_total{${NAMESPACE}}[$__rate_interval]))`, '{{namespace}}/{{pod}}')]))

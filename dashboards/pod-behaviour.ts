@@ -1,6 +1,6 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { RecordedMetric } from '../lib/prometheus/rules/index.js';
+import { RecordedMetric, oomKilledRestarts } from '../lib/prometheus/rules/index.js';
 import {
   NAMESPACE, anomalyScorePanel, instantQuery, namespaceVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel,
 } from './common.js';
@@ -19,8 +19,8 @@ export const podBehaviourDashboard = (): DashboardBuilder =>
       [instantQuery(`odin_pod_status_anomaly{${NAMESPACE}} == 1`)]))
     .withPanel(tablePanel('Containers waiting, by reason', units.Short,
       [instantQuery(`kube_pod_container_status_waiting_reason{${NAMESPACE}} == 1`)]))
-    .withPanel(timeseriesPanel('OOM events per hour', units.Short,
-      [promQuery(`sum by (namespace, pod) (increase(container_oom_events_total{${NAMESPACE}}[1h])) > 0`, '{{namespace}}/{{pod}}')]))
+    .withPanel(timeseriesPanel('OOM kills per hour', units.Short,
+      [promQuery(`sum by (namespace, pod) (${oomKilledRestarts('1h', NAMESPACE)}) > 0`, '{{namespace}}/{{pod}}')]))
     .withPanel(tablePanel('Last termination reasons', units.Short,
       [instantQuery(`kube_pod_container_status_last_terminated_reason{${NAMESPACE}} == 1`)]))
     .withRow(row('Resources'))

@@ -69,7 +69,7 @@ const grafana = object<GrafanaConfig>({
 
 const components = object<ComponentToggles>({
   grafana: boolean(), loki: boolean(), promtail: boolean(), alertmanager: boolean(), nodeExporter: boolean(), cadvisor: boolean(),
-  kubeStateMetrics: boolean(), gpuExporter: boolean(), nvidiaDevicePlugin: boolean(), runtimeClass: boolean(), gpuDetector: boolean(),
+  kubeStateMetrics: boolean(), clusterDns: boolean(), gpuExporter: boolean(), nvidiaDevicePlugin: boolean(), runtimeClass: boolean(), gpuDetector: boolean(),
   podDetector: boolean(), processDetector: boolean(), diskDetector: boolean(),
 });
 

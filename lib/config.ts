@@ -144,6 +144,7 @@ export interface ComponentToggles {
   /** @default true */ readonly nodeExporter: boolean;
   /** @default true */ readonly cadvisor: boolean;
   /** @default true */ readonly kubeStateMetrics: boolean;
+  /** Scrape the cluster's CoreDNS (K3s's, in kube-system): DNS latency and failures. @default true */ readonly clusterDns: boolean;
   /** @default true */ readonly gpuExporter: boolean;
   /** @default true */ readonly nvidiaDevicePlugin: boolean;
   /** RuntimeClass `nvidia` (K3s may create the same one; ours is compatible). @default true */ readonly runtimeClass: boolean;
@@ -246,7 +247,7 @@ export const DEFAULT_CONFIG: OdinConfig = {
   gpu: { nodeLabelKey: 'nvidia.com/gpu.present', nodeLabelValue: 'true' },
   detector: { cycleIntervalSec: 60, trainIntervalSec: 21600, trainWindowSec: 604800, anomalyShare: 0.05 },
   components: {
-    grafana: true, loki: true, promtail: true, alertmanager: true, nodeExporter: true, cadvisor: true, kubeStateMetrics: true,
+    grafana: true, loki: true, promtail: true, alertmanager: true, nodeExporter: true, cadvisor: true, kubeStateMetrics: true, clusterDns: true,
     gpuExporter: true, nvidiaDevicePlugin: true, runtimeClass: true, gpuDetector: true, podDetector: true, processDetector: true, diskDetector: true,
   },
   network: { clientCidrs: ['0.0.0.0/0'], nodeCidrs: ['0.0.0.0/0'] },

@@ -22,6 +22,7 @@ export * from './alertmanager/alertmanager-config.js';
 export * from './detectors/anomaly-detector.js';
 export * from './detectors/detector-image.js';
 export * from './exporters/cadvisor.js';
+export * from './exporters/cluster-dns.js';
 export * from './exporters/gpu-exporter.js';
 export * from './exporters/gpu-nodes.js';
 export * from './exporters/kube-state-metrics.js';

@@ -7,6 +7,7 @@ import { OdinNamespace, PodSecurityLevel } from './core/namespaces.js';
 import { AnomalyDetector, AnomalyMode } from './detectors/anomaly-detector.js';
 import { DetectorMode } from './detectors/detector-image.js';
 import { Cadvisor } from './exporters/cadvisor.js';
+import { ClusterDns } from './exporters/cluster-dns.js';
 import { GpuExporter } from './exporters/gpu-exporter.js';
 import { KubeStateMetrics } from './exporters/kube-state-metrics.js';
 import { NodeExporter } from './exporters/node-exporter.js';
@@ -131,6 +132,7 @@ export class OdinChart extends Chart {
         resources: resources.kubeStateMetrics, nodeCidrs: config.network.nodeCidrs,
       }));
     }
+    if (on.clusterDns) this.prometheus.addScrapeTarget(new ClusterDns(this, 'ClusterDns'));
   }
 
   private defineGpuSupport(config: OdinConfig): void {

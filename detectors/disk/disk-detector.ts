@@ -16,15 +16,22 @@ interface TrainedModels {
  * The disk detector: when each filesystem will be full (a linear fit over the forecast window, restarted after
  * deletions) and how unusual each disk's I/O is (a forest per disk over I/O time and read/write throughput).
  */
-export class DiskDetector implements Mode {
+/** The two halves of a cycle, each failing on its own. */
+const DISK_PARTS = ['forecast', 'io'] as const;
+/** What the disk mode counts in odin_detector_errors_total: a half that failed this cycle. */
+const DISK_ERROR_KINDS = DISK_PARTS.map((part) => `${part}_failed` as const);
+type DiskContext = ModeContext<typeof DISK_ERROR_KINDS[number]>;
+
+export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
   readonly name = 'disk';
   readonly needsPrometheus = true;
+  readonly errorKinds = DISK_ERROR_KINDS;
   private trained: TrainedModels = { models: DeviceIoModels.empty(), trainedAtSec: NaN };
   private metrics: DiskMetrics | undefined;
 
   constructor(private readonly settings: DiskSettings) {}
 
-  async start(ctx: ModeContext): Promise<void> {
+  async start(ctx: DiskContext): Promise<void> {
     this.metrics = new DiskMetrics(ctx.registry);
     const stored = await ctx.models.load(MODEL_KEY, storedModels);
     if (stored !== undefined) this.trained = stored;
@@ -35,7 +42,7 @@ export class DiskDetector implements Mode {
     return this.trained.trainedAtSec;
   }
 
-  async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async train(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();
     const range = { startSec: endSec - ctx.trainWindowSec, endSec, stepSec: ctx.scrapeStepSec };
     const history = await fetchIoHistory(ctx.prometheus, this.settings.rateWindow, range, signal);
@@ -46,10 +53,10 @@ export class DiskDetector implements Mode {
   }
 
   /** Forecasts and I/O scores fail independently; the cycle fails only when both do. */
-  async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async cycle(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const results = await Promise.allSettled([this.forecast(ctx, signal), this.scoreIo(ctx, signal)]);
     if (signal.aborted) return;
-    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ part: i === 0 ? 'forecast' : 'io', error: r.reason as unknown }] : []));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ part: DISK_PARTS[i], error: r.reason as unknown }] : []));
     for (const f of failures) {
       ctx.countError?.(`${f.part}_failed`);
       ctx.log.warn(`disk ${f.part} failed this cycle`, { error: f.error });
@@ -59,7 +66,7 @@ export class DiskDetector implements Mode {
 
   async stop(): Promise<void> {}
 
-  private async forecast(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  private async forecast(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();
     const range = { startSec: endSec - this.settings.forecastWindowSec, endSec, stepSec: this.settings.forecastStepSec };
     const filesystems = await fetchFilesystems(ctx.prometheus, this.settings.excludedFstypes, range, signal);
@@ -70,7 +77,7 @@ export class DiskDetector implements Mode {
     this.requireMetrics().setForecasts(forecasts);
   }
 
-  private async scoreIo(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  private async scoreIo(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const nowSec = ctx.now();
     const current = await fetchCurrentIo(ctx.prometheus, this.settings.rateWindow, nowSec, signal);
     const scores = this.trained.models.score(current).map((s) => ({ ...s, ...parseDeviceKey(s.key) }));

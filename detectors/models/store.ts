@@ -15,7 +15,8 @@ const TEMP_MARKER = '.tmp-';
 const KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
 
 /** Why a stored model was rejected (the `reason` label of the counter). */
-export type ModelRejection = 'corrupt' | 'foreign' | 'invalid' | 'unreadable';
+export const MODEL_REJECTIONS = ['corrupt', 'foreign', 'invalid', 'unreadable'] as const;
+export type ModelRejection = typeof MODEL_REJECTIONS[number];
 
 /** What is written on disk around a model. */
 interface Envelope {

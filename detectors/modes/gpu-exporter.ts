@@ -14,9 +14,11 @@ export interface GpuExporterModeProps {
   readonly timeoutMs?: number;
 }
 
-export class GpuExporterMode implements Mode {
+export class GpuExporterMode implements Mode<never> {
   readonly name = 'gpu-exporter';
   readonly needsPrometheus = false;
+  /** Failures of nvidia-smi are counted in nvidia_smi_errors_total{reason}, not as detector errors. */
+  readonly errorKinds = [] as const;
   private readonly nvidiaSmi: string;
   private readonly timeoutMs: number;
   private metrics: GpuExporterMetrics | undefined;

@@ -32,16 +32,21 @@ export function parseGpuSettings(raw: Settings): GpuModeSettings {
   };
 }
 
-export class GpuMode implements Mode {
+/** What the GPU mode counts in odin_detector_errors_total. */
+const GPU_ERROR_KINDS = ['scoring', 'training', 'model_save'] as const;
+type GpuContext = ModeContext<typeof GPU_ERROR_KINDS[number]>;
+
+export class GpuMode implements Mode<typeof GPU_ERROR_KINDS[number]> {
   readonly name = 'gpu';
   readonly needsPrometheus = true;
+  readonly errorKinds = GPU_ERROR_KINDS;
   private readonly known = new Map<string, GpuMetricModel>();
   private lastTrainingSec = -Infinity;
   private gauges: { scores: AnomalyGauges<Label>; modelAge: Gauge<Label> } | undefined;
 
   constructor(private readonly settings: GpuModeSettings) {}
 
-  async start(ctx: ModeContext): Promise<void> {
+  async start(ctx: GpuContext): Promise<void> {
     const registers = [ctx.registry];
     this.gauges = {
       scores: new AnomalyGauges(ctx.registry, LABELS, 'Anomaly of a GPU\'s temperature or power draw in the context of its utilisation.'),
@@ -53,7 +58,7 @@ export class GpuMode implements Mode {
    * Fits every GPU metric on the training window. One failing GPU metric does not stop the others; if any
    * failed, the error at the end lets the runtime count a training failure.
    */
-  async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async train(ctx: GpuContext, signal: AbortSignal): Promise<void> {
     this.lastTrainingSec = ctx.now();
     const end = ctx.now();
     const histories = await readHistories(ctx.prometheus, end - ctx.trainWindowSec, end, ctx.scrapeStepSec, signal);
@@ -69,7 +74,7 @@ export class GpuMode implements Mode {
     if (failed.length > 0) throw new Error(`training failed for ${failed.length} of ${histories.length} GPU metrics (they fall back to the robust z-score): ${failed.join('; ')}`);
   }
 
-  async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async cycle(ctx: GpuContext, signal: AbortSignal): Promise<void> {
     const now = ctx.now();
     const latest = await readLatest(ctx.prometheus, now, signal);
     const untrained = latest.some((h) => !this.known.get(keyOf(h))?.model);
@@ -88,7 +93,7 @@ export class GpuMode implements Mode {
   }
 
   /** Training retried from a cycle: a failure is counted and logged, and the cycle scores with what it has. */
-  private async retrain(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  private async retrain(ctx: GpuContext, signal: AbortSignal): Promise<void> {
     try {
       await this.train(ctx, signal);
     } catch (err) {
@@ -100,7 +105,7 @@ export class GpuMode implements Mode {
 
   async stop(): Promise<void> {}
 
-  private async trainOne(ctx: ModeContext, history: GpuHistory, now: number): Promise<void> {
+  private async trainOne(ctx: GpuContext, history: GpuHistory, now: number): Promise<void> {
     const key = keyOf(history);
     const firstSeen = !this.known.has(key);
     const baselines = this.known.get(key) ?? new GpuMetricModel();

@@ -60,9 +60,14 @@ interface ProcessMetrics {
   readonly processes: Gauge;
 }
 
-export class ProcessMode implements Mode {
+/** What the process mode counts in odin_detector_errors_total (what /proc could not give goes to odin_process_scan_skipped_total). */
+const PROCESS_ERROR_KINDS = ['rule'] as const;
+type ProcessContext = ModeContext<typeof PROCESS_ERROR_KINDS[number]>;
+
+export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
   readonly name = 'process';
   readonly needsPrometheus = false;
+  readonly errorKinds = PROCESS_ERROR_KINDS;
   private readonly scanner: ProcessScanner;
   private readonly files: FileWatcher | undefined;
   private readonly resources: ResourceAnomalies;
@@ -77,7 +82,7 @@ export class ProcessMode implements Mode {
     this.resources = new ResourceAnomalies({ maxNames: settings.maxScoredNames });
   }
 
-  async start(ctx: ModeContext): Promise<void> {
+  async start(ctx: ProcessContext): Promise<void> {
     const registers = [ctx.registry];
     this.metrics = {
       threatsTotal: new Counter({ name: 'odin_process_threats_total', help: 'Process and file threats found, counted once when first seen.', labelNames: THREAT_LABELS, registers }),
@@ -89,11 +94,11 @@ export class ProcessMode implements Mode {
   }
 
   /** The resource scorers learn as they score (in data time); there is no separate training window to fetch. */
-  async train(ctx: ModeContext): Promise<void> {
+  async train(ctx: ProcessContext): Promise<void> {
     ctx.log.debug('process scores train online each cycle; nothing to fetch');
   }
 
-  async cycle(ctx: ModeContext): Promise<void> {
+  async cycle(ctx: ProcessContext): Promise<void> {
     const metrics = this.metrics!;
     const now = ctx.now();
     const scan = this.scanner.scan(now);
@@ -109,7 +114,7 @@ export class ProcessMode implements Mode {
 
   async stop(): Promise<void> {}
 
-  private record(ctx: ModeContext, finding: Finding, isNew: boolean, logFields: () => Record<string, unknown>): void {
+  private record(ctx: ProcessContext, finding: Finding, isNew: boolean, logFields: () => Record<string, unknown>): void {
     const labels = { category: finding.category, severity: finding.severity, rule: finding.rule };
     this.metrics!.threats.inc(labels);
     if (!isNew) return;
@@ -118,7 +123,7 @@ export class ProcessMode implements Mode {
     ctx.log.info('threat found', { event: 'process_threat', ...labels, evidence: finding.evidence, ...logFields() });
   }
 
-  private checkFiles(ctx: ModeContext): FileFinding[] {
+  private checkFiles(ctx: ProcessContext): FileFinding[] {
     if (!this.files) return [];
     const { findings, stats } = this.files.check();
     if (stats.unreadable > 0) this.metrics!.skipped.inc({ reason: 'file_unreadable' }, stats.unreadable);
@@ -133,7 +138,7 @@ export class ProcessMode implements Mode {
    * Counts what could not be read. Processes exit and deny access all the time (debug); cut command lines are
    * worth knowing (info); a malformed entry is a problem (warn, shown on /health).
    */
-  private countReadProblems(ctx: ModeContext, stats: ProcReadStats): void {
+  private countReadProblems(ctx: ProcessContext, stats: ProcReadStats): void {
     const reasons = { vanished: stats.vanished, unreadable: stats.unreadable, truncated: stats.truncated, malformed: stats.errors };
     for (const [reason, n] of Object.entries(reasons)) if (n > 0) this.metrics!.skipped.inc({ reason }, n);
     if (stats.errors > 0) ctx.log.warn('malformed /proc entries skipped', { ...reasons });

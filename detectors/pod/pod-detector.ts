@@ -7,8 +7,12 @@ import type { PodSettings } from './pod-settings.js';
 import { podStatusAnomalies, type PodStatusAnomaly } from './pod-status.js';
 import type { PodSource } from './pod-watch.js';
 
+/** What the pod mode counts in odin_detector_errors_total: a metric that could not be scored, a failed API request. */
+const POD_ERROR_KINDS = ['metric_failed', 'kubernetes'] as const;
+export type PodContext = ModeContext<typeof POD_ERROR_KINDS[number]>;
+
 /** Builds the pod source once the context exists (the API watch needs the context to report its health). */
-export type PodSourceFactory = (ctx: ModeContext) => PodSource & { stop(): Promise<void> };
+export type PodSourceFactory = (ctx: PodContext) => PodSource & { stop(): Promise<void> };
 
 interface TrainedModels {
   readonly models: NamespaceModels;
@@ -19,9 +23,10 @@ interface TrainedModels {
  * The pod detector: container states from the Kubernetes API reported directly, and six resource series per
  * pod from Prometheus scored against their namespace's baseline. One query per metric per cycle, for all pods.
  */
-export class PodDetector implements Mode {
+export class PodDetector implements Mode<typeof POD_ERROR_KINDS[number]> {
   readonly name = 'pod';
   readonly needsPrometheus = true;
+  readonly errorKinds = POD_ERROR_KINDS;
   private readonly trained = new Map<string, TrainedModels>();
   private source: ReturnType<PodSourceFactory> | undefined;
   private metrics: PodMetrics | undefined;
@@ -29,7 +34,7 @@ export class PodDetector implements Mode {
 
   constructor(private readonly settings: PodSettings, private readonly createSource: PodSourceFactory) {}
 
-  async start(ctx: ModeContext): Promise<void> {
+  async start(ctx: PodContext): Promise<void> {
     this.metrics = new PodMetrics(ctx.registry);
     for (const metric of POD_METRICS) {
       const stored = await ctx.models.load(modelKey(metric), (raw) => storedModels(raw));
@@ -45,7 +50,7 @@ export class PodDetector implements Mode {
   }
 
   /** Fits every metric's namespace baselines; one metric failing does not stop the others, but fails the run. */
-  async train(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async train(ctx: PodContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();
     const range = { startSec: endSec - ctx.trainWindowSec, endSec, stepSec: this.settings.trainStepSec };
     const failed: string[] = [];
@@ -65,7 +70,7 @@ export class PodDetector implements Mode {
     if (failed.length > 0) throw new Error(`training failed for ${failed.join(', ')}`);
   }
 
-  async cycle(ctx: ModeContext, signal: AbortSignal): Promise<void> {
+  async cycle(ctx: PodContext, signal: AbortSignal): Promise<void> {
     this.reportStatus(ctx);
     const scores = await this.scoreResources(ctx, signal);
     this.requireMetrics().setScores(scores);
@@ -76,7 +81,7 @@ export class PodDetector implements Mode {
     await this.source?.stop();
   }
 
-  private reportStatus(ctx: ModeContext): void {
+  private reportStatus(ctx: PodContext): void {
     const source = this.requireSource();
     const nowSec = ctx.now();
     const anomalies = source.pods().flatMap((pod) => podStatusAnomalies(pod, nowSec, this.settings.oomWindowSec));
@@ -90,7 +95,7 @@ export class PodDetector implements Mode {
     this.reportedStatus = new Set(anomalies.map(statusKey));
   }
 
-  private async scoreResources(ctx: ModeContext, signal: AbortSignal): Promise<Map<string, PodScore[]>> {
+  private async scoreResources(ctx: PodContext, signal: AbortSignal): Promise<Map<string, PodScore[]>> {
     const nowSec = ctx.now();
     const scores = new Map<string, PodScore[]>();
     for (const metric of POD_METRICS) {
@@ -152,7 +157,7 @@ function eventTimeMs(e: CoreV1Event): number {
  * Logged once when the state appears; the gauge carries it while it lasts. At info level: it is a finding about
  * the cluster, not a problem of the detector, so it stays out of /health's recent errors.
  */
-function logStatusAnomaly(ctx: ModeContext, a: PodStatusAnomaly, warning: CoreV1Event | undefined): void {
+function logStatusAnomaly(ctx: PodContext, a: PodStatusAnomaly, warning: CoreV1Event | undefined): void {
   ctx.log.info('pod status anomaly', {
     namespace: a.namespace, pod: a.pod, container: a.container, reason: a.reason, restartCount: a.restartCount, detail: a.detail,
     ...(warning ? { lastWarningEvent: { reason: warning.reason, message: warning.message, count: warning.count } } : {}),

@@ -45,8 +45,13 @@ export const POD_METRICS: readonly PodMetric[] = [
     query: (_w, m) => `time() - max by (namespace, pod) (kube_pod_status_ready_time{${and('', m)}})`,
   },
   {
+    // Restarts whose cause was an OOM kill (kube-state-metrics), 0 for every other pod so the namespace baseline
+    // holds the pods that were not killed too. cAdvisor's container_oom_events_total cannot tell: the killed
+    // container's series ends with it and the restarted one starts at 0, so increase() rarely sees the kill.
     name: 'oom_events', withForest: false,
-    query: (w, m) => `sum by (namespace, pod) (increase(container_oom_events_total{${and(CONTAINERS, m)}}[${w}]))`,
+    query: (w, m) => `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${and('', m)}}[${w}])`
+      + ` and on (namespace, pod, container) kube_pod_container_status_last_terminated_reason{${and('reason="OOMKilled"', m)}} == 1)`
+      + ` or 0 * sum by (namespace, pod) (kube_pod_container_status_restarts_total{${and('', m)}})`,
   },
   {
     // Two sums, not one over a regex on __name__: rate() drops the name, and the receive and transmit series of

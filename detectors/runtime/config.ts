@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseLogLevel, type LogLevel } from './logger.js';
 import type { ModeName } from './mode.js';
 
-const MODE_NAMES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
+export const MODE_NAMES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
 
 /** The port each mode serves on (docs/DEVELOPING.md). */
 const DEFAULT_PORTS: Readonly<Record<ModeName, number>> = { 'gpu-exporter': 9402, gpu: 9405, pod: 9406, process: 9407, disk: 9408 };

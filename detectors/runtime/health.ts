@@ -3,6 +3,7 @@
  * the runtime metrics every mode exports (cycle duration, errors, last success, training failures).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { MODEL_REJECTIONS } from '../models/store.js';
 import type { ModeName } from './mode.js';
 
 const RECENT_ERRORS_KEPT = 10;
@@ -47,6 +48,16 @@ export class RuntimeMetrics {
     this.lastSuccess = new Gauge({ name: 'odin_detector_last_success_timestamp_seconds', help: 'Unix time of the last detection cycle that completed.', labelNames: ['detector'], registers });
     this.trainingFailures = new Counter({ name: 'odin_model_training_failures_total', help: 'Training runs that failed (scoring falls back to statistics).', labelNames: ['detector'], registers });
     this.modelLoadFailures = new Counter({ name: 'odin_model_load_failures_total', help: 'Stored models rejected at load (corrupt, foreign, invalid) and retrained.', labelNames: ['detector', 'reason'], registers });
+  }
+
+  /**
+   * Creates the counters alert rules read with `increase()` at 0 for every label set they can take, before the first
+   * event: a series born at 1 has no earlier sample, and `increase()` would miss that event.
+   */
+  createAtZero(detector: string, errorKinds: readonly string[]): void {
+    this.trainingFailures.inc({ detector }, 0);
+    for (const reason of MODEL_REJECTIONS) this.modelLoadFailures.inc({ detector, reason }, 0);
+    for (const kind of new Set(errorKinds)) this.errors.inc({ detector, kind }, 0);
   }
 }
 

@@ -9,7 +9,7 @@ import type { DetectorConfig } from './config.js';
 import { HealthState, RuntimeMetrics, type HealthReport } from './health.js';
 import { createLogger, type LogSink } from './logger.js';
 import type { Logger, Mode, ModeContext } from './mode.js';
-import { HttpPrometheusClient } from './prometheus-client.js';
+import { HttpPrometheusClient, PROMETHEUS_ERROR_KINDS, type PrometheusErrorKind } from './prometheus-client.js';
 import { runSchedule, sleep } from './scheduler.js';
 import { startServer } from './server.js';
 
@@ -37,24 +37,37 @@ export interface RunningDetector {
   stop(): Promise<void>;
 }
 
-export async function startDetector(config: DetectorConfig, mode: Mode, options: StartOptions = {}): Promise<RunningDetector> {
+/** What the runtime itself counts in odin_detector_errors_total, besides the mode's own kinds. */
+type RuntimeErrorKind = 'cycle' | 'scrape_refresh' | `prometheus_${PrometheusErrorKind}`;
+
+/** The runtime's error kinds that can occur for `mode`. */
+export function runtimeErrorKinds(mode: Mode): RuntimeErrorKind[] {
+  const kinds: RuntimeErrorKind[] = ['cycle'];
+  if (mode.beforeScrape) kinds.push('scrape_refresh');
+  if (mode.needsPrometheus) kinds.push(...PROMETHEUS_ERROR_KINDS.map((kind) => `prometheus_${kind}` as const));
+  return kinds;
+}
+
+export async function startDetector<K extends string>(config: DetectorConfig, mode: Mode<K>, options: StartOptions = {}): Promise<RunningDetector> {
   const now = () => Date.now() / 1000;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new RuntimeMetrics(registry);
   const detector = config.mode;
+  metrics.createAtZero(detector, [...runtimeErrorKinds(mode), ...mode.errorKinds]);
+  const countRuntimeError = (kind: RuntimeErrorKind) => metrics.errors.inc({ detector, kind });
   const state = new HealthState(now);
   const log = createLogger({ base: { mode: detector }, level: config.logLevel, sink: options.logSink, onProblem: (level, msg, fields) => state.recordProblem(level, msg, fields) });
   const prometheus = new HttpPrometheusClient({
     url: config.prometheusUrl,
     timeoutMs: options.prometheusTimeoutMs,
     onError: (error) => {
-      metrics.errors.inc({ detector, kind: `prometheus_${error.kind}` });
+      countRuntimeError(`prometheus_${error.kind}`);
       log.warn('prometheus request failed', { kind: error.kind, error: error.message });
     },
   });
   const models = new FileModelStore({ dir: config.modelsDir, log, onRejected: (reason) => metrics.modelLoadFailures.inc({ detector, reason }) });
-  const ctx: ModeContext = {
+  const ctx: ModeContext<K> = {
     registry,
     log,
     prometheus,
@@ -86,7 +99,7 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
   const stale = await models.removeStaleTempFiles();
   if (stale > 0) log.info('removed temporary model files left by an interrupted save', { count: stale });
   const loopAbort = new AbortController();
-  const server = await startServer(config.listenHost, config.port, { registry, log, alive, ready, health, beforeScrape: scrapeRefresher(mode, loopAbort.signal, log, ctx) });
+  const server = await startServer(config.listenHost, config.port, { registry, log, alive, ready, health, beforeScrape: scrapeRefresher(mode, loopAbort.signal, log, () => countRuntimeError('scrape_refresh')) });
   log.info('listening', { host: config.listenHost, port: server.port });
   try {
     await mode.start(ctx);
@@ -125,7 +138,7 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
         metrics.lastSuccess.set({ detector }, state.lastSuccessSec);
       } catch (err) {
         if (signal.aborted) return;
-        metrics.errors.inc({ detector, kind: 'cycle' });
+        countRuntimeError('cycle');
         log.error('detection cycle failed', { error: err });
       } finally {
         metrics.cycleDuration.set({ detector }, now() - started);
@@ -151,8 +164,8 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
   };
 }
 
-/** The beforeScrape hook: the mode's own, shared by concurrent scrapes and rate-limited. */
-function scrapeRefresher(mode: Mode, signal: AbortSignal, log: Logger, ctx: ModeContext): (() => Promise<void>) | undefined {
+/** The beforeScrape hook: the mode's own, shared by concurrent scrapes and rate-limited; `countFailure` counts a failed one. */
+function scrapeRefresher(mode: Mode, signal: AbortSignal, log: Logger, countFailure: () => void): (() => Promise<void>) | undefined {
   if (!mode.beforeScrape) return undefined;
   let running: Promise<void> | undefined;
   let lastMs = 0;
@@ -161,7 +174,7 @@ function scrapeRefresher(mode: Mode, signal: AbortSignal, log: Logger, ctx: Mode
     if (Date.now() - lastMs < SCRAPE_REFRESH_MIN_MS) return Promise.resolve();
     running = mode.beforeScrape!(signal)
       .catch((err: unknown) => {
-        ctx.countError?.('scrape_refresh');
+        countFailure();
         log.error('refreshing metrics before a scrape failed', { error: err });
       })
       .finally(() => {

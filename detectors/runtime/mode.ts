@@ -33,8 +33,8 @@ export interface ModelStore {
   save(key: string, model: unknown): Promise<void>;
 }
 
-/** What every mode gets from the runtime. */
-export interface ModeContext {
+/** What every mode gets from the runtime. `K`: the error kinds the mode counts. */
+export interface ModeContext<K extends string = string> {
   readonly registry: Registry;
   readonly log: Logger;
   readonly prometheus: PrometheusClient;
@@ -51,19 +51,30 @@ export interface ModeContext {
   readonly trainIntervalSec?: number;
   /** Clock in unix seconds; tests replace it. */
   now(): number;
-  /** Counts an error in `odin_detector_errors_total{detector,kind}`, e.g. one metric failing while the others go on. */
-  countError?(kind: string): void;
+  /**
+   * Counts an error in `odin_detector_errors_total{detector,kind}`, e.g. one metric failing while the others go on.
+   * Only the mode's declared `errorKinds` type-check, so every kind it can count exists at 0 from the start.
+   */
+  countError?(kind: K): void;
   /** Reports whether the Kubernetes API answered, for /health (modes that use it call this after each request). */
   reportKubernetes?(reachable: boolean, error?: string): void;
 }
 
-/** One service of the detector image. The runtime calls `train` on the training schedule and `cycle` on the detection schedule. */
-export interface Mode {
+/**
+ * One service of the detector image. The runtime calls `train` on the training schedule and `cycle` on the detection
+ * schedule. `K`: the kinds of error the mode counts with `ModeContext.countError`.
+ */
+export interface Mode<K extends string = string> {
   readonly name: ModeName;
   /** Whether this mode needs Prometheus to do its job (readiness follows Prometheus reachability). */
   readonly needsPrometheus: boolean;
+  /**
+   * Every kind of error the mode counts: the runtime creates each `odin_detector_errors_total` series at 0 at start,
+   * so that `increase()` sees the first error.
+   */
+  readonly errorKinds: readonly K[];
   /** Load persisted models and register metrics; called once before the first cycle. */
-  start(ctx: ModeContext): Promise<void>;
+  start(ctx: ModeContext<K>): Promise<void>;
   /**
    * When the models `start` loaded were trained (unix seconds), if every model the mode needs was loaded; the
    * runtime then plans the first training one interval after that instead of at start, so a restart does not
@@ -71,9 +82,9 @@ export interface Mode {
    */
   trainedAtSec?(): number | undefined;
   /** Fit models on the training window. A failure is logged and counted; scoring falls back to statistics. */
-  train(ctx: ModeContext, signal: AbortSignal): Promise<void>;
+  train(ctx: ModeContext<K>, signal: AbortSignal): Promise<void>;
   /** One detection cycle. A thrown error is logged and counted, and the next cycle runs as planned. */
-  cycle(ctx: ModeContext, signal: AbortSignal): Promise<void>;
+  cycle(ctx: ModeContext<K>, signal: AbortSignal): Promise<void>;
   /** Release watches and timers on shutdown. */
   stop(): Promise<void>;
   /** Called before each /metrics scrape so exporters can read their source fresh (optional). */

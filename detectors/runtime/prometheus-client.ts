@@ -9,7 +9,9 @@ import type { PrometheusClient, Series } from './mode.js';
 /** Most points Prometheus returns per series for one range request. */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
-export type PrometheusErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid_response' | 'query';
+/** Every way a request can fail; the runtime counts each as `prometheus_<kind>`. */
+export const PROMETHEUS_ERROR_KINDS = ['unreachable', 'timeout', 'http', 'invalid_response', 'query'] as const;
+export type PrometheusErrorKind = typeof PROMETHEUS_ERROR_KINDS[number];
 
 export class PrometheusError extends Error {
   constructor(

@@ -13,6 +13,8 @@ export enum MetricSource {
   NODE_EXPORTER = 'node-exporter',
   CADVISOR = 'cadvisor',
   KUBE_STATE_METRICS = 'kube-state-metrics',
+  /** The cluster's CoreDNS (K3s's, in kube-system), scraped on its metrics port. */
+  COREDNS = 'coredns',
   /** The detector image in `gpu-exporter` mode (nvidia-smi). */
   GPU_EXPORTER = 'gpu-exporter',
   /** The detector image in the `gpu`, `pod`, `process` and `disk` modes. */
@@ -46,10 +48,12 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'node_network_receive_drop_total', 'node_network_transmit_drop_total',
     'node_hwmon_temp_celsius', 'node_boot_time_seconds', 'node_time_seconds', 'node_uname_info',
     'node_pressure_cpu_waiting_seconds_total', 'node_pressure_memory_waiting_seconds_total', 'node_pressure_io_waiting_seconds_total',
+    // The tcpstat collector, which ODIN turns on.
+    'node_tcp_connection_states',
   ],
   [MetricSource.CADVISOR]: [
     'container_cpu_usage_seconds_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
-    'container_memory_working_set_bytes', 'container_memory_rss_bytes', 'container_spec_memory_limit_bytes',
+    'container_memory_working_set_bytes', 'container_memory_rss', 'container_spec_memory_limit_bytes',
     'container_oom_events_total',
     'container_network_receive_bytes_total', 'container_network_transmit_bytes_total',
     'container_network_receive_errors_total', 'container_network_transmit_errors_total',
@@ -63,6 +67,10 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'kube_deployment_spec_replicas', 'kube_deployment_status_replicas_available',
     'kube_daemonset_status_desired_number_scheduled', 'kube_daemonset_status_number_ready',
     'kube_node_status_condition', 'kube_node_info',
+  ],
+  [MetricSource.COREDNS]: [
+    'coredns_build_info', 'coredns_dns_requests_total', 'coredns_dns_responses_total',
+    ...histogram('coredns_dns_request_duration_seconds'),
   ],
   [MetricSource.GPU_EXPORTER]: [
     'nvidia_smi_up', 'nvidia_smi_errors_total', 'nvidia_gpu_info',
@@ -108,7 +116,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
   [MetricSource.OTLP_ASSISTANT]: [
     'claude_code_session_count_total', 'claude_code_token_usage_tokens_total', 'claude_code_cost_usage_USD_total',
     'claude_code_lines_of_code_count_total', 'claude_code_commit_count_total', 'claude_code_pull_request_count_total',
-    'claude_code_code_edit_tool_decision_total', 'claude_code_active_time_seconds_total',
+    'claude_code_code_edit_tool_decision_count_total', 'claude_code_active_time_seconds_total',
     // OTLP resource attributes land on this one series per pushing process (Prometheus's OTLP translation).
     'target_info',
   ],

@@ -46,6 +46,8 @@ export class NodeExporter extends Exporter {
         `--web.listen-address=:${port}`,
         `--collector.filesystem.mount-points-exclude=${EXCLUDED_MOUNT_POINTS}`,
         `--collector.filesystem.fs-types-exclude=${EXCLUDED_FS_TYPES}`,
+        // Off by default: node_tcp_connection_states{state} for the network dashboard's connection states.
+        '--collector.tcpstat',
       ],
       // The host's network interfaces and processes are what it measures; it still runs as nobody.
       hostNetwork: true,

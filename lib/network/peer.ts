@@ -48,3 +48,22 @@ export function connect(from: INetworkEndpoint, to: INetworkEndpoint, ports: rea
   from.allowEgress(to.peer, ports);
   to.allowIngress(from.peer, ports);
 }
+
+/**
+ * Pods ODIN does not own, such as K3s's CoreDNS in kube-system. ODIN's own policies can open flows to them; their
+ * side stays as their owner set it (K3s puts no NetworkPolicy in kube-system, so ingress there is open).
+ */
+export class ForeignPods implements INetworkEndpoint {
+  public readonly peer: PolicyPeer;
+
+  constructor(namespace: string, labels: Record<string, string>) {
+    this.peer = PolicyPeer.pods(namespace, labels);
+  }
+
+  /** Nothing to write: ODIN never adds policies to a namespace it does not own. */
+  public allowIngress(): void {}
+
+  public allowEgress(): void {
+    throw new Error('ODIN does not write egress policies for pods it does not own');
+  }
+}

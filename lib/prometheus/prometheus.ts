@@ -114,6 +114,9 @@ export class Prometheus extends Construct {
         `--storage.tsdb.retention.size=${retentionSizeGiB}GB`, // Prometheus size units are powers of 1024
         `--web.listen-address=:${this.port}`,
         '--web.enable-otlp-receiver',
+        // OTLP senders such as Claude Code push delta sums by default; without conversion Prometheus 3 drops them
+        // ("invalid temporality and type combination"). The state is in memory: a restart is a counter reset.
+        '--enable-feature=otlp-deltatocumulative',
       ],
     });
     this.mountFiles(props);

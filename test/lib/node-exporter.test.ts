@@ -18,7 +18,7 @@ describe('node-exporter', () => {
     expect(new RegExp(EXCLUDED_FS_TYPES).test('ext4')).toBe(false);
   });
 
-  test('the synthesized flags run on the real node-exporter and report only real filesystems', async () => {
+  test('the synthesized flags run on the real node-exporter: only real filesystems, and TCP connection states', async () => {
     // GIVEN the container args, with the host root at / instead of /host/root
     const args = (podSpec(findObject(synthStack(), 'DaemonSet', 'node-exporter')).containers[0].args as string[])
       .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? '--web.listen-address=127.0.0.1:0' : a));
@@ -32,6 +32,8 @@ describe('node-exporter', () => {
       expect(mountpoints.length).toBeGreaterThan(0);
       expect(mountpoints.filter((m) => new RegExp(EXCLUDED_MOUNT_POINTS).test(m))).toEqual([]);
       expect(text).not.toMatch(/^node_filesystem_size_bytes\{[^}]*fstype="(tmpfs|overlay|proc|sysfs)"/m);
+      // and the tcpstat collector, off by default, reports connection states for the network dashboard
+      expect(text).toMatch(/^node_tcp_connection_states\{state="listen"\} \d+/m);
     } finally {
       if (exporter.pid) process.kill(exporter.pid);
     }

@@ -13,11 +13,13 @@ function synth(props: ConstructorParameters<typeof Prometheus>[2] = {}) {
 }
 
 describe('Prometheus', () => {
-  test('works with no props: 90-day and size-capped retention, OTLP receiver, NodePort 31493', () => {
+  test('works with no props: 90-day and size-capped retention, OTLP receiver converting deltas, NodePort 31493', () => {
     const manifests = synth();
     const container = (findObject(manifests, 'Deployment', 'prometheus') as any).spec.template.spec.containers[0];
     expect(container.args).toEqual(expect.arrayContaining([
       '--storage.tsdb.retention.time=90d', '--storage.tsdb.retention.size=45GB', '--web.enable-otlp-receiver',
+      // Claude Code exports delta sums unless told otherwise; Prometheus 3.5 drops them without this.
+      '--enable-feature=otlp-deltatocumulative',
     ]));
     expect((findObject(manifests, 'Service', 'prometheus') as any).spec).toMatchObject({ type: 'NodePort', ports: [{ port: 9090, nodePort: 31493 }] });
     const config = parse((findObject(manifests, 'ConfigMap', 'prometheus-config') as any).data['prometheus.yml']);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -60,6 +60,9 @@ describe('prometheus.yml', () => {
   });
 });
 
+/** Services ODIN scrapes but K3s owns (recorded from K3s's manifests, see the file's header). */
+const K3S_SERVICES = [parse(readFileSync(join(import.meta.dirname, '../fixtures/k3s/kube-dns-service.yaml'), 'utf8')) as Manifest];
+
 describe('Kubernetes service-discovery blocks', () => {
   const manifests = readManifests();
   const jobs: Job[] = prometheusYaml(manifests).scrape_configs;
@@ -74,7 +77,7 @@ describe('Kubernetes service-discovery blocks', () => {
       const serviceName = sd.selectors[0].label.replace('kubernetes.io/service-name=', '');
       expect(sd.selectors[0]).toEqual({ role: 'endpointslice', label: `kubernetes.io/service-name=${serviceName}` });
       // THEN the Service exists in that namespace with the port the relabel rule keeps
-      const service = findObject(manifests, 'Service', serviceName, sd.namespaces.names[0]) as any;
+      const service = findObject([...manifests, ...K3S_SERVICES], 'Service', serviceName, sd.namespaces.names[0]) as any;
       const keep = job.relabel_configs.find((r: Job) => r.action === 'keep');
       const [, portName] = keep.regex.split(';');
       expect(service.spec.ports.map((p: Job) => p.name), job.job_name).toContain(portName);

@@ -1,5 +1,6 @@
 import { kubernetesRules } from './kubernetes.js';
 import { mlRules } from './ml.js';
+import { networkRules } from './network.js';
 import { recordingRules } from './recording.js';
 import { resourceRules } from './resources.js';
 import { securityRules } from './security.js';
@@ -12,6 +13,8 @@ export * from './render.js';
 export * from './recording.js';
 export * from './twins.js';
 export { DETECTOR_JOBS } from './ml.js';
+export { oomKilledRestarts } from './kubernetes.js';
+export { DNS_LATENCY_BUCKETS } from './network.js';
 
 /**
  * Every rule group the stack ships, one rule file each. Prometheus evaluates groups independently, so an alert may
@@ -22,6 +25,7 @@ export const ALL_RULE_GROUPS: readonly RuleGroup[] = [
   thermalRules,
   resourceRules,
   kubernetesRules,
+  networkRules,
   securityRules,
   mlRules,
   stackRules,

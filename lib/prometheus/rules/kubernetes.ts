@@ -4,6 +4,22 @@ import { Component, RuleGroup, Severity } from './types.js';
 
 const kubernetesAlert = componentAlerts(Component.KUBERNETES);
 
+/**
+ * Restarts of each container over `window` while its last termination was an OOM kill (kube-state-metrics), with
+ * `matchers` added to both selectors. cAdvisor's `container_oom_events_total` cannot tell: the killed container's
+ * series ends with it and the restarted container starts a new one at 0, so `increase()` rarely sees the kill.
+ * kube-state-metrics keeps the restart counter per container name and sets the last terminated reason at the
+ * restart, so the pair ties an OOM kill to the moment it happened.
+ */
+export function oomKilledRestarts(window: string, matchers = ''): string {
+  const selector = (own: string) => {
+    const all = [own, matchers].filter((m) => m !== '').join(', ');
+    return all === '' ? '' : `{${all}}`;
+  };
+  return `increase(kube_pod_container_status_restarts_total${selector('')}[${window}]) and on (namespace, pod, container) ` +
+    `kube_pod_container_status_last_terminated_reason${selector('reason="OOMKilled"')} == 1`;
+}
+
 /** Pods and workloads, from kube-state-metrics, cAdvisor and the pod detector. */
 export const kubernetesRules: RuleGroup = {
   name: 'odin.kubernetes',
@@ -21,8 +37,7 @@ export const kubernetesRules: RuleGroup = {
     kubernetesAlert(Severity.WARNING, {
       alert: 'KubeContainerOomKilled',
       // The restart within the last 10 minutes ties the OOM kill to now: the terminated reason stays until the next one.
-      expr: 'increase(kube_pod_container_status_restarts_total[10m]) >= 1 and on (namespace, pod, container) ' +
-        'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} == 1',
+      expr: `(${oomKilledRestarts('10m')}) >= 1`,
       for: '1m',
       annotations: {
         summary: 'Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} was OOM killed',

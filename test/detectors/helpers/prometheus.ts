@@ -46,12 +46,13 @@ export class TestPrometheus {
   }
 
   /**
-   * Starts Prometheus with the configuration `configFor(dir)` returns (`dir` is its own temporary directory, for rule
-   * files the configuration names) and waits until it is ready.
+   * Starts Prometheus with the configuration `configFor(dir, url)` returns (`dir` is its own temporary directory, for
+   * rule files the configuration names; `url` where it will listen, for a job that scrapes Prometheus itself) and
+   * waits until it is ready.
    */
-  static async startWithConfig(configFor: (dir: string) => string): Promise<TestPrometheus> {
+  static async startWithConfig(configFor: (dir: string, url: string) => string): Promise<TestPrometheus> {
     const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
-    writeFileSync(join(prometheus.dir, 'prometheus.yml'), configFor(prometheus.dir));
+    writeFileSync(join(prometheus.dir, 'prometheus.yml'), configFor(prometheus.dir, prometheus.url));
     await prometheus.resume();
     return prometheus;
   }

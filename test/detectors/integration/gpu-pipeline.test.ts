@@ -3,7 +3,7 @@
  * (found on its PATH) that replays the real H100 trace; Debian's Prometheus scrapes it and the GPU detector; the
  * GPU detector trains from Prometheus and scores. Then Prometheus goes away and comes back.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +13,7 @@ import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { loadConfig } from '../../../detectors/runtime/config.js';
 import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
 import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
+import { installNvidiaSmiStandIn } from '../helpers/nvidia-smi-stand-in.js';
 import { eventually } from '../helpers/wait-for.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 
@@ -23,16 +24,6 @@ let exporter: DetectorProcess | undefined;
 let prometheus: TestPrometheus | undefined;
 let detector: RunningDetector | undefined;
 let detectorPort = 0;
-
-/** A `nvidia-smi` in a directory put first on the exporter's PATH. */
-function installStandIn(): string {
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  const script = join(bin, 'nvidia-smi');
-  writeFileSync(script, `#!/bin/sh\nexec "${process.execPath}" "${join(import.meta.dirname, '../helpers/replay-nvidia-smi.mjs')}" "$@"\n`);
-  chmodSync(script, 0o755);
-  return bin;
-}
 
 async function detectorMetrics(): Promise<string> {
   return (await get(detectorPort, '/metrics')).body;
@@ -52,7 +43,7 @@ beforeAll(async () => {
   exporter = await DetectorProcess.start('gpu-exporter', {
     ODIN_PORT: String(exporterPort),
     ODIN_REPLAY_CONTROL: control,
-    PATH: `${installStandIn()}:${process.env.PATH}`,
+    PATH: `${installNvidiaSmiStandIn(dir)}:${process.env.PATH}`,
   });
   prometheus = await TestPrometheus.start([{ name: 'gpu-exporter', targets: [`127.0.0.1:${exporterPort}`] }, { name: 'gpu-detector', targets: [`127.0.0.1:${detectorPort}`] }], 0.5);
   const config = loadConfig('gpu', {

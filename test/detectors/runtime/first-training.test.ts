@@ -20,7 +20,7 @@ const config: DetectorConfig = {
 function recordingMode(trainedAgoSec: number | undefined): Mode & { runs: string[] } {
   const runs: string[] = [];
   return {
-    name: 'disk', needsPrometheus: false, runs,
+    name: 'disk', needsPrometheus: false, errorKinds: [], runs,
     trainedAtSec: trainedAgoSec === undefined ? undefined : () => Date.now() / 1000 - trainedAgoSec,
     start: async () => {},
     train: async () => void runs.push('train'),

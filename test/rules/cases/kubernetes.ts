@@ -38,6 +38,13 @@ export const kubernetesCases: AlertCase[] = [
       summary: 'Container api in shop/api-7d9f was OOM killed',
       description: 'Container api of pod shop/api-7d9f restarted 1 time(s) in 10 minutes after running out of memory; ' +
         'raise its limit or find the leak.' }] },
+  { alert: 'KubeContainerOomKilled', name: 'warns at the first OOM kill of a container that never terminated before',
+    // kube-state-metrics has no last-terminated series for a container that has never terminated.
+    series: { [`kube_pod_container_status_restarts_total{${POD_SERIES}}`]: '0x4 1x20', [terminated('OOMKilled')]: '_x5 1x20' },
+    at: '12m', fires: [{ labels: kube(CONTAINER),
+      summary: 'Container api in shop/api-7d9f was OOM killed',
+      description: 'Container api of pod shop/api-7d9f restarted 1 time(s) in 10 minutes after running out of memory; ' +
+        'raise its limit or find the leak.' }] },
   { alert: 'KubeContainerOomKilled', name: 'quiet after a restart for another cause',
     series: { [`kube_pod_container_status_restarts_total{${POD_SERIES}}`]: '0x4 1x20', [terminated('OOMKilled')]: '0x24',
       [terminated('Error')]: '0x4 1x20' },
