@@ -30,7 +30,7 @@ export class PodMetrics {
   setScores(byMetric: ReadonlyMap<string, readonly PodScore[]>): void {
     this.scores.reset();
     for (const [metric, scores] of byMetric) {
-      for (const s of scores) this.scores.set({ detector: DETECTOR, metric, namespace: s.namespace, pod: s.pod }, s.score);
+      for (const s of scores) this.scores.set({ detector: DETECTOR, metric, namespace: s.namespace, pod: s.pod }, s.score, [{ value: s.value, band: s.band }]);
     }
   }
 
