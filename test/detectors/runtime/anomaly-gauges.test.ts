@@ -1,0 +1,76 @@
+/**
+ * The anomaly series end to end: AnomalyGauges served over HTTP as a detector serves them, scraped by Debian's
+ * Prometheus, which evaluates the shipped AnomalyScoreHigh rule (its `for` shortened to 0s) and renders the
+ * description from the band series with its template queries.
+ */
+import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AnomalyGauges } from '../../../detectors/runtime/anomaly-gauges.js';
+import { mlRules } from '../../../lib/prometheus/rules/ml.js';
+import { ruleFileYaml } from '../../../lib/prometheus/rules/render.js';
+import type { AlertRule } from '../../../lib/prometheus/rules/types.js';
+import { freePort, TestPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait-for.js';
+
+const registry = new Registry();
+let server: Server;
+let prometheus: TestPrometheus;
+
+beforeAll(async () => {
+  // One set of gauges for both (two would register the same names twice): labels not set are simply absent.
+  const gpu = new AnomalyGauges(registry, ['detector', 'metric', 'gpu', 'uuid', 'node', 'device'], 'Test.');
+  const disk = gpu;
+  gpu.set({ detector: 'gpu', metric: 'power', gpu: '0', uuid: 'GPU-1' }, 97, [{ value: 655.5, band: { lower: 60, expected: 72.5, upper: 140 } }]);
+  gpu.set({ detector: 'gpu', metric: 'temperature', gpu: '0', uuid: 'GPU-1' }, 40, [{ value: 36, band: { lower: 30, expected: 35, upper: 45 } }]);
+  disk.set({ detector: 'disk', metric: 'io', node: 'node-1', device: 'sda' }, 95, [
+    { feature: 'io_time', value: 0.02, band: { lower: 0.05, expected: 0.3, upper: 0.9 } },
+    { feature: 'read_bytes', value: 1e6, band: undefined },
+  ]);
+  const port = await freePort();
+  server = createServer((_, res) => {
+    void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const warning = mlRules.rules.find((r): r is AlertRule => 'alert' in r && r.alert === 'AnomalyScoreHigh' && r.labels.severity === 'warning')!;
+  prometheus = await TestPrometheus.startWithConfig((dir) => {
+    writeFileSync(join(dir, 'ml.rules.yaml'), ruleFileYaml({ name: 'odin.ml', interval: '1s', rules: [{ ...warning, for: '0s' }] }));
+    return [
+      'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s',
+      `rule_files: [${JSON.stringify(join(dir, 'ml.rules.yaml'))}]`,
+      'scrape_configs:', '- job_name: detector', '  static_configs:', `  - targets: ["127.0.0.1:${port}"]`,
+    ].join('\n');
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+interface Alert { labels: Record<string, string>; annotations: Record<string, string>; state: string }
+
+describe('anomaly gauges scraped by a real Prometheus', () => {
+  test('every scored series has its value, band and direction with the score\'s labels', async () => {
+    const text = await registry.metrics();
+    expect(text).toContain('odin_anomaly_expected{detector="gpu",metric="power",gpu="0",uuid="GPU-1",bound="upper"} 140');
+    expect(text).toContain('odin_anomaly_direction{detector="gpu",metric="power",gpu="0",uuid="GPU-1"} 1');
+    expect(text).toContain('odin_anomaly_direction{detector="gpu",metric="temperature",gpu="0",uuid="GPU-1"} 0');
+    expect(text).toContain('odin_anomaly_direction{detector="disk",metric="io",node="node-1",device="sda",feature="io_time"} -1');
+    expect(text).toContain('odin_anomaly_value{detector="disk",metric="io",node="node-1",device="sda",feature="read_bytes"} 1000000');
+    expect(text).not.toContain('feature="read_bytes",bound=');
+  });
+
+  test('the anomaly alert says where the value is against its expected range', async () => {
+    const alerts = await eventually('two firing anomaly alerts', 30_000, async () => {
+      const body = await (await fetch(`${prometheus.url}/api/v1/alerts`)).json() as { data: { alerts: Alert[] } };
+      const firing = body.data.alerts.filter((a) => a.state === 'firing');
+      return firing.length === 2 ? firing : undefined;
+    });
+    const description = (detector: string) => alerts.find((a) => a.labels.detector === detector)!.annotations.description;
+    expect(description('gpu')).toMatch(/scores power on 127\.0\.0\.1:\d+ at 97 of 100\. Scores are calibrated so about 5% of normal points exceed 90\. power \(655\.5\) is above its expected range \[60, 140\], expected 72\.5\.$/);
+    expect(description('disk')).toMatch(/exceed 90\. io_time \(20m\) is below its expected range \[50m, 900m\], expected 300m\. read_bytes \(1M\) has no expected range: no value of it is normal as the other inputs stand\.$/);
+  });
+});
