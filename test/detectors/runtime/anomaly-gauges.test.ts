@@ -1,7 +1,7 @@
 /**
  * The anomaly series end to end: AnomalyGauges served over HTTP as a detector serves them, scraped by Debian's
  * Prometheus, which evaluates the shipped AnomalyScoreHigh rule (its `for` shortened to 0s) and renders the
- * description from the band series with its template queries.
+ * description from the band series with its template queries; the dashboards' band queries run on it too.
  */
 import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AnomalyGauges } from '../../../detectors/runtime/anomaly-gauges.js';
+import { ALL_DASHBOARDS } from '../../../dashboards/index.js';
+import { queriesOf } from '../../../dashboards/inspect.js';
 import { mlRules } from '../../../lib/prometheus/rules/ml.js';
 import { ruleFileYaml } from '../../../lib/prometheus/rules/render.js';
 import type { AlertRule } from '../../../lib/prometheus/rules/types.js';
@@ -72,5 +74,24 @@ describe('anomaly gauges scraped by a real Prometheus', () => {
     const description = (detector: string) => alerts.find((a) => a.labels.detector === detector)!.annotations.description;
     expect(description('gpu')).toMatch(/scores power on 127\.0\.0\.1:\d+ at 97 of 100\. Scores are calibrated so about 5% of normal points exceed 90\. power \(655\.5\) is above its expected range \[60, 140\], expected 72\.5\.$/);
     expect(description('disk')).toMatch(/exceed 90\. io_time \(20m\) is below its expected range \[50m, 900m\], expected 300m\. read_bytes \(1M\) has no expected range: no value of it is normal as the other inputs stand\.$/);
+  });
+
+  test('the dashboards\' band queries give one series per bound and the position of each value in its band', async () => {
+    const run = async (expr: string) => {
+      const url = `${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr.replace(/\$gpu|\$detector|\$namespace|\$node|\$device/g, '.*'))}`;
+      const body = await (await fetch(url)).json() as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+      expect(body.status, expr).toBe('success');
+      return body.data.result;
+    };
+    const queries = ALL_DASHBOARDS.flatMap(queriesOf);
+    const power = queries.filter((q) => q.dashboard === 'odin-gpu' && q.panel.startsWith('Power draw'));
+    const results = await eventually('the band scraped', 10_000, async () => {
+      const all = await Promise.all(power.map((q) => run(q.expr)));
+      return all.every((r) => r.length === 1) ? all.map((r) => Number(r[0].value[1])) : undefined;
+    });
+    expect(results).toEqual([655.5, 60, 72.5, 140, 97]);
+    const position = queries.find((q) => q.dashboard === 'odin-ml-anomaly' && q.panel.startsWith('Where each value lies'))!;
+    const positions = Object.fromEntries((await run(position.expr)).map((r) => [`${r.metric.metric}/${r.metric.feature ?? ''}`, Number(r.value[1])]));
+    expect(positions).toEqual({ 'power/': (655.5 - 60) / 80, 'temperature/': 0.4, 'io/io_time': (0.02 - 0.05) / 0.85 });
   });
 });
