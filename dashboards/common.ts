@@ -136,12 +136,13 @@ export const anomalyBandPanel = (title: string, unit: string, band: AnomalyBand,
 /**
  * Where each value lies in its expected range, for many series at once: 0 is the band's lower edge, 1 its
  * upper edge, so every series shares one shaded band whatever its unit (Grafana cannot fill between bounds of
- * many series in one panel).
+ * many series in one panel). Bands are matched without `pod`, so a namespace's band serves each of its pods.
  */
 export const bandPositionPanel = (title: string, selector: string, legendFormat: string, size: PanelSize = {}) => {
   const bound = (name: string) => `odin_anomaly_expected{${selector}, bound="${name}"}`;
   return timeseriesPanel(title, 'none', [promQuery(
-    `(odin_anomaly_value{${selector}} - ignoring(bound) ${bound('lower')}) / ignoring(bound) (${bound('upper')} - ignoring(bound) ${bound('lower')})`,
+    `(odin_anomaly_value{${selector}} - ignoring(pod, bound) group_left() ${bound('lower')})`
+      + ` / ignoring(pod, bound) group_left() (${bound('upper')} - ignoring(bound) ${bound('lower')})`,
     legendFormat,
   )], size)
     .thresholds(thresholds([null, 'red'], [0, 'green'], [1, 'red']))

@@ -14,9 +14,9 @@ const MAX_FOREST_ROWS = 16_384;
 const MIN_PEERS = 3;
 
 /**
- * A pod's anomaly score for one metric, 0–100 (above 90: anomalous), and the band of its value: the pods of a
- * namespace share one normal set (the namespace's baseline at this time of day), so they share their band unless
- * that set has gaps.
+ * A pod's anomaly score for one metric, 0–100 (above 90: anomalous), and its namespace's band: the pods of a
+ * namespace share one normal set (the namespace's baseline at this time of day), and its range around the
+ * namespace's median is their band.
  */
 export interface PodScore extends PodValue {
   readonly score: number;
@@ -76,8 +76,8 @@ export class NamespaceModels {
     for (const [namespace, pods] of groupByNamespace(values)) {
       const baseline = this.baselines.get(namespace) ?? peerBaseline(pods);
       if (baseline === undefined) continue;
-      const normal = this.normalValues(baseline, nowSec);
-      for (const pod of pods) scores.push({ ...pod, score: this.scoreDeviation(robustZ(feature(pod.value), baseline), nowSec), band: normal.bandFor(pod.value) });
+      const band = this.normalValues(baseline, nowSec).bandFor(Math.expm1(baseline.median));
+      for (const pod of pods) scores.push({ ...pod, score: this.scoreDeviation(robustZ(feature(pod.value), baseline), nowSec), band });
     }
     return scores;
   }

@@ -10,9 +10,11 @@ import { directionOf, type ScoredValue } from '../scoring/expected-band.js';
  * - `odin_anomaly_expected{bound="lower|expected|upper"}`, its band (vmanomaly's yhat_lower, yhat, yhat_upper):
  *   the score is at most 90 inside it and above 90 just beyond either edge;
  * - `odin_anomaly_direction`, −1 below the band, 0 inside, +1 above (Grafana ML's `:anomalous`).
- * The last three carry the score's labels (plus `feature` where one score covers several inputs), so there are
- * at most five of them per scored series; without a band (no value is normal as the other inputs stand) the
- * expected and direction series are absent.
+ * The last three carry the score's labels (plus `feature` where one score covers several inputs); without a band
+ * (no value is normal as the other inputs stand) the expected and direction series are absent. A band that many
+ * subjects share (the pods of a namespace) is exported once: `sharedBandLabels` are written empty on the band's
+ * series, which Prometheus stores without them (and, under honor_labels, without the scrape target's label of
+ * that name), so the band costs one series per bound per namespace rather than per pod.
  */
 export class AnomalyGauges<L extends string> {
   private readonly score: Gauge<L>;
@@ -21,9 +23,11 @@ export class AnomalyGauges<L extends string> {
   private readonly value: Gauge<string>;
   private readonly expected: Gauge<string>;
   private readonly direction: Gauge<string>;
+  /** Shared bands written since the last reset. */
+  private readonly bandsWritten = new Set<string>();
 
   /** `scoreHelp` says what this mode scores; the threshold's meaning is added to it. */
-  constructor(registry: Registry, labelNames: readonly L[], scoreHelp: string) {
+  constructor(registry: Registry, labelNames: readonly L[], scoreHelp: string, private readonly sharedBandLabels: readonly L[] = []) {
     const registers = [registry];
     const withFeature = [...labelNames, 'feature' as const];
     this.score = new Gauge({
@@ -46,15 +50,22 @@ export class AnomalyGauges<L extends string> {
       const about: Record<string, string | undefined> = feature === undefined ? labels : { ...labels, feature };
       this.value.set(about, value);
       if (band === undefined) continue;
-      this.expected.set({ ...about, bound: 'lower' }, band.lower);
-      this.expected.set({ ...about, bound: 'expected' }, band.expected);
-      this.expected.set({ ...about, bound: 'upper' }, band.upper);
       this.direction.set(about, directionOf(value, band));
+      const shared = { ...about };
+      for (const label of this.sharedBandLabels) shared[label] = '';
+      // Each subject sharing the band would write it again: once per reset is enough.
+      const key = this.sharedBandLabels.length > 0 ? JSON.stringify(shared) : undefined;
+      if (key !== undefined && this.bandsWritten.has(key)) continue;
+      if (key !== undefined) this.bandsWritten.add(key);
+      this.expected.set({ ...shared, bound: 'lower' }, band.lower);
+      this.expected.set({ ...shared, bound: 'expected' }, band.expected);
+      this.expected.set({ ...shared, bound: 'upper' }, band.upper);
     }
   }
 
   /** Drops every series, for modes that replace their scores whole each cycle (so vanished subjects disappear). */
   reset(): void {
     for (const gauge of [this.score, this.anomaly, this.value, this.expected, this.direction]) gauge.reset();
+    this.bandsWritten.clear();
   }
 }

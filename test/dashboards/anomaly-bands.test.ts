@@ -26,7 +26,7 @@ describe('anomaly panels show their expected band', () => {
     const panels = panelsOf(dashboard('odin-ml-anomaly')) as Panel[];
     const position = bandPanels('odin-ml-anomaly');
     expect(position).toHaveLength(1);
-    expect(exprs(position[0])[0]).toMatch(/odin_anomaly_value\{.*\} - ignoring\(bound\) odin_anomaly_expected\{.*bound="lower"\}/);
+    expect(exprs(position[0])[0]).toMatch(/odin_anomaly_value\{.*\} - ignoring\(pod, bound\) group_left\(\) odin_anomaly_expected\{.*bound="lower"\}/);
     expect(panels.some((p) => exprs(p).some((e) => e.startsWith('odin_anomaly_score{')))).toBe(true);
     expect(panels.some((p) => exprs(p).some((e) => e.startsWith('odin_anomaly_direction{')))).toBe(true);
   });

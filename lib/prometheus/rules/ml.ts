@@ -14,14 +14,17 @@ const mlAlert = componentAlerts(Component.ML);
  * or one per `feature` where a score covers several inputs, as the disk's I/O rates), "X (value) is above, below
  * or inside its expected range [lower, upper], expected e." Template queries read the series the detector exports
  * beside the score (odin_anomaly_value, odin_anomaly_expected{bound}, odin_anomaly_direction), selected by every
- * label of the alerting series, so the text is whatever the detector exported at the alert's evaluation.
+ * label of the alerting series, so the text is whatever the detector exported at the alert's evaluation. Bands
+ * are selected without `pod`: the pod detector's bands are its namespaces' (and elsewhere `pod` is only the
+ * detector's own pod, the same on all its series).
  */
 export const EXPECTED_RANGES = [
-  '{{ $sel := "" }}{{ range $k, $v := $labels }}{{ if ne $k "__name__" }}{{ $sel = printf "%s%s=%q," $sel $k $v }}{{ end }}{{ end }}',
+  '{{ $sel := "" }}{{ $bandSel := "" }}{{ range $k, $v := $labels }}{{ if ne $k "__name__" }}{{ $sel = printf "%s%s=%q," $sel $k $v }}',
+  '{{ if ne $k "pod" }}{{ $bandSel = printf "%s%s=%q," $bandSel $k $v }}{{ end }}{{ end }}{{ end }}',
   '{{ range printf "odin_anomaly_value{%s}" $sel | query | sortByLabel "feature" }}',
   '{{ $input := "" }}{{ $name := $labels.metric }}{{ with .Labels.feature }}{{ $input = printf "feature=%q," . }}{{ $name = . }}{{ end }}',
   ' {{ $name }} ({{ .Value | humanize }})',
-  '{{ $bounds := printf "odin_anomaly_expected{%s%s}" $sel $input | query | sortByLabel "bound" }}',
+  '{{ $bounds := printf "odin_anomaly_expected{%s%s}" $bandSel $input | query | sortByLabel "bound" }}',
   '{{ with printf "odin_anomaly_direction{%s%s}" $sel $input | query }}{{ $d := . | first | value }}',
   ' is {{ if gt $d 0.0 }}above{{ else if lt $d 0.0 }}below{{ else }}inside{{ end }} its expected range',
   ' [{{ index $bounds 1 | value | humanize }}, {{ index $bounds 2 | value | humanize }}], expected {{ index $bounds 0 | value | humanize }}.',

@@ -22,9 +22,15 @@ let server: Server;
 let prometheus: TestPrometheus;
 
 beforeAll(async () => {
-  // One set of gauges for both (two would register the same names twice): labels not set are simply absent.
-  const gpu = new AnomalyGauges(registry, ['detector', 'metric', 'gpu', 'uuid', 'node', 'device'], 'Test.');
+  // One set of gauges for all three (each mode has its own registry; two sets would register the same names
+  // twice): labels not set are absent. Bands are shared by the pods of a namespace, as the pod mode exports them.
+  const gpu = new AnomalyGauges(registry, ['detector', 'metric', 'gpu', 'uuid', 'node', 'device', 'namespace', 'pod'], 'Test.', ['pod']);
   const disk = gpu;
+  const pods = gpu;
+  const memory = { detector: 'pod', metric: 'memory_working_set_bytes', namespace: 'shop' };
+  const shopBand = { lower: 1e8, expected: 2e8, upper: 4e8 };
+  pods.set({ ...memory, pod: 'api-hog' }, 99, [{ value: 5e9, band: shopBand }]);
+  pods.set({ ...memory, pod: 'api-1' }, 20, [{ value: 3e8, band: shopBand }]);
   gpu.set({ detector: 'gpu', metric: 'power', gpu: '0', uuid: 'GPU-1' }, 97, [{ value: 655.5, band: { lower: 60, expected: 72.5, upper: 140 } }]);
   gpu.set({ detector: 'gpu', metric: 'temperature', gpu: '0', uuid: 'GPU-1' }, 40, [{ value: 36, band: { lower: 30, expected: 35, upper: 45 } }]);
   disk.set({ detector: 'disk', metric: 'io', node: 'node-1', device: 'sda' }, 95, [
@@ -42,7 +48,9 @@ beforeAll(async () => {
     return [
       'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s',
       `rule_files: [${JSON.stringify(join(dir, 'ml.rules.yaml'))}]`,
-      'scrape_configs:', '- job_name: detector', '  static_configs:', `  - targets: ["127.0.0.1:${port}"]`,
+      // As the stack's scrape jobs: the detector's own namespace and pod as target labels, the exported ones winning.
+      'scrape_configs:', '- job_name: detector', '  honor_labels: true', '  static_configs:', `  - targets: ["127.0.0.1:${port}"]`,
+      '    labels: { namespace: odin, pod: detector-7f9c }',
     ].join('\n');
   });
 }, 60_000);
@@ -57,7 +65,10 @@ interface Alert { labels: Record<string, string>; annotations: Record<string, st
 describe('anomaly gauges scraped by a real Prometheus', () => {
   test('every scored series has its value, band and direction with the score\'s labels', async () => {
     const text = await registry.metrics();
-    expect(text).toContain('odin_anomaly_expected{detector="gpu",metric="power",gpu="0",uuid="GPU-1",bound="upper"} 140');
+    expect(text).toContain('odin_anomaly_expected{detector="gpu",metric="power",gpu="0",uuid="GPU-1",pod="",bound="upper"} 140');
+    // Two pods, one band of their namespace.
+    expect(text.match(/odin_anomaly_expected\{detector="pod".*bound="upper"\}/g)).toEqual(['odin_anomaly_expected{detector="pod",metric="memory_working_set_bytes",namespace="shop",pod="",bound="upper"}']);
+    expect(text).toContain('odin_anomaly_direction{detector="pod",metric="memory_working_set_bytes",namespace="shop",pod="api-hog"} 1');
     expect(text).toContain('odin_anomaly_direction{detector="gpu",metric="power",gpu="0",uuid="GPU-1"} 1');
     expect(text).toContain('odin_anomaly_direction{detector="gpu",metric="temperature",gpu="0",uuid="GPU-1"} 0');
     expect(text).toContain('odin_anomaly_direction{detector="disk",metric="io",node="node-1",device="sda",feature="io_time"} -1');
@@ -66,13 +77,15 @@ describe('anomaly gauges scraped by a real Prometheus', () => {
   });
 
   test('the anomaly alert says where the value is against its expected range', async () => {
-    const alerts = await eventually('two firing anomaly alerts', 30_000, async () => {
+    const alerts = await eventually('three firing anomaly alerts', 30_000, async () => {
       const body = await (await fetch(`${prometheus.url}/api/v1/alerts`)).json() as { data: { alerts: Alert[] } };
       const firing = body.data.alerts.filter((a) => a.state === 'firing');
-      return firing.length === 2 ? firing : undefined;
+      return firing.length === 3 ? firing : undefined;
     });
     const description = (detector: string) => alerts.find((a) => a.labels.detector === detector)!.annotations.description;
     expect(description('gpu')).toMatch(/scores power on 127\.0\.0\.1:\d+ at 97 of 100\. Scores are calibrated so about 5% of normal points exceed 90\. power \(655\.5\) is above its expected range \[60, 140\], expected 72\.5\.$/);
+    expect(alerts.find((a) => a.labels.detector === 'pod')!.labels).toMatchObject({ namespace: 'shop', pod: 'api-hog' });
+    expect(description('pod')).toMatch(/exceed 90\. memory_working_set_bytes \(5G\) is above its expected range \[100M, 400M\], expected 200M\.$/);
     expect(description('disk')).toMatch(/exceed 90\. io_time \(20m\) is below its expected range \[50m, 900m\], expected 300m\. read_bytes \(1M\) has no expected range: no value of it is normal as the other inputs stand\.$/);
   });
 
@@ -91,7 +104,13 @@ describe('anomaly gauges scraped by a real Prometheus', () => {
     });
     expect(results).toEqual([655.5, 60, 72.5, 140, 97]);
     const position = queries.find((q) => q.dashboard === 'odin-ml-anomaly' && q.panel.startsWith('Where each value lies'))!;
-    const positions = Object.fromEntries((await run(position.expr)).map((r) => [`${r.metric.metric}/${r.metric.feature ?? ''}`, Number(r.value[1])]));
-    expect(positions).toEqual({ 'power/': (655.5 - 60) / 80, 'temperature/': 0.4, 'io/io_time': (0.02 - 0.05) / 0.85 });
+    const positions = Object.fromEntries((await run(position.expr)).map((r) => [`${r.metric.metric}/${r.metric.feature ?? r.metric.pod}`, Number(r.value[1])]));
+    expect(positions).toEqual({
+      'power/detector-7f9c': (655.5 - 60) / 80, 'temperature/detector-7f9c': 0.4, 'io/io_time': (0.02 - 0.05) / 0.85,
+      'memory_working_set_bytes/api-hog': (5e9 - 1e8) / 3e8, 'memory_working_set_bytes/api-1': (3e8 - 1e8) / 3e8,
+    });
+    // The namespace's band is stored once, without a pod: neither the pods' nor the detector's own.
+    const stored = await run('odin_anomaly_expected{detector="pod"}');
+    expect(stored.map((r) => [r.metric.bound, r.metric.pod, r.metric.namespace]).sort()).toEqual([['expected', undefined, 'shop'], ['lower', undefined, 'shop'], ['upper', undefined, 'shop']]);
   });
 });
