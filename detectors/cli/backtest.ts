@@ -58,8 +58,11 @@ async function backtest(options: BacktestOptions): Promise<void> {
   const { plan } = options;
   const prometheus = new HttpPrometheusClient({ url: options.prometheusUrl, timeoutMs: options.timeoutSec * 1000 });
   const progress = (message: string) => process.stderr.write(`${message}\n`);
+  const { settings } = plan;
   progress(`backtest of ${plan.query} with the ${plan.detector} detector from ${formatTime(plan.startSec)} to ${formatTime(plan.endSec)} `
-    + `every ${formatDuration(plan.stepSec)}, after ${formatDuration(plan.startSec - plan.warmupStartSec)} of warm-up`);
+    + `every ${formatDuration(plan.stepSec)}, after ${formatDuration(plan.startSec - plan.warmupStartSec)} of warm-up; trained every `
+    + `${formatDuration(settings.trainIntervalSec)} on the last ${formatDuration(settings.trainWindowSec)} (model from ${settings.minTrainRows} rows`
+    + `${plan.detector === 'gpu' ? `, retried every ${formatDuration(settings.untrainedRetrySec)} until then` : ''}), anomaly share ${settings.anomalyShare}`);
   const results = await runBacktest(prometheus, plan, progress);
   process.stdout.write(summary(results, plan));
   if (options.csv) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_ALERT_FOR } from '../../../detectors/cli/backtest.js';
-import { COLORS } from '../../../detectors/cli/backtest-report.js';
+import { COLORS, renderReport } from '../../../detectors/cli/backtest-report.js';
 import { findEpisodes, runBacktest, type BacktestPlan, type BacktestRow } from '../../../detectors/cli/backtest-run.js';
 import { parseDuration, parseTime } from '../../../detectors/cli/backtest-text.js';
 import { HttpPrometheusClient, MAX_POINTS_PER_SERIES } from '../../../detectors/runtime/prometheus-client.js';
@@ -167,6 +167,23 @@ describe('odin-detect backtest on the H100 trace in a real Prometheus', () => {
     for (const [start, end, step] of requests) expect(Math.round((end - start) / step) + 1).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
     expect(result.rows.length).toBeGreaterThan(MAX_POINTS_PER_SERIES);
     expect(progress).toContainEqual(expect.stringMatching(/chunk 2 of \d+/));
+    // The report draws this many rows per two pixels, bucketed: still a band, a value and a score, nothing undefined.
+    const html = renderReport([result], plan);
+    expect(html).not.toMatch(/NaN|undefined|Infinity/);
+    expect(/<path class="band" d="M[^"]{1000,}"/.test(html)).toBe(true);
+  });
+
+  test('trains as detector.json says (--config, read as the detector reads it), flags winning', async () => {
+    const config = join(dir, 'detector.json');
+    writeFileSync(config, JSON.stringify({ trainIntervalSec: 45, trainWindowSec: 300, anomalyShare: 0.02, gpu: { minTrainRows: 50, untrainedRetrySec: 7 } }));
+    const args = ['backtest', '--prometheus', prometheus.url, '--start', String(START), '--end', String(START + 60), '--query', 'nvidia_gpu_power_draw_watts', '--detector', 'gpu'];
+    const configured = await odinDetect([...args, '--config', config, '--train-window', '4m']);
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stderr).toContain('trained every 45s on the last 4m (model from 50 rows, retried every 7s until then), anomaly share 0.02');
+    writeFileSync(config, JSON.stringify({ trainIntervalSecs: 45 }));
+    const typo = await odinDetect([...args, '--config', config]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown key 'trainIntervalSecs'/);
   });
 
   test('a bad URL, an unreachable Prometheus, a bad query, a bad range and an empty answer each fail clearly', async () => {
