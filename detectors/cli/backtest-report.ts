@@ -95,7 +95,7 @@ function episodeTable(result: SeriesBacktest): string {
   return `<table class="episodes"><tr><th>alert from</th><th>to</th><th>duration</th><th>peak score</th><th>value against its band</th></tr>${rows.join('')}</table><p>${shortText}</p>`;
 }
 
-/** Rows as drawn: all of them when there are at most two per pixel column, else per two-pixel bucket (min/max value, widest band, top score). */
+/** Rows as drawn: all of them when there are at most two per pixel column, else per two-pixel bucket (min/max value, median band, top score). */
 function downsample(rows: readonly BacktestRow[], plan: BacktestPlan): Point[] {
   const asPoint = (r: BacktestRow): Point => ({ t: r.timestampSec, valueMin: r.value, valueMax: r.value, score: r.score, ...r.band });
   if (rows.length <= PLOT_WIDTH) return rows.map(asPoint);
@@ -113,10 +113,12 @@ function downsample(rows: readonly BacktestRow[], plan: BacktestPlan): Point[] {
       valueMin: Math.min(...values),
       valueMax: Math.max(...values),
       score: Math.max(...bucket.map((r) => r.score)),
+      // The median band, not the widest: a bucket that spans a change of state would otherwise draw the bands
+      // of both states as one.
       ...(banded.length === 0 ? {} : {
-        lower: Math.min(...banded.map((b) => b.lower)),
-        upper: Math.max(...banded.map((b) => b.upper)),
-        expected: banded.reduce((sum, b) => sum + b.expected, 0) / banded.length,
+        lower: middle(banded.map((b) => b.lower)),
+        upper: middle(banded.map((b) => b.upper)),
+        expected: middle(banded.map((b) => b.expected)),
       }),
     };
   });
@@ -190,6 +192,11 @@ function niceTicks(low: number, high: number): number[] {
   const ticks: number[] = [];
   for (let v = Math.ceil(low / step) * step; v <= high; v += step) ticks.push(v);
   return ticks;
+}
+
+/** The middle value (infinite bounds included, unlike a median of finite values). */
+function middle(values: number[]): number {
+  return values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 function clamp(v: number, low: number, high: number): number {
