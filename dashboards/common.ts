@@ -82,6 +82,73 @@ export const anomalyScorePanel = (title: string, selector: string, legendFormat:
     .thresholds(thresholds([null, 'green'], [ANOMALY_THRESHOLD, 'red']))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
 
+/** Where the panels of a repeated panel go: one per selected value of `variable`, `perRow` side by side. */
+export interface Repeat {
+  readonly variable: string;
+  /** @default 2 */
+  readonly perRow?: number;
+}
+
+/** What one band panel draws (see `anomalyBandPanel`). */
+export interface AnomalyBand {
+  /** Matchers of the band's series: odin_anomaly_value and odin_anomaly_expected (e.g. `detector="gpu", metric="power", gpu=~"$gpu"`). */
+  readonly selector: string;
+  /** Matchers of the score, when a score covers several inputs and the band is one of them (the disk's rates). @default selector */
+  readonly scoreSelector?: string;
+  /** Legend of the values; one value per panel unless it shows several (a namespace's pods). @default 'value' */
+  readonly valueLegend?: string;
+}
+
+const byName = (name: string, properties: ReadonlyArray<readonly [string, unknown]>) => ({
+  matcher: { id: 'byName', options: name },
+  properties: properties.map(([id, value]) => ({ id, value })),
+});
+
+/**
+ * A value as a detector saw it: the value, the band it expected the value in (filled between lower and upper:
+ * the score is at most 90 inside), the expected value dashed, and the score on its own axis on the right with
+ * the threshold. Grafana fills between two series named by the panel, so the band's bounds are aggregated into
+ * one series each (the pods of a namespace share one band), and panels are repeated per subject.
+ */
+export const anomalyBandPanel = (title: string, unit: string, band: AnomalyBand, repeat: Repeat, size: PanelSize = {}) => {
+  const expected = (bound: string, aggregation: string) =>
+    promQuery(`${aggregation}(odin_anomaly_expected{${band.selector}, bound="${bound}"})`, bound);
+  const green = { mode: 'fixed', fixedColor: 'green' };
+  return timeseriesPanel(title, unit, [
+    promQuery(`odin_anomaly_value{${band.selector}}`, band.valueLegend ?? 'value'),
+    expected('lower', 'min'),
+    expected('expected', 'avg'),
+    expected('upper', 'max'),
+    promQuery(`max(odin_anomaly_score{${band.scoreSelector ?? band.selector}})`, 'score'),
+  ], size).fillOpacity(0).repeat(repeat.variable).repeatDirection('h').maxPerRow(repeat.perRow ?? 2).overrides([
+    byName('upper', [['custom.fillBelowTo', 'lower'], ['custom.fillOpacity', 25], ['custom.lineWidth', 0], ['color', green]]),
+    byName('lower', [['custom.lineWidth', 0], ['color', green]]),
+    byName('expected', [['custom.lineStyle', { fill: 'dash', dash: [6, 4] }], ['color', green]]),
+    byName('score', [
+      ['unit', 'none'], ['min', 0], ['max', 100], ['custom.axisPlacement', 'right'], ['custom.axisLabel', 'score'],
+      ['color', { mode: 'fixed', fixedColor: 'red' }],
+      ['thresholds', { mode: 'absolute', steps: [{ value: null, color: 'transparent' }, { value: ANOMALY_THRESHOLD, color: 'red' }] }],
+      ['custom.thresholdsStyle', { mode: common.GraphThresholdsStyleMode.Dashed }],
+    ]),
+  ]);
+};
+
+/**
+ * Where each value lies in its expected range, for many series at once: 0 is the band's lower edge, 1 its
+ * upper edge, so every series shares one shaded band whatever its unit (Grafana cannot fill between bounds of
+ * many series in one panel). Bands are matched without `pod`, so a namespace's band serves each of its pods.
+ */
+export const bandPositionPanel = (title: string, selector: string, legendFormat: string, size: PanelSize = {}) => {
+  const bound = (name: string) => `odin_anomaly_expected{${selector}, bound="${name}"}`;
+  return timeseriesPanel(title, 'none', [promQuery(
+    `(odin_anomaly_value{${selector}} - ignoring(pod, bound) group_left() ${bound('lower')})`
+      + ` / ignoring(pod, bound) group_left() (${bound('upper')} - ignoring(bound) ${bound('lower')})`,
+    legendFormat,
+  )], size)
+    .thresholds(thresholds([null, 'red'], [0, 'green'], [1, 'red']))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea));
+};
+
 /** A big number: the last value of each series, coloured by `steps` (green by default). */
 export const statPanel = (
   title: string, unit: string, queries: readonly Query[], size: PanelSize = {},
@@ -139,6 +206,8 @@ export const nodeVariable = () => labelVariable('node', 'Node', 'node_uname_info
 export const namespaceVariable = () => labelVariable('namespace', 'Namespace', 'kube_pod_info', '.+');
 export const gpuVariable = () => labelVariable('gpu', 'GPU', 'nvidia_gpu_info');
 export const detectorVariable = () => labelVariable('detector', 'Detector', 'odin_detector_last_success_timestamp_seconds');
+/** The disks the disk detector scores. */
+export const deviceVariable = () => labelVariable('device', 'Disk', 'odin_anomaly_value{detector="disk"}');
 
 /** A dashboard with the house defaults: tagged `odin`, shared crosshair, 30 s refresh, the last 6 hours. */
 export const odinDashboard = (uid: string, title: string, description: string): dashboard.DashboardBuilder =>

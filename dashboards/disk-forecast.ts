@@ -2,15 +2,24 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { REAL_FILESYSTEMS, RecordedMetric } from '../lib/prometheus/rules/index.js';
 import {
-  NODE, anomalyScorePanel, instantQuery, nodeVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel,
+  NODE, anomalyBandPanel, anomalyScorePanel, deviceVariable, instantQuery, nodeVariable, odinDashboard, promQuery, row, tablePanel,
+  timeseriesPanel,
 } from './common.js';
 
 const FILESYSTEMS = `${NODE}, ${REAL_FILESYSTEMS}`;
+
+const DISK_SCORES = `detector="disk", ${NODE}, device=~"$device"`;
+
+/** One of the three I/O rates the disk detector scores together, against its band (the other two held as they were). */
+const ioBandPanel = (feature: string, title: string, unit: string) =>
+  anomalyBandPanel(`${title} against its expected range ($device)`, unit, { selector: `${DISK_SCORES}, feature="${feature}"`, scoreSelector: DISK_SCORES },
+    { variable: 'device', perRow: 3 }, { span: 8 });
 
 /** When each filesystem fills up, by the disk detector's regression and by Prometheus's own predict_linear. */
 export const diskForecastDashboard = (): DashboardBuilder =>
   odinDashboard('odin-disk-forecast', 'ODIN / Disk forecast', 'Days until each filesystem is full, fill rates and disk I/O.')
     .withVariable(nodeVariable())
+    .withVariable(deviceVariable())
     .withRow(row('Forecast'))
     .withPanel(tablePanel('Days until full (disk detector)', units.Days,
       [instantQuery('sort(odin_disk_days_until_full)')], { span: 12 }))
@@ -29,4 +38,8 @@ export const diskForecastDashboard = (): DashboardBuilder =>
       promQuery(`rate(node_disk_read_bytes_total{${NODE}}[$__rate_interval])`, 'read {{device}}'),
       promQuery(`-rate(node_disk_written_bytes_total{${NODE}}[$__rate_interval])`, 'write {{device}}'),
     ]))
-    .withPanel(anomalyScorePanel('Disk I/O anomaly scores', 'detector="disk"', '{{device}} {{metric}}'));
+    .withPanel(anomalyScorePanel('Disk I/O anomaly scores', 'detector="disk"', '{{device}} {{metric}}'))
+    .withRow(row('I/O against its expected range (disk detector)'))
+    .withPanel(ioBandPanel('io_time', 'Time busy', units.PercentUnit))
+    .withPanel(ioBandPanel('read_bytes', 'Reads', units.BytesPerSecondSI))
+    .withPanel(ioBandPanel('written_bytes', 'Writes', units.BytesPerSecondSI));

@@ -1,11 +1,17 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RecordedMetric } from '../lib/prometheus/rules/index.js';
-import { GPU, gpuVariable, instantQuery, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel } from './common.js';
+import {
+  GPU, anomalyBandPanel, anomalyScorePanel, gpuVariable, instantQuery, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
+} from './common.js';
 
 const LEGEND = 'GPU {{gpu}} {{node}}';
 
-/** What the GPUs are doing: utilisation, memory, clocks, from the GPU exporter (nvidia-smi). */
+/** The GPU detector's view of one metric of each selected GPU: the value, its expected band, the score. */
+const gpuBandPanel = (metric: string, title: string, unit: string) =>
+  anomalyBandPanel(`${title} against its expected range (GPU $gpu)`, unit, { selector: `detector="gpu", metric="${metric}", ${GPU}` }, { variable: 'gpu' });
+
+/** What the GPUs are doing: utilisation, memory, clocks, from the GPU exporter (nvidia-smi), and what the GPU detector makes of it. */
 export const gpuDashboard = (): DashboardBuilder =>
   odinDashboard('odin-gpu', 'ODIN / GPU', 'NVIDIA GPU utilisation, memory and clocks from nvidia-smi.')
     .withVariable(gpuVariable())
@@ -31,4 +37,8 @@ export const gpuDashboard = (): DashboardBuilder =>
     ]))
     .withPanel(timeseriesPanel('Fan speed', units.PercentUnit, [promQuery(`nvidia_gpu_fan_speed_ratio{${GPU}}`, LEGEND)]))
     .withPanel(timeseriesPanel('nvidia-smi errors', units.OpsPerSecond,
-      [promQuery('sum by (node, reason) (rate(nvidia_smi_errors_total[$__rate_interval]))', '{{node}} {{reason}}')]));
+      [promQuery('sum by (node, reason) (rate(nvidia_smi_errors_total[$__rate_interval]))', '{{node}} {{reason}}')]))
+    .withRow(row('Anomalies (GPU detector: in the context of utilisation)'))
+    .withPanel(gpuBandPanel('power', 'Power draw', units.Watt))
+    .withPanel(gpuBandPanel('temperature', 'Temperature', units.Celsius))
+    .withPanel(anomalyScorePanel('GPU anomaly scores', `detector="gpu", ${GPU}`, 'GPU {{gpu}} {{metric}}', { span: 24 }));

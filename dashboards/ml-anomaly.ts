@@ -2,19 +2,23 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RecordedMetric } from '../lib/prometheus/rules/index.js';
 import {
-  anomalyScorePanel, detectorVariable, instantQuery, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
+  anomalyScorePanel, bandPositionPanel, detectorVariable, instantQuery, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
 } from './common.js';
 
 const DETECTOR = 'detector=~"$detector"';
+const LEGEND = '{{detector}} {{metric}} {{gpu}}{{namespace}}{{pod}}{{device}}{{process_name}}';
 
 /** Anomaly scores over time, and whether the detectors producing them are healthy. */
 export const mlAnomalyDashboard = (): DashboardBuilder =>
   odinDashboard('odin-ml-anomaly', 'ODIN / ML anomaly detection',
-    'Anomaly scores (0-100, calibrated so about 5% of normal points exceed 90) and detector health.')
+    'Anomaly scores (0-100, calibrated so about 5% of normal points exceed 90), where each value lies against its expected range, and detector health.')
     .withVariable(detectorVariable())
     .withRow(row('Scores'))
-    .withPanel(anomalyScorePanel('Anomaly scores', DETECTOR, '{{detector}} {{metric}} {{gpu}}{{namespace}}{{pod}}{{mountpoint}}',
+    .withPanel(anomalyScorePanel('Anomaly scores', DETECTOR, LEGEND, { span: 24, height: 10 }))
+    .withPanel(bandPositionPanel('Where each value lies in its expected range (0 lower edge, 1 upper edge)', DETECTOR, `${LEGEND} {{feature}}`,
       { span: 24, height: 10 }))
+    .withPanel(tablePanel('Values outside their expected range now (1 above, -1 below)', units.Short,
+      [instantQuery(`odin_anomaly_direction{${DETECTOR}} != 0`)], { span: 24 }))
     .withPanel(timeseriesPanel('Highest score per detector', units.NoUnit,
       [promQuery(`${RecordedMetric.DETECTOR_MAX_SCORE}{${DETECTOR}}`, '{{detector}}')]).min(0).max(100))
     .withPanel(timeseriesPanel('Anomalous series per detector', units.Short,

@@ -2,8 +2,14 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { RecordedMetric, oomKilledRestarts } from '../lib/prometheus/rules/index.js';
 import {
-  NAMESPACE, anomalyScorePanel, instantQuery, namespaceVariable, odinDashboard, promQuery, row, tablePanel, timeseriesPanel,
+  NAMESPACE, anomalyBandPanel, anomalyScorePanel, bandPositionPanel, instantQuery, namespaceVariable, odinDashboard, promQuery, row,
+  tablePanel, timeseriesPanel,
 } from './common.js';
+
+/** A namespace's pods against the band their namespace's baseline expects them in (one panel per namespace). */
+const podBandPanel = (metric: string, title: string, unit: string) =>
+  anomalyBandPanel(`${title} against the namespace's expected range ($namespace)`, unit,
+    { selector: `detector="pod", metric="${metric}", ${NAMESPACE}`, valueLegend: '{{pod}}' }, { variable: 'namespace' });
 
 /** How pods behave: restarts, readiness, OOM kills, resources and what the pod detector thinks of them. */
 export const podBehaviourDashboard = (): DashboardBuilder =>
@@ -31,4 +37,9 @@ export const podBehaviourDashboard = (): DashboardBuilder =>
       promQuery(`sum by (namespace, pod) (rate(container_network_receive_errors_total{${NAMESPACE}}[$__rate_interval]))`, 'rx {{pod}}'),
       promQuery(`sum by (namespace, pod) (rate(container_network_transmit_errors_total{${NAMESPACE}}[$__rate_interval]))`, 'tx {{pod}}'),
     ]))
-    .withPanel(anomalyScorePanel('Pod anomaly scores', `detector="pod", ${NAMESPACE}`, '{{namespace}}/{{pod}} {{metric}}'));
+    .withPanel(anomalyScorePanel('Pod anomaly scores', `detector="pod", ${NAMESPACE}`, '{{namespace}}/{{pod}} {{metric}}'))
+    .withRow(row('Expected ranges (pod detector, per namespace)'))
+    .withPanel(bandPositionPanel('Where each pod lies in its expected range (0 lower edge, 1 upper edge)', `detector="pod", ${NAMESPACE}`,
+      '{{namespace}}/{{pod}} {{metric}}', { span: 24 }))
+    .withPanel(podBandPanel('cpu_usage_rate', 'CPU', 'cores'))
+    .withPanel(podBandPanel('memory_working_set_bytes', 'Working-set memory', units.BytesIEC));

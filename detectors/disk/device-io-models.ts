@@ -1,5 +1,6 @@
 import { AnomalyModel } from '../scoring/anomaly-model.js';
-import { robustZToScore } from '../scoring/calibrate.js';
+import { ANOMALY_THRESHOLD, robustZToScore } from '../scoring/calibrate.js';
+import { fromLog1p, NormalSet, robustNormalSet, type ScoredValue } from '../scoring/expected-band.js';
 import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
 import { IO_METRICS, type DeviceIo, type DeviceIoRow } from './disk-queries.js';
 
@@ -13,10 +14,11 @@ interface DeviceModel {
   readonly forest?: AnomalyModel;
 }
 
-/** A disk's current I/O score, 0–100 (above 90: anomalous). */
+/** A disk's current I/O score, 0–100 (above 90: anomalous), and each rate with its band (the others held as they are). */
 export interface DeviceIoScore {
   readonly key: string;
   readonly score: number;
+  readonly rates: readonly ScoredValue[];
 }
 
 /** Throughput spans orders of magnitude (idle KB/s to GB/s bursts): the models look at log rates. */
@@ -52,7 +54,7 @@ export class DeviceIoModels {
     for (const [key, rows] of current) {
       const model = this.byDevice.get(key);
       const latest = rows[rows.length - 1];
-      if (model !== undefined && latest !== undefined) scores.push({ key, score: scoreRow(model, latest) });
+      if (model !== undefined && latest !== undefined) scores.push({ key, score: scoreRow(model, latest), rates: explainRow(model, latest) });
     }
     return scores;
   }
@@ -90,6 +92,19 @@ function scoreRow(model: DeviceModel, row: DeviceIoRow): number {
   const x = features(row.values);
   if (model.forest !== undefined) return model.forest.score(row.timestampSec, x);
   return Math.max(...x.map((v, i) => robustZToScore(robustZ(v, model.baselines[i]))));
+}
+
+/** Each rate of the row, with the band in which it would keep the score at most 90 (see expected-band.ts). */
+function explainRow(model: DeviceModel, row: DeviceIoRow): ScoredValue[] {
+  const x = features(row.values);
+  return IO_METRICS.map((metric, j) => ({ feature: metric.name, value: row.values[j], band: normalRates(model, row.timestampSec, x, j).bandFor(row.values[j]) }));
+}
+
+/** Rates of input `j` scoring at most 90, as `scoreRow` scores: by the forest, or by the largest robust z. */
+function normalRates(model: DeviceModel, timestampSec: number, x: readonly number[], j: number): NormalSet {
+  if (model.forest !== undefined) return fromLog1p(model.forest.normalSet(timestampSec, x, j));
+  const othersNormal = x.every((v, i) => i === j || robustZToScore(robustZ(v, model.baselines[i])) <= ANOMALY_THRESHOLD);
+  return othersNormal ? fromLog1p(robustNormalSet(model.baselines[j])) : NormalSet.EMPTY;
 }
 
 function deviceModelFromJSON(key: string, raw: unknown): DeviceModel {

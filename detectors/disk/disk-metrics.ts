@@ -45,7 +45,7 @@ export class DiskMetrics {
 
   setIoScores(scores: ReadonlyArray<DeviceIoScore & { node: string; device: string }>, modelAgeSec: number | undefined): void {
     this.scores.reset();
-    for (const s of scores) this.scores.set({ detector: DETECTOR, metric: IO_METRIC, node: s.node, device: s.device }, s.score);
+    for (const s of scores) this.scores.set({ detector: DETECTOR, metric: IO_METRIC, node: s.node, device: s.device }, s.score, s.rates);
     if (modelAgeSec !== undefined) this.modelAge.set({ detector: DETECTOR, metric: IO_METRIC }, modelAgeSec);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { AnomalyModel } from '../scoring/anomaly-model.js';
 import { robustZToScore } from '../scoring/calibrate.js';
+import { robustNormalSet, type BandedScore } from '../scoring/expected-band.js';
 import { MIN_ROBUST_ROWS, robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
 
 export interface GpuTrainingOptions {
@@ -31,5 +32,13 @@ export class GpuMetricModel {
     if (this.model) return this.model.score(timestampSec, row);
     if (this.fallback) return robustZToScore(robustZ(row[0], this.fallback));
     return undefined;
+  }
+
+  /** The score and the band of the value (column 0) at this utilisation, from the same model; undefined as `score`. */
+  scoreWithBand(timestampSec: number, row: readonly number[]): BandedScore | undefined {
+    const score = this.score(timestampSec, row);
+    if (score === undefined) return undefined;
+    const normal = this.model ? this.model.normalSet(timestampSec, row, 0) : robustNormalSet(this.fallback!);
+    return { score, band: normal.bandFor(row[0]) };
   }
 }

@@ -19,7 +19,7 @@ export interface GpuHistory {
 }
 
 /** `max by (gpu, uuid)` so that duplicate scrapes of one GPU (two exporter replicas) collapse into one series. */
-function perGpu(series: string): string {
+export function perGpu(series: string): string {
   return `max by (gpu, uuid) (${series})`;
 }
 

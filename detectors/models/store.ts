@@ -6,7 +6,7 @@
  * mode retrains instead of crashing.
  */
 import { open, readdir, readFile, rename, rm, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger, ModelStore } from '../runtime/mode.js';
 
 const FORMAT = 'odin.model';
@@ -67,21 +67,7 @@ export class FileModelStore implements ModelStore {
     const path = this.pathOf(key);
     await mkdir(this.options.dir, { recursive: true });
     const envelope: Envelope = { format: FORMAT, version: FORMAT_VERSION, key, savedAt: new Date().toISOString(), model };
-    const temp = `${path}${TEMP_MARKER}${process.pid}-${Date.now()}`;
-    try {
-      const file = await open(temp, 'w', 0o600);
-      try {
-        await file.writeFile(JSON.stringify(envelope));
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, path);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await syncDirectory(this.options.dir);
+    await writeFileAtomically(path, JSON.stringify(envelope), 0o600);
   }
 
   /** Deletes temporary files left by a process killed while saving (call once at start). */
@@ -107,6 +93,28 @@ export class FileModelStore implements ModelStore {
     this.options.onRejected?.(reason);
     return undefined;
   }
+}
+
+/**
+ * Writes `data` to `path` so that a reader sees the old file or the whole new one, never a part: a temporary
+ * file beside it, fsynced, renamed over it, and the directory fsynced so the rename survives a crash.
+ */
+export async function writeFileAtomically(path: string, data: string, mode = 0o644): Promise<void> {
+  const temp = `${path}${TEMP_MARKER}${process.pid}-${Date.now()}`;
+  try {
+    const file = await open(temp, 'w', mode);
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await syncDirectory(dirname(path));
 }
 
 async function syncDirectory(dir: string): Promise<void> {

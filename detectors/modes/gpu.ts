@@ -135,11 +135,11 @@ export class GpuMode implements Mode<typeof GPU_ERROR_KINDS[number]> {
   private score(observation: GpuHistory, now: number): void {
     const baselines = this.known.get(keyOf(observation));
     const row = observation.rows[observation.rows.length - 1];
-    const score = baselines?.score(observation.timestamps[observation.timestamps.length - 1], row);
-    if (score === undefined) return; // Nothing learned yet for this GPU: no basis for a score.
+    const scored = baselines?.scoreWithBand(observation.timestamps[observation.timestamps.length - 1], row);
+    if (scored === undefined) return; // Nothing learned yet for this GPU: no basis for a score.
     const labels = { detector: 'gpu', metric: observation.metric.name, gpu: observation.identity.gpu, uuid: observation.identity.uuid };
     const gauges = this.gauges!;
-    gauges.scores.set(labels, score);
+    gauges.scores.set(labels, scored.score, [{ value: row[0], band: scored.band }]);
     if (baselines?.model) gauges.modelAge.set(labels, now - baselines.model.trainedAtSec);
   }
 }

@@ -1,5 +1,6 @@
 import { AnomalyModel } from '../scoring/anomaly-model.js';
-import { robustZToScore } from '../scoring/calibrate.js';
+import { ANOMALY_THRESHOLD, ROBUST_Z_AT_THRESHOLD, robustZToScore } from '../scoring/calibrate.js';
+import { fromLog1p, NormalSet, robustNormalSet, type ExpectedBand } from '../scoring/expected-band.js';
 import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
 import type { NamespaceSamples, PodValue } from './pod-queries.js';
 
@@ -12,9 +13,14 @@ const MAX_FOREST_ROWS = 16_384;
 /** Fewer pods than this in a namespace are not a baseline for each other. */
 const MIN_PEERS = 3;
 
-/** A pod's anomaly score for one metric, 0–100 (above 90: anomalous). */
+/**
+ * A pod's anomaly score for one metric, 0–100 (above 90: anomalous), and its namespace's band: the pods of a
+ * namespace share one normal set (the namespace's baseline at this time of day), and its range around the
+ * namespace's median is their band.
+ */
 export interface PodScore extends PodValue {
   readonly score: number;
+  readonly band: ExpectedBand | undefined;
 }
 
 /**
@@ -70,7 +76,8 @@ export class NamespaceModels {
     for (const [namespace, pods] of groupByNamespace(values)) {
       const baseline = this.baselines.get(namespace) ?? peerBaseline(pods);
       if (baseline === undefined) continue;
-      for (const pod of pods) scores.push({ ...pod, score: this.scoreDeviation(robustZ(feature(pod.value), baseline), nowSec) });
+      const band = this.normalValues(baseline, nowSec).bandFor(Math.expm1(baseline.median));
+      for (const pod of pods) scores.push({ ...pod, score: this.scoreDeviation(robustZ(feature(pod.value), baseline), nowSec), band });
     }
     return scores;
   }
@@ -89,6 +96,18 @@ export class NamespaceModels {
     const baselines = new Map<string, RobustBaseline>();
     for (const [namespace, entry] of Object.entries(json.baselines)) baselines.set(namespace, baselineFromJSON(namespace, entry));
     return new NamespaceModels(baselines, json.forest === undefined ? undefined : AnomalyModel.fromJSON(json.forest));
+  }
+
+  /**
+   * The values that score at most 90 against `baseline` now, exactly as `scoreDeviation` scores them: the robust
+   * z within ±3.5 and, where there is a forest, the forest's normal deviations. With a zero sigma only the
+   * median itself has a finite z.
+   */
+  private normalValues(baseline: RobustBaseline, nowSec: number): NormalSet {
+    if (!(baseline.sigma > 0)) return this.scoreDeviation(0, nowSec) <= ANOMALY_THRESHOLD ? fromLog1p(robustNormalSet(baseline)) : NormalSet.EMPTY;
+    const z = ROBUST_Z_AT_THRESHOLD;
+    const deviations = this.forest?.normalSet(nowSec, [0], 0, [-z, z]) ?? robustNormalSet({ median: 0, sigma: 1 });
+    return fromLog1p(deviations.map((z) => baseline.median + z * baseline.sigma));
   }
 
   /**

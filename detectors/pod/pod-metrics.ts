@@ -17,7 +17,8 @@ export class PodMetrics {
       name: 'odin_pod_status_anomaly', help: '1 while a container of the pod is in the state named by reason (CrashLoopBackOff, OOMKilled), from the Kubernetes API.',
       labelNames: ['namespace', 'pod', 'reason'], registers,
     });
-    this.scores = new AnomalyGauges(registry, ['detector', 'metric', 'namespace', 'pod'], 'Anomaly of a pod against its namespace baseline.');
+    // The band is the namespace's: exported once per namespace, without the pod.
+    this.scores = new AnomalyGauges(registry, ['detector', 'metric', 'namespace', 'pod'], 'Anomaly of a pod against its namespace baseline.', ['pod']);
     this.modelAge = new Gauge({ name: 'odin_model_age_seconds', help: 'Age of the model the scores come from.', labelNames: ['detector', 'metric'], registers });
   }
 
@@ -30,7 +31,7 @@ export class PodMetrics {
   setScores(byMetric: ReadonlyMap<string, readonly PodScore[]>): void {
     this.scores.reset();
     for (const [metric, scores] of byMetric) {
-      for (const s of scores) this.scores.set({ detector: DETECTOR, metric, namespace: s.namespace, pod: s.pod }, s.score);
+      for (const s of scores) this.scores.set({ detector: DETECTOR, metric, namespace: s.namespace, pod: s.pod }, s.score, [{ value: s.value, band: s.band }]);
     }
   }
 

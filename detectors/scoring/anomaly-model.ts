@@ -3,7 +3,8 @@
  * calibrated to 0–100 on its own training scores. The live detectors and the offline CSV scorer share it, so
  * detection quality measured offline is the quality of the live service.
  */
-import { Calibration, robustZToScore, type CalibrationJson } from './calibrate.js';
+import { ANOMALY_THRESHOLD, Calibration, ROBUST_Z_AT_THRESHOLD, robustZToScore, type CalibrationJson } from './calibrate.js';
+import { NormalSet, type ExpectedBand } from './expected-band.js';
 import { calendarFeatures, calendarFeaturesFor, type CalendarFeatureSet } from './features.js';
 import { IsolationForest, type IsolationForestJson } from './isolation-forest.js';
 import { robustBaseline } from './robust-stats.js';
@@ -78,6 +79,53 @@ export class AnomalyModel {
     return Math.max(forestScore, rangeGuardScore(this.rangeGuard, values));
   }
 
+  /**
+   * The values of column `column` that score at most 90 with the time and the other values as given (see
+   * expected-band.ts), found exactly rather than searched for: the forest's score is a step function of one input
+   * (IsolationForest.scoreProfile), a step scores at most 90 exactly when its raw score is at most the
+   * calibration's raw threshold, and the range guard allows [min − 3.5 sigma, max + 3.5 sigma] of a guarded column.
+   * `limits` narrows the set further (a caller's own rule, e.g. a robust z). A range's expected value is the middle
+   * of its lowest-scoring step.
+   */
+  normalSet(timestampSec: number, values: ArrayLike<number>, column = 0, limits: readonly [number, number] = [-Infinity, Infinity]): NormalSet {
+    if (!Number.isInteger(column) || column < 0 || column >= this.valueCount) throw new Error(`column must be an integer in [0, ${this.valueCount}), got ${column}`);
+    let [lo, hi] = limits;
+    const guard = this.rangeGuard;
+    for (let j = 0; j < guard.min.length; j++) {
+      const reach = ROBUST_Z_AT_THRESHOLD * guard.sigma[j];
+      if (j === column) {
+        lo = Math.max(lo, guard.min[j] - reach);
+        hi = Math.min(hi, guard.max[j] + reach);
+      } else if (columnGuardScore(guard, j, values[j]) > ANOMALY_THRESHOLD) {
+        return NormalSet.EMPTY;
+      }
+    }
+    if (!(lo <= hi)) return NormalSet.EMPTY;
+    const { starts, scores } = this.forest.scoreProfile(withCalendar(values, timestampSec, this.calendar), column);
+    const ranges: ExpectedBand[] = [];
+    let open: { lower: number; upper: number; best: number; expected: number } | undefined;
+    for (let i = 0; i < starts.length; i++) {
+      const from = Math.max(starts[i], lo);
+      const to = Math.min(i + 1 < starts.length ? starts[i + 1] : Infinity, hi);
+      if (from > to) continue;
+      if (scores[i] > this.calibration.rawThreshold) {
+        if (open) ranges.push(open);
+        open = undefined;
+        continue;
+      }
+      const expected = middle(from, to, values[column]);
+      if (open && open.upper === from) {
+        open.upper = to;
+        if (scores[i] < open.best) Object.assign(open, { best: scores[i], expected });
+      } else {
+        if (open) ranges.push(open);
+        open = { lower: from, upper: to, best: scores[i], expected };
+      }
+    }
+    if (open) ranges.push(open);
+    return new NormalSet(ranges.map(({ lower, upper, expected }) => ({ lower, upper, expected })));
+  }
+
   toJSON(): AnomalyModelJson {
     return {
       kind: 'odin.anomaly-model',
@@ -138,11 +186,21 @@ function fitRangeGuard(rows: ReadonlyArray<ArrayLike<number>>, columns: number):
 
 function rangeGuardScore(guard: RangeGuard, values: ArrayLike<number>): number {
   let worst = 0;
-  for (let j = 0; j < guard.min.length; j++) {
-    const excess = Math.max(0, values[j] - guard.max[j], guard.min[j] - values[j]);
-    worst = Math.max(worst, excess / guard.sigma[j]);
-  }
-  return robustZToScore(worst);
+  for (let j = 0; j < guard.min.length; j++) worst = Math.max(worst, columnGuardScore(guard, j, values[j]));
+  return worst;
+}
+
+function columnGuardScore(guard: RangeGuard, column: number, value: number): number {
+  const excess = Math.max(0, value - guard.max[column], guard.min[column] - value);
+  return robustZToScore(excess / guard.sigma[column]);
+}
+
+/** The middle of [from, to]; its finite end when it is unbounded on one side, `fallback` when on both. */
+function middle(from: number, to: number, fallback: number): number {
+  if (Number.isFinite(from) && Number.isFinite(to)) return from + (to - from) / 2;
+  if (Number.isFinite(from)) return from;
+  if (Number.isFinite(to)) return to;
+  return fallback;
 }
 
 function parseRangeGuard(raw: unknown): RangeGuard {

@@ -122,8 +122,11 @@ function upperBound(a: Float64Array, x: number): number {
   return lo;
 }
 
-/** |robust z| that maps to the threshold: Iglewicz and Hoaglin's cut-off for the modified z-score. */
-const Z_AT_THRESHOLD = 3.5;
+/**
+ * |robust z| that maps to the threshold: Iglewicz and Hoaglin's cut-off for the modified z-score. A robust z
+ * scorer's expected band is median ± this many sigma (see expected-band.ts).
+ */
+export const ROBUST_Z_AT_THRESHOLD = 3.5;
 
 /**
  * The statistical fallback on the same scale: |z| = 3.5 scores 90 (the threshold), |z| = 0 scores 0, linear in
@@ -132,6 +135,6 @@ const Z_AT_THRESHOLD = 3.5;
 export function robustZToScore(z: number): number {
   if (Number.isNaN(z)) return NaN;
   const a = Math.abs(z);
-  if (a <= Z_AT_THRESHOLD) return (ANOMALY_THRESHOLD * a) / Z_AT_THRESHOLD;
-  return ANOMALY_THRESHOLD + (100 - ANOMALY_THRESHOLD) * Math.min(1, (a - Z_AT_THRESHOLD) / Z_AT_THRESHOLD);
+  if (a <= ROBUST_Z_AT_THRESHOLD) return (ANOMALY_THRESHOLD * a) / ROBUST_Z_AT_THRESHOLD;
+  return ANOMALY_THRESHOLD + (100 - ANOMALY_THRESHOLD) * Math.min(1, (a - ROBUST_Z_AT_THRESHOLD) / ROBUST_Z_AT_THRESHOLD);
 }

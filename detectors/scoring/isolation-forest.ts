@@ -125,6 +125,31 @@ export class IsolationForest {
     return scores;
   }
 
+  /**
+   * The score of `row` as a function of feature `feature` alone, the others held at their values in `row`. Every
+   * split on that feature cuts its axis, so the score is a step function: constant on the pieces
+   * [starts[i], starts[i + 1]) (the first starting at -Infinity, the last open to +Infinity) and `scores[i]` is
+   * exactly what `score` returns for any row in piece i (same path lengths, summed in the same order).
+   */
+  scoreProfile(row: ArrayLike<number>, feature: number): ScoreProfile {
+    const trees = this.fitted();
+    checkRow(row, trees.numFeatures, 0);
+    if (!Number.isInteger(feature) || feature < 0 || feature >= trees.numFeatures) throw new Error(`feature must be an integer in [0, ${trees.numFeatures}), got ${feature}`);
+    const perTree = Array.from({ length: this.complete.numTrees }, (_, tree) => this.treeProfile(tree, row, feature));
+    const starts = Float64Array.from(new Set(perTree.flatMap((p) => p.starts))).sort();
+    const total = new Float64Array(starts.length);
+    for (const piece of perTree) {
+      // Both lists are ascending: walk the tree's pieces alongside the merged ones.
+      let k = 0;
+      for (let i = 0; i < starts.length; i++) {
+        while (k + 1 < piece.starts.length && piece.starts[k + 1] <= starts[i]) k++;
+        total[i] += piece.pathLengths[k];
+      }
+    }
+    const norm = -1 / (this.complete.numTrees * averagePathLength(trees.sampleSize));
+    return { starts, scores: total.map((t) => Math.pow(2, t * norm)) };
+  }
+
   toJSON(): IsolationForestJson {
     const t = this.fitted();
     return {
@@ -149,6 +174,40 @@ export class IsolationForest {
     forest.trees = trees;
     forest.complete = completeTrees(trees);
     return forest;
+  }
+
+  /**
+   * One tree's path length along `feature` (see `scoreProfile`): a depth-first walk that follows the row at every
+   * other feature's split and both ways at this feature's, keeping the interval of values that reach each slot.
+   * Left children first, so the pieces come out in ascending order.
+   */
+  private treeProfile(tree: number, row: ArrayLike<number>, feature: number): { starts: number[]; pathLengths: number[] } {
+    const { depth, slotsPerTree, feature: splitFeature, threshold, leafValue } = this.complete;
+    const base = tree * slotsPerTree;
+    const starts: number[] = [];
+    const pathLengths: number[] = [];
+    const stack: number[] = [base, 0, -Infinity, Infinity];
+    while (stack.length > 0) {
+      const hi = stack.pop()!;
+      const lo = stack.pop()!;
+      const level = stack.pop()!;
+      const q = stack.pop()!;
+      if (level === depth) {
+        starts.push(lo);
+        pathLengths.push(leafValue[q]);
+        continue;
+      }
+      const left = 2 * q - base + 1;
+      const t = threshold[q];
+      if (splitFeature[q] !== feature) {
+        stack.push(row[splitFeature[q]] < t ? left : left + 1, level + 1, lo, hi);
+        continue;
+      }
+      // Pushed right first so that the left (lower) interval is walked first.
+      if (Math.max(lo, t) < hi) stack.push(left + 1, level + 1, Math.max(lo, t), hi);
+      if (lo < Math.min(hi, t)) stack.push(left, level + 1, lo, Math.min(hi, t));
+    }
+    return { starts, pathLengths };
   }
 
   /** Sum over the trees of each row's path length. */
@@ -183,6 +242,12 @@ export class IsolationForest {
     if (!this.trees) throw new Error('isolation forest is not fitted: call fit() or fromJSON() first');
     return this.trees;
   }
+}
+
+/** A step function of one feature: `scores[i]` on [starts[i], starts[i + 1]); starts[0] is -Infinity. */
+export interface ScoreProfile {
+  readonly starts: Float64Array;
+  readonly scores: Float64Array;
 }
 
 interface FlatData {

@@ -83,7 +83,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     'nvidia_gpu_clocks_event_reason_active',
   ],
   [MetricSource.DETECTORS]: [
-    'odin_anomaly_score', 'odin_anomaly', 'odin_model_age_seconds',
+    'odin_anomaly_score', 'odin_anomaly', 'odin_anomaly_value', 'odin_anomaly_expected', 'odin_anomaly_direction', 'odin_model_age_seconds',
     'odin_detector_cycle_duration_seconds', 'odin_detector_errors_total', 'odin_detector_last_success_timestamp_seconds',
     'odin_model_training_failures_total', 'odin_process_threats_total', 'odin_process_threats',
     'odin_process_scanned', 'odin_process_scan_skipped_total',

@@ -9,6 +9,29 @@ export const DETECTOR_JOBS = 'job=~".*detector.*"';
 
 const mlAlert = componentAlerts(Component.ML);
 
+/**
+ * What the model expected, appended to the anomaly alert's description: for each value the score is about (one,
+ * or one per `feature` where a score covers several inputs, as the disk's I/O rates), "X (value) is above, below
+ * or inside its expected range [lower, upper], expected e." Template queries read the series the detector exports
+ * beside the score (odin_anomaly_value, odin_anomaly_expected{bound}, odin_anomaly_direction), selected by every
+ * label of the alerting series, so the text is whatever the detector exported at the alert's evaluation. Bands
+ * are selected without `pod`: the pod detector's bands are its namespaces' (and elsewhere `pod` is only the
+ * detector's own pod, the same on all its series).
+ */
+export const EXPECTED_RANGES = [
+  '{{ $sel := "" }}{{ $bandSel := "" }}{{ range $k, $v := $labels }}{{ if ne $k "__name__" }}{{ $sel = printf "%s%s=%q," $sel $k $v }}',
+  '{{ if ne $k "pod" }}{{ $bandSel = printf "%s%s=%q," $bandSel $k $v }}{{ end }}{{ end }}{{ end }}',
+  '{{ range printf "odin_anomaly_value{%s}" $sel | query | sortByLabel "feature" }}',
+  '{{ $input := "" }}{{ $name := $labels.metric }}{{ with .Labels.feature }}{{ $input = printf "feature=%q," . }}{{ $name = . }}{{ end }}',
+  ' {{ $name }} ({{ .Value | humanize }})',
+  '{{ $bounds := printf "odin_anomaly_expected{%s%s}" $bandSel $input | query | sortByLabel "bound" }}',
+  '{{ with printf "odin_anomaly_direction{%s%s}" $sel $input | query }}{{ $d := . | first | value }}',
+  ' is {{ if gt $d 0.0 }}above{{ else if lt $d 0.0 }}below{{ else }}inside{{ end }} its expected range',
+  ' [{{ index $bounds 1 | value | humanize }}, {{ index $bounds 2 | value | humanize }}], expected {{ index $bounds 0 | value | humanize }}.',
+  '{{ else }} has no expected range: no value of it is normal as the other inputs stand.{{ end }}',
+  '{{ else }} The detector exports no expected range for it.{{ end }}',
+].join('');
+
 /** The anomaly detectors' findings and their own health. */
 export const mlRules: RuleGroup = {
   name: 'odin.ml',
@@ -18,7 +41,7 @@ export const mlRules: RuleGroup = {
       component: Component.ML,
       summary: 'The {{ $labels.detector }} detector sees an anomaly in {{ $labels.metric }}',
       description: 'The {{ $labels.detector }} detector scores {{ $labels.metric }} on {{ $labels.instance }} at ' +
-        '{{ $value | humanize }} of 100. Scores are calibrated so about 5% of normal points exceed 90.',
+        `{{ $value | humanize }} of 100. Scores are calibrated so about 5% of normal points exceed 90.${EXPECTED_RANGES}`,
       // About 5% of normal points score above 90 by calibration: only a sustained score is news.
       warning: { expr: 'odin_anomaly_score > 90', for: '10m' },
       critical: { expr: 'odin_anomaly_score > 98', for: '5m' },

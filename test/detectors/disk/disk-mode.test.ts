@@ -98,6 +98,18 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
       expect(io?.labels).toMatchObject({ detector: 'disk', metric: 'io' });
       expect(io?.value).toBeGreaterThanOrEqual(0);
       expect(io?.value).toBeLessThanOrEqual(100);
+      // AND each of its three rates comes with its value and, when some value of it is normal, its band
+      const rates = (await samplesOf(detector.port, 'odin_anomaly_value')).filter((v) => v.labels.device === 'nvme0n1');
+      expect(rates.map((r) => r.labels.feature).sort()).toEqual(['io_time', 'read_bytes', 'written_bytes']);
+      for (const rate of rates) {
+        const bounds = (await samplesOf(detector.port, 'odin_anomaly_expected', { device: 'nvme0n1', feature: rate.labels.feature! }));
+        if (bounds.length === 0) continue;
+        const bound = (name: string) => bounds.find((b) => b.labels.bound === name)!.value;
+        expect(bound('lower')).toBeLessThanOrEqual(bound('expected'));
+        expect(bound('expected')).toBeLessThanOrEqual(bound('upper'));
+        const direction = (await samplesOf(detector.port, 'odin_anomaly_direction', { device: 'nvme0n1', feature: rate.labels.feature! }))[0].value;
+        expect(direction).toBe(rate.value > bound('upper') ? 1 : rate.value < bound('lower') ? -1 : 0);
+      }
       expect((await samplesOf(detector.port, 'odin_model_age_seconds'))[0]?.value).toBeGreaterThan(0);
     } finally {
       await detector.stop();

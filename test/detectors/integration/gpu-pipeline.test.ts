@@ -100,7 +100,15 @@ describe('GPU pipeline with a real Prometheus', () => {
     });
     expect(Date.now() - seen).toBeLessThanOrEqual(2 * CYCLE_SEC * 1000 + 500);
     expect(score).toBeGreaterThan(90);
-    expect(sampleValue(await detectorMetrics(), 'odin_anomaly', 'metric="power"')).toBe(1);
+    const scoredText = await detectorMetrics();
+    expect(sampleValue(scoredText, 'odin_anomaly', 'metric="power"')).toBe(1);
+    // What the model expected: the power drawn is above the band learned in the quiet period, and says so.
+    const power = sampleValue(scoredText, 'odin_anomaly_value', 'metric="power"')!;
+    const upper = sampleValue(scoredText, 'odin_anomaly_expected', 'metric="power",gpu="0",uuid="' + UUID + '",bound="upper"')!;
+    expect(power).toBeGreaterThan(300);
+    expect(upper).toBeLessThan(power);
+    expect(sampleValue(scoredText, 'odin_anomaly_expected', 'metric="power",gpu="0",uuid="' + UUID + '",bound="lower"')).toBeLessThan(upper);
+    expect(sampleValue(scoredText, 'odin_anomaly_direction', 'metric="power"')).toBe(1);
     // Prometheus scrapes the score too.
     const scraped = await eventually('the score in Prometheus', 5000, async () => (await prometheus!.values('odin_anomaly_score{detector="gpu",metric="power"} > 90', 'gpu'))['0']);
     expect(scraped).toBeGreaterThan(90);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPodMode } from '../../../detectors/modes/pod.js';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
 import { startDetector } from '../../../detectors/runtime/lifecycle.js';
-import { health, isReady, metricValue } from './detector-http.js';
+import { health, isReady, metricValue, samplesOf } from './detector-http.js';
 import { KubeApiReplay, k8sFixture } from './kube-api-replay.js';
 import { freePort, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from './text-exporter.js';
@@ -111,6 +111,19 @@ describe('pod mode on the runtime, with a real Prometheus and a replayed Kuberne
       const hogScore = async (metric: string) => (await metricValue(detector.port, 'odin_anomaly_score', { metric, pod: 'api-hog' })) ?? 0;
       await waitFor(async () => (await hogScore('memory_working_set_bytes')) > 90 && (await hogScore('cpu_usage_rate')) > 90, 20_000, 'the hog\'s scores above 90', HTTP_POLL_MS);
       expect(await metricValue(detector.port, 'odin_anomaly', { metric: 'memory_working_set_bytes', pod: 'api-hog' })).toBe(1);
+      // AND the hog's memory is above its namespace's expected range (one band per namespace, its pod label
+      // empty), which holds its peers' memory
+      const memory = { metric: 'memory_working_set_bytes', namespace: 'shop' };
+      const bands = await samplesOf(detector.port, 'odin_anomaly_expected', memory);
+      expect(bands.map((b) => [b.labels.pod, b.labels.bound]).sort()).toEqual([['', 'expected'], ['', 'lower'], ['', 'upper']]);
+      const bound = (name: string) => bands.find((b) => b.labels.bound === name)!.value;
+      const hogMemory = (await metricValue(detector.port, 'odin_anomaly_value', { ...memory, pod: 'api-hog' }))!;
+      expect(bound('upper')).toBeLessThan(hogMemory);
+      expect(await metricValue(detector.port, 'odin_anomaly_direction', { ...memory, pod: 'api-hog' })).toBe(1);
+      const peerMemory = (await metricValue(detector.port, 'odin_anomaly_value', { ...memory, pod: 'api-2' }))!;
+      expect(bound('lower')).toBeLessThanOrEqual(peerMemory);
+      expect(bound('upper')).toBeGreaterThanOrEqual(peerMemory);
+      expect(await metricValue(detector.port, 'odin_anomaly_direction', { ...memory, pod: 'api-2' })).toBe(0);
       expect(await memoryOf('api-2')).toBeLessThan(90);
     } finally {
       hogging = false;

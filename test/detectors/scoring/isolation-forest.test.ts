@@ -75,6 +75,29 @@ describe('IsolationForest', () => {
     }
   });
 
+  test('the score profile along one feature is exactly the score of every row in each step', () => {
+    const forest = new IsolationForest({ seed: 5 }).fit(train);
+    const random = mulberry32(9);
+    for (const [k, row] of cloud(30, 3, 4).entries()) {
+      const feature = k % 3;
+      const { starts, scores } = forest.scoreProfile(row, feature);
+      expect(starts[0]).toBe(-Infinity);
+      for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1]);
+      for (let j = 0; j < 40; j++) {
+        const probe = [...row];
+        probe[feature] = -4 + 8 * random();
+        let step = starts.length - 1;
+        while (starts[step] > probe[feature]) step--;
+        expect(scores[step]).toBe(forest.score(probe));
+      }
+      // Each step's own start belongs to it (splits send x < threshold left).
+      const at = [...row];
+      at[feature] = starts[starts.length - 1];
+      expect(scores[starts.length - 1]).toBe(forest.score(at));
+    }
+    expect(() => forest.scoreProfile([0, 0, 0], 3)).toThrow(/feature must be an integer in \[0, 3\)/);
+  });
+
   test('gives identical scores after a JSON round trip', () => {
     const forest = new IsolationForest({ seed: 9 }).fit(train);
     const restored = IsolationForest.fromJSON(JSON.parse(JSON.stringify(forest)));

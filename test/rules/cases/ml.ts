@@ -12,10 +12,27 @@ const selector = (name: string, labels: Record<string, string>) =>
 const ml = (severity: string, labels: Record<string, string>) => withRuleLabels(severity, 'ml', labels);
 
 const score = selector('odin_anomaly_score', SCORED);
-const scored = (value: string) => ({
-  summary: 'The gpu detector sees an anomaly in temperature',
-  description: `The gpu detector scores temperature on gpu-detector:9405 at ${value} of 100. ` +
-    'Scores are calibrated so about 5% of normal points exceed 90.',
+/** The temperature the GPU detector scored, and the band it expected it in (the series it exports beside the score). */
+const band = (expected: string, lower: string, upper: string, direction: string) => ({
+  [selector('odin_anomaly_value', SCORED)]: '91x20',
+  [selector('odin_anomaly_expected', { ...SCORED, bound: 'expected' })]: `${expected}x20`,
+  [selector('odin_anomaly_expected', { ...SCORED, bound: 'lower' })]: `${lower}x20`,
+  [selector('odin_anomaly_expected', { ...SCORED, bound: 'upper' })]: `${upper}x20`,
+  [selector('odin_anomaly_direction', SCORED)]: `${direction}x20`,
+});
+const scored = (value: string, expected = ' The detector exports no expected range for it.', detector = 'gpu', metric = 'temperature', instance = 'gpu-detector:9405') => ({
+  summary: `The ${detector} detector sees an anomaly in ${metric}`,
+  description: `The ${detector} detector scores ${metric} on ${instance} at ${value} of 100. ` +
+    `Scores are calibrated so about 5% of normal points exceed 90.${expected}`,
+});
+const HOT = ' temperature (91) is above its expected range [35, 52.5], expected 41.';
+const PROCESS_SCORED = { instance: 'process-detector:9407', job: 'process-detector', detector: 'process', metric: 'cpu_cores', process_name: 'xmrig' };
+/** A disk scored on three rates together: one inside its band, one above, one with no normal value as the others stand. */
+const DISK_SCORED = { ...DISK_DETECTOR, metric: 'io', node: 'node-1', device: 'nvme0n1' };
+const diskRate = (feature: string, value: string, bounds?: [string, string, string], direction?: string) => ({
+  [selector('odin_anomaly_value', { ...DISK_SCORED, feature })]: `${value}x20`,
+  ...(bounds ? Object.fromEntries(['lower', 'expected', 'upper'].map((bound, i) => [selector('odin_anomaly_expected', { ...DISK_SCORED, feature, bound }), `${bounds[i]}x20`])) : {}),
+  ...(direction ? { [selector('odin_anomaly_direction', { ...DISK_SCORED, feature })]: `${direction}x20` } : {}),
 });
 const age = selector('odin_model_age_seconds', MODEL);
 const stale = (duration: string) => ({
@@ -24,10 +41,29 @@ const stale = (duration: string) => ({
 });
 
 export const mlCases: AlertCase[] = [
-  { alert: 'AnomalyScoreHigh', name: 'warns at 95 for 10m', series: { [score]: '95x20' }, at: '11m',
-    fires: [{ labels: ml('warning', SCORED), ...scored('95') }] },
-  { alert: 'AnomalyScoreHigh', name: 'pages at 99 for 5m', series: { [score]: '99x20' }, at: '11m',
-    fires: [{ labels: ml('warning', SCORED), ...scored('99') }, { labels: ml('critical', SCORED), ...scored('99') }] },
+  { alert: 'AnomalyScoreHigh', name: 'warns at 95 for 10m, saying the temperature is above its expected range',
+    series: { [score]: '95x20', ...band('41', '35', '52.5', '1') }, at: '11m',
+    fires: [{ labels: ml('warning', SCORED), ...scored('95', HOT) }] },
+  { alert: 'AnomalyScoreHigh', name: 'pages at 99 for 5m', series: { [score]: '99x20', ...band('41', '35', '52.5', '1') }, at: '11m',
+    fires: [{ labels: ml('warning', SCORED), ...scored('99', HOT) }, { labels: ml('critical', SCORED), ...scored('99', HOT) }] },
+  { alert: 'AnomalyScoreHigh', name: 'says below for a value under its range', series: { [score]: '95x20', ...band('41', '95', '120', '-1') }, at: '11m',
+    fires: [{ labels: ml('warning', SCORED), ...scored('95', ' temperature (91) is below its expected range [95, 120], expected 41.') }] },
+  { alert: 'AnomalyScoreHigh', name: 'a score over several inputs tells each one against its own range',
+    series: {
+      [selector('odin_anomaly_score', DISK_SCORED)]: '96x20',
+      ...diskRate('io_time', '0.5', ['0.1', '0.3', '0.9'], '0'),
+      ...diskRate('read_bytes', '900000000', ['0', '1000000', '40000000'], '1'),
+      ...diskRate('written_bytes', '1000'),
+    },
+    at: '11m',
+    fires: [{ labels: ml('warning', DISK_SCORED), ...scored('96',
+      ' io_time (500m) is inside its expected range [100m, 900m], expected 300m.' +
+      ' read_bytes (900M) is above its expected range [0, 40M], expected 1M.' +
+      ' written_bytes (1k) has no expected range: no value of it is normal as the other inputs stand.',
+      'disk', 'io', 'disk-detector:9408') }] },
+  { alert: 'AnomalyScoreHigh', name: 'says so when a detector exports no expected range',
+    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '97x20' }, at: '11m',
+    fires: [{ labels: ml('warning', PROCESS_SCORED), ...scored('97', undefined, 'process', 'cpu_cores', 'process-detector:9407') }] },
   { alert: 'AnomalyScoreHigh', name: 'quiet at 85 and on a 3-minute spike to 99', series: { [score]: '85x10 99x3 85x10' },
     at: '14m', fires: [] },
 
