@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { DEFAULT_CONFIG, EmailConfig, ResourceConfig, StorageConfig, WebhookConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
+import { emailPlaceholders } from '../core/placeholders.js';
 import { DataVolume } from '../core/storage.js';
 import { INetworkEndpoint, PolicyPeer } from '../network/peer.js';
 import { IAlertmanagerTarget, urlPort } from '../prometheus/prometheus.js';
@@ -23,7 +24,10 @@ export interface AlertmanagerProps {
   readonly port?: number;
   /** @default 31495 */
   readonly nodePort?: number;
-  /** SMTP email; the password comes from the Secret `email.passwordSecret`. @default DEFAULT_CONFIG.alerting.email */
+  /**
+   * SMTP email; the password comes from the Secret `email.passwordSecret`. When enabled, placeholder (RFC 2606) hosts
+   * and addresses are refused. @default DEFAULT_CONFIG.alerting.email (disabled)
+   */
   readonly email?: EmailConfig;
   /** @default [] */
   readonly webhooks?: readonly WebhookConfig[];
@@ -48,6 +52,8 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const email = props.email ?? DEFAULT_CONFIG.alerting.email;
     const webhooks = props.webhooks ?? [];
     if (email.enabled && email.to.length === 0) throw new Error("'email.to' needs at least one address when email is enabled, got []");
+    const placeholders = email.enabled ? emailPlaceholders(email, 'email') : [];
+    if (placeholders.length > 0) throw new Error(placeholders.join('; '));
     const configYaml = stringify(alertmanagerConfig({ email, webhooks, smtpPasswordFile: `${SMTP_SECRET_DIR}/password` }), { lineWidth: 0 });
     this.server = new Exporter(this, 'Server', {
       name: 'alertmanager',

@@ -16,7 +16,10 @@ export interface NvidiaDevicePluginProps extends GpuNodeOptions {
   readonly resources?: ResourceConfig;
 }
 
-/** The RuntimeClass `nvidia`, handler `nvidia`, as K3s defines it when it finds the NVIDIA container runtime. */
+/**
+ * The RuntimeClass `nvidia`, handler `nvidia`, as K3s defines it when it finds the NVIDIA container runtime: only for
+ * clusters that lack it (`components.runtimeClass`), since whoever applies it also deletes it with `kubectl delete`.
+ */
 export class NvidiaRuntimeClass extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
