@@ -70,6 +70,8 @@ describe.each([
     expect(ports).toEqual([config.port]);
     expect(detector.container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: config.port });
     expect(detector.container.readinessProbe.httpGet).toMatchObject({ path: '/ready', port: config.port });
+    // Start-up needs the process alone: /ready waits for Prometheus, which may replay its WAL for minutes after a reboot.
+    expect(detector.container.startupProbe.httpGet).toMatchObject({ path: '/healthz', port: config.port });
     if (env.ODIN_CONFIG_FILE) expect(config.cycleIntervalSec).toBe({ ...DEFAULT_CONFIG.detector, ...(overrides as any).detector }.cycleIntervalSec);
   });
 });

@@ -13,8 +13,12 @@ import { DETECTOR_CONFIG_DIR, DETECTOR_PORTS, DetectorMode, MODELS_DIR, baseDete
 /** The anomaly-detection modes (the GPU exporter is a mode of the same image, see `GpuExporter`). */
 export type AnomalyMode = DetectorMode.GPU | DetectorMode.POD | DetectorMode.PROCESS | DetectorMode.DISK;
 
-/** Host paths the process detector watches for persistence and system modification, mounted read-only under /host. */
-export const WATCHED_HOST_PATHS = ['/etc', '/root/.ssh', '/home', '/var/spool/cron'];
+/**
+ * Host directories mounted read-only under /host (ODIN_HOST_ROOT) for the files the process detector watches (cron,
+ * SSH keys, systemd units, start-up files): their parents that every Ubuntu/Debian host has, checked to exist, so a
+ * watched path the host lacks (/root/.ssh, /var/spool/cron) is simply absent instead of being created on the host.
+ */
+export const WATCHED_HOST_DIRS = ['/etc', '/root', '/home', '/var/spool'];
 
 /** Properties for `AnomalyDetector`. */
 export interface AnomalyDetectorProps {
@@ -105,9 +109,8 @@ export class AnomalyDetector extends Exporter {
     const container = this.workload.container;
     const host = (id: string, path: string, type?: kplus.HostPathVolumeType) => hostPathVolume(this, id, path, type);
     container.mount('/host/proc', host('Proc', '/proc'), { readOnly: true });
-    WATCHED_HOST_PATHS.forEach((path, i) => {
-      container.mount(`/host${path}`, host(`Watched${i}`, path, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE), { readOnly: true });
-    });
+    WATCHED_HOST_DIRS.forEach((path, i) => container.mount(`/host${path}`, host(`Watched${i}`, path), { readOnly: true }));
+    // ODIN's own data directory, the one place on the host it may create.
     container.mount(MODELS_DIR, host('Models', `${storage.hostPathRoot}/models/process-detector`, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE));
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { componentLabels } from '../core/labels.js';
 import { SecurityProfile } from '../core/security.js';
+import { hostPathVolume } from '../core/storage.js';
 import { OdinWorkload, WorkloadKind } from '../core/workload.js';
 import { GpuNodeOptions, NVIDIA_RUNTIME_CLASS, onGpuNodes } from './gpu-nodes.js';
 
@@ -54,6 +55,6 @@ export class NvidiaDevicePlugin extends Construct {
       priorityClassName: 'system-node-critical',
     });
     this.workload.container.mount('/var/lib/kubelet/device-plugins',
-      kplus.Volume.fromHostPath(this, 'DevicePlugins', 'device-plugins', { path: '/var/lib/kubelet/device-plugins' }));
+      hostPathVolume(this, 'Device-Plugins', '/var/lib/kubelet/device-plugins'));
   }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../../lib/config.js';
 import { Grafana } from '../../lib/grafana/grafana.js';
 import { Loki } from '../../lib/loki/loki.js';
 import { Manifest } from '../../lib/synth.js';
+import { WATCHED } from '../../detectors/process/file-watcher.js';
 import { REAL_EMAIL, findObject, podSpec, synthStack } from '../helpers.js';
 
 describe('Alertmanager', () => {
@@ -100,13 +101,16 @@ describe('detector image workloads', () => {
     }
   });
 
-  test('the process detector is a hostPID DaemonSet with /proc and the watched host paths read-only', () => {
+  test('the process detector is a hostPID DaemonSet with /proc and the parents of every watched host file read-only', () => {
     const ds = findObject(manifests, 'DaemonSet', 'process-detector', 'odin-system');
     const spec = podSpec(ds);
     expect(spec.hostPID).toBe(true);
     const mounts = Object.fromEntries(spec.containers[0].volumeMounts.map((m: any) => [m.mountPath, m.readOnly ?? false]));
-    expect(mounts).toMatchObject({ '/host/proc': true, '/host/etc': true, '/host/root/.ssh': true, '/host/home': true, '/host/var/spool/cron': true, '/models': false });
+    expect(mounts).toMatchObject({ '/host/proc': true, '/host/etc': true, '/host/root': true, '/host/home': true, '/host/var/spool': true, '/models': false });
     expect(env(ds)).toMatchObject({ ODIN_PROC_DIR: '/host/proc', ODIN_HOST_ROOT: '/host', ODIN_PORT: '9407' });
+    // Every path the file watcher reads (relative to ODIN_HOST_ROOT) lies under one of those mounts.
+    const unseen = WATCHED.map((w) => `/host/${w.path}`).filter((path) => !Object.keys(mounts).some((m) => m !== '/host/proc' && path.startsWith(`${m}/`)));
+    expect(unseen).toEqual([]);
   });
 
   test('only the pod detector reads the API: pods, namespaces, nodes, events', () => {
