@@ -47,6 +47,7 @@ export async function startDetector(config: DetectorConfig, mode: Mode, options:
   const log = createLogger({ base: { mode: detector }, level: config.logLevel, sink: options.logSink, onProblem: (level, msg, fields) => state.recordProblem(level, msg, fields) });
   const prometheus = new HttpPrometheusClient({
     url: config.prometheusUrl,
+    auth: config.prometheusAuth,
     timeoutMs: options.prometheusTimeoutMs,
     onError: (error) => {
       metrics.errors.inc({ detector, kind: `prometheus_${error.kind}` });

@@ -6,6 +6,7 @@ import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
 import { emailPlaceholders } from '../core/placeholders.js';
 import { DataVolume } from '../core/storage.js';
+import { WebAuth } from '../core/web-auth.js';
 import { INetworkEndpoint, PolicyPeer } from '../network/peer.js';
 import { IAlertmanagerTarget, urlPort } from '../prometheus/prometheus.js';
 import { alertmanagerConfig } from './alertmanager-config.js';
@@ -39,6 +40,8 @@ export interface AlertmanagerProps {
   readonly resources?: ResourceConfig;
   /** Who may reach the UI through the NodePort. @default ['0.0.0.0/0'] */
   readonly clientCidrs?: readonly string[];
+  /** Basic auth on every path: the API (silences, alerts) and the UI. @default - none: anyone who reaches the port can silence alerts */
+  readonly webAuth?: WebAuth;
 }
 
 /** Alertmanager: SMTP email and webhooks, routes per component and severity, inhibition, 15-minute repeats. */
@@ -72,6 +75,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
         `--web.listen-address=:${port}`,
         '--cluster.listen-address=', // one replica: no gossip port to open
       ],
+      webAuth: props.webAuth,
     });
     this.mountVolumes(props, namespace, email, configYaml);
     this.openFlows(props, email, webhooks, port);
@@ -87,6 +91,10 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
 
   public get port(): number {
     return this.server.port;
+  }
+
+  public get webAuth(): WebAuth | undefined {
+    return this.server.webAuth;
   }
 
   /** Mounts `configYaml` (the generated alertmanager.yml, without secrets), the SMTP password and the data volume. */
