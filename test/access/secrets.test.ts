@@ -1,6 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import { BCRYPT_COST, newPassword, userSecrets } from '../../lib/user-secrets.js';
 import { Manifest } from '../../lib/synth.js';
 import { schemaProblems } from '../validate/k8s-schema.js';
@@ -50,6 +52,19 @@ describe('the Secrets `npm run secrets` creates', () => {
     expect(web.password).toBe(password);
     expect(Object.keys((findObject(secrets, 'Secret', 'odin-web-auth', 'odin-system') as any).stringData)).toEqual(['web.yml']);
     expect((await Promise.all(secrets.map(schemaProblems))).flat()).toEqual([]);
+  });
+});
+
+describe('npm run secrets', () => {
+  test('prints the Secrets as YAML for kubectl create, with new passwords, and says on stderr how to read them back', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'secrets.ts')], { encoding: 'utf8', env: { ...process.env, ODIN_CONFIG: '' } });
+    expect(run.status, run.stderr).toBe(0);
+    const printed = parseAllDocuments(run.stdout).map((d) => d.toJS() as Manifest);
+    expect(printed.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['odin/odin-grafana-admin', 'odin/odin-web-auth', 'odin-system/odin-web-auth']);
+    const password = (printed[1] as any).stringData.password;
+    expect(bcrypt.compareSync(password, parse((printed[1] as any).stringData['web.yml']).basic_auth_users.odin)).toBe(true);
+    expect(password).not.toBe((printed[0] as any).stringData['admin-password']);
+    expect(run.stderr).toContain("kubectl -n odin get secret odin-web-auth -o jsonpath='{.data.password}' | base64 -d");
   });
 });
 
