@@ -201,11 +201,11 @@ export interface ResourcesConfig {
    * Sized for one GPU node: ~13,000 active series once the kubelet job drops K3s's API-server series (node-exporter
    * ~1,000, cAdvisor ~2,400, kube-state-metrics ~2,000, Loki ~2,500, the detectors ~2,200, the rest ~3,000), ~20,000
    * in the head with pod churn. Debian's Prometheus measured ~3.8 KB of RSS per head series (49 MB empty, 128 MB at
-   * 20,000, 201 MB at 40,000): ~130 MB; compacting the 2-hour head about doubles that (~210 MB); the detectors'
-   * training, ≤11,000 points per series per request (~35 pods × 11,000 × ~60 B with the JSON answer ≈ 23 MB, three
-   * detectors and a 7-day dashboard at once ≈ 100 MB), brings the peak to ~310 MB, within the 512 MiB request. The
-   * 2 GiB limit leaves room for WAL replay after a crash, a node with several times the pods, OTLP series from
-   * coding assistants, or the ~20,000 kubelet series should they be kept.
+   * 20,000, 201 MB at 40,000 after 4 minutes; `npm run bench:prometheus-memory`): ~130 MB. Compacting the 2-hour
+   * head about doubles that (~210 MB); the detectors' training, at most 11,000 points per series per request
+   * (~35 pods × 11,000 × ~60 B with the JSON answer ≈ 23 MB; three detectors and a 7-day dashboard at once ≈ 100 MB),
+   * brings the peak to ~310 MB, within the 512 MiB request. The 2 GiB limit leaves room for WAL replay after a crash,
+   * a node with several times the pods, OTLP series from coding assistants, or the ~20,000 kubelet series if kept.
    * @default 200m-1000m CPU, 512-2048 MiB
    */
   readonly prometheus: ResourceConfig;
