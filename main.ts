@@ -1,19 +1,14 @@
 import { resolve } from 'node:path';
+import { parseOptions } from './lib/cli-options.js';
 import { loadConfig } from './lib/config-file.js';
 import { writeDist } from './lib/synth.js';
 
 /** `--config FILE` (or ODIN_CONFIG) and `--outdir DIR` (or CDK8S_OUTDIR, default dist). */
 function parseArgs(argv: readonly string[]): { configFile?: string; outdir: string } {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i >= 0 && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) throw new Error(`${flag} needs a value`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !['--config', '--outdir'].includes(a) && !['--config', '--outdir'].includes(argv[i - 1]));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown[0]}; usage: main.ts [--config FILE] [--outdir DIR]`);
+  const options = parseOptions(argv, ['--config', '--outdir'], 'main.ts [--config FILE] [--outdir DIR]');
   return {
-    configFile: value('--config') ?? (process.env.ODIN_CONFIG || undefined),
-    outdir: value('--outdir') ?? (process.env.CDK8S_OUTDIR || 'dist'),
+    configFile: options['--config'] ?? (process.env.ODIN_CONFIG || undefined),
+    outdir: options['--outdir'] ?? (process.env.CDK8S_OUTDIR || 'dist'),
   };
 }
 

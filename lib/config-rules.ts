@@ -2,7 +2,7 @@ import {
   FieldSchema, boolean, decimal, integer, list, nodePort, object, oneOf, port, text,
 } from './config-schema.js';
 import type {
-  AlertingConfig, ComponentToggles, DetectorConfig, EmailConfig, GpuConfig, GrafanaConfig, ImageConfig, NetworkConfig,
+  AccessConfig, AlertingConfig, ComponentToggles, DetectorConfig, EmailConfig, GpuConfig, GrafanaConfig, ImageConfig, NetworkConfig,
   NodePortConfig, OdinConfig, PortConfig, PrometheusConfig, ResourceConfig, ResourcesConfig, SecretKeyRef, StorageConfig, WebhookConfig,
 } from './config.js';
 
@@ -95,6 +95,7 @@ export const CONFIG_SCHEMA = object<OdinConfig>({
     cycleIntervalSec: integer(5, 86_400), trainIntervalSec: integer(60, 604_800), trainWindowSec: integer(3600, 7_776_000), anomalyShare: decimal(0.001, 0.5),
   }),
   components,
+  access: object<AccessConfig>({ basicAuth: boolean(), username: text(/^[^\s:]{1,64}$/, 'a user name without spaces or colons'), secretName: DNS_LABEL }),
   network: object<NetworkConfig>({ clientCidrs: list(CIDR), nodeCidrs: list(CIDR) }),
   resources,
 });

@@ -1,5 +1,6 @@
 import { deepMerge, validateAgainst } from './config-schema.js';
 import { CONFIG_SCHEMA } from './config-rules.js';
+import { emailPlaceholders } from './core/placeholders.js';
 
 /** CPU in millicores and memory in MiB for one container. */
 export interface ResourceConfig {
@@ -92,13 +93,16 @@ export interface PrometheusConfig {
   readonly remoteWriteUrls: readonly string[];
 }
 
-/** Email notifications through SMTP. */
+/**
+ * Email notifications through SMTP. Off until configured: alerts stay visible in Grafana and Alertmanager, and with
+ * `enabled: true` synthesis refuses the placeholder values below (RFC 2606 documentation names deliver nothing).
+ */
 export interface EmailConfig {
-  /** @default true */ readonly enabled: boolean;
-  /** SMTP server host name. @default 'smtp.example.com' (replace it) */ readonly smtpHost: string;
+  /** @default false */ readonly enabled: boolean;
+  /** SMTP server host name. @default 'smtp.example.com' (a placeholder: set yours with `enabled: true`) */ readonly smtpHost: string;
   /** @default 587 */ readonly smtpPort: number;
-  /** @default 'odin@example.com' */ readonly from: string;
-  /** @default ['oncall@example.com'] */ readonly to: readonly string[];
+  /** @default 'odin@example.com' (a placeholder) */ readonly from: string;
+  /** @default ['oncall@example.com'] (a placeholder) */ readonly to: readonly string[];
   /** SMTP user name; the password comes from `passwordSecret`. @default 'odin' */ readonly username: string;
   /** @default { name: 'odin-smtp', key: 'password' } */ readonly passwordSecret: SecretKeyRef;
   /** @default true */ readonly requireTls: boolean;
@@ -147,16 +151,46 @@ export interface ComponentToggles {
   /** Scrape the cluster's CoreDNS (K3s's, in kube-system): DNS latency and failures. @default true */ readonly clusterDns: boolean;
   /** @default true */ readonly gpuExporter: boolean;
   /** @default true */ readonly nvidiaDevicePlugin: boolean;
-  /** RuntimeClass `nvidia` (K3s may create the same one; ours is compatible). @default true */ readonly runtimeClass: boolean;
+  /**
+   * Define the RuntimeClass `nvidia`. K3s creates it itself when it finds the NVIDIA container runtime, and owning a
+   * copy would let `kubectl delete -f dist/` delete K3s's: turn this on only for clusters that lack it. @default false
+   */
+  readonly runtimeClass: boolean;
   /** @default true */ readonly gpuDetector: boolean;
   /** @default true */ readonly podDetector: boolean;
   /** @default true */ readonly processDetector: boolean;
   /** @default true */ readonly diskDetector: boolean;
 }
 
+/**
+ * Basic auth on the HTTP servers reachable from outside the stack: Prometheus (OTLP writes, queries), Alertmanager
+ * (silences) and node-exporter (host network), through their `--web.config.file` (exporter-toolkit).
+ */
+export interface AccessConfig {
+  /**
+   * Require a password. false: anyone who reaches a NodePort can write series into Prometheus and silence every alert.
+   * @default true
+   */
+  readonly basicAuth: boolean;
+  /** The user the stack's own clients (Prometheus, Grafana, the detectors) log in as. @default 'odin' */
+  readonly username: string;
+  /**
+   * The Secret the user creates (README: `npm run --silent secrets`): key `web.yml`, the web configuration with the
+   * bcrypt hash of each user (in `namespace`, and in `hostAgentNamespace` for node-exporter), and key `password`, the
+   * clear-text password of `username` for the clients (in `namespace` only). @default 'odin-web-auth'
+   */
+  readonly secretName: string;
+}
+
 /** Address ranges the NetworkPolicies open. */
 export interface NetworkConfig {
-  /** Who may reach the NodePorts (browsers, OTLP senders). @default ['0.0.0.0/0'] */
+  /**
+   * Who may reach the NodePorts (browsers, OTLP senders). Not an access control for LAN clients: NodePort traffic
+   * (`externalTrafficPolicy: Cluster`) reaches the pod from a node address after SNAT, so a narrower list also
+   * shuts out the LAN; and kube-router writes 0.0.0.0/0 as two /1 blocks that admit every pod too. Basic auth
+   * (`access`) is what keeps writes and silences closed.
+   * @default ['0.0.0.0/0']
+   */
   readonly clientCidrs: readonly string[];
   /** Node addresses: kubelet, host-network exporters and the API server live there. @default ['0.0.0.0/0'] */
   readonly nodeCidrs: readonly string[];
@@ -164,6 +198,17 @@ export interface NetworkConfig {
 
 /** Per-component container resources. */
 export interface ResourcesConfig {
+  /**
+   * Sized for one GPU node: ~13,000 active series once the kubelet job drops K3s's API-server series (node-exporter
+   * ~1,000, cAdvisor ~2,400, kube-state-metrics ~2,000, Loki ~2,500, the detectors ~2,200, the rest ~3,000), ~20,000
+   * in the head with pod churn. Debian's Prometheus measured ~3.8 KB of RSS per head series (49 MB empty, 128 MB at
+   * 20,000, 201 MB at 40,000 after 4 minutes; `npm run bench:prometheus-memory`): ~130 MB. Compacting the 2-hour
+   * head about doubles that (~210 MB); the detectors' training, at most 11,000 points per series per request
+   * (~35 pods × 11,000 × ~60 B with the JSON answer ≈ 23 MB; three detectors and a 7-day dashboard at once ≈ 100 MB),
+   * brings the peak to ~310 MB, within the 512 MiB request. The 2 GiB limit leaves room for WAL replay after a crash,
+   * a node with several times the pods, OTLP series from coding assistants, or the ~20,000 kubelet series if kept.
+   * @default 200m-1000m CPU, 512-2048 MiB
+   */
   readonly prometheus: ResourceConfig;
   readonly alertmanager: ResourceConfig;
   readonly grafana: ResourceConfig;
@@ -196,6 +241,7 @@ export interface OdinConfig {
   readonly gpu: GpuConfig;
   readonly detector: DetectorConfig;
   readonly components: ComponentToggles;
+  readonly access: AccessConfig;
   readonly network: NetworkConfig;
   readonly resources: ResourcesConfig;
 }
@@ -232,7 +278,7 @@ export const DEFAULT_CONFIG: OdinConfig = {
   prometheus: { scrapeIntervalSec: 15, retentionDays: 90, retentionSizeGiB: 45, remoteWriteUrls: [] },
   alerting: {
     email: {
-      enabled: true,
+      enabled: false,
       smtpHost: 'smtp.example.com',
       smtpPort: 587,
       from: 'odin@example.com',
@@ -248,8 +294,9 @@ export const DEFAULT_CONFIG: OdinConfig = {
   detector: { cycleIntervalSec: 60, trainIntervalSec: 21600, trainWindowSec: 604800, anomalyShare: 0.05 },
   components: {
     grafana: true, loki: true, promtail: true, alertmanager: true, nodeExporter: true, cadvisor: true, kubeStateMetrics: true, clusterDns: true,
-    gpuExporter: true, nvidiaDevicePlugin: true, runtimeClass: true, gpuDetector: true, podDetector: true, processDetector: true, diskDetector: true,
+    gpuExporter: true, nvidiaDevicePlugin: true, runtimeClass: false, gpuDetector: true, podDetector: true, processDetector: true, diskDetector: true,
   },
+  access: { basicAuth: true, username: 'odin', secretName: 'odin-web-auth' },
   network: { clientCidrs: ['0.0.0.0/0'], nodeCidrs: ['0.0.0.0/0'] },
   resources: {
     prometheus: res(200, 1000, 512, 2048),
@@ -287,6 +334,7 @@ function crossFieldProblems(config: OdinConfig): string[] {
     problems.push('config.ports.kubeStateMetrics: must be at most 65534 (kube-state-metrics serves its own telemetry on the next port), '
       + `got ${config.ports.kubeStateMetrics}`);
   }
+  if (config.alerting.email.enabled) problems.push(...emailPlaceholders(config.alerting.email, 'config.alerting.email'));
   const nodePorts = Object.values(config.nodePorts);
   if (new Set(nodePorts).size !== nodePorts.length) problems.push(`config.nodePorts: each NodePort must be different, got ${nodePorts.join(', ')}`);
   return problems;

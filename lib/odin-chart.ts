@@ -4,8 +4,9 @@ import { DatasourceUid } from '../dashboards/datasources.js';
 import { Alertmanager } from './alertmanager/alertmanager.js';
 import { DEFAULT_CONFIG, OdinConfig } from './config.js';
 import { OdinNamespace, PodSecurityLevel } from './core/namespaces.js';
+import { WebAuth } from './core/web-auth.js';
 import { AnomalyDetector, AnomalyMode } from './detectors/anomaly-detector.js';
-import { DetectorMode } from './detectors/detector-image.js';
+import { DetectorMode, PROMETHEUS_MODES } from './detectors/detector-image.js';
 import { Cadvisor } from './exporters/cadvisor.js';
 import { ClusterDns } from './exporters/cluster-dns.js';
 import { GpuExporter } from './exporters/gpu-exporter.js';
@@ -35,11 +36,14 @@ const DETECTOR_TOGGLES: Record<AnomalyMode, keyof OdinConfig['components']> = {
 export class OdinChart extends Chart {
   public readonly config: OdinConfig;
   public readonly prometheus: Prometheus;
+  /** Basic auth on Prometheus, Alertmanager and node-exporter, unless `access.basicAuth` is off. */
+  private readonly webAuth?: WebAuth;
 
   constructor(scope: Construct, id: string, props: OdinChartProps = {}) {
     super(scope, id, props);
     const config = props.config ?? DEFAULT_CONFIG;
     this.config = config;
+    this.webAuth = config.access.basicAuth ? { username: config.access.username, secretName: config.access.secretName } : undefined;
     new OdinNamespace(this, 'Namespace', { name: config.namespace, enforce: PodSecurityLevel.RESTRICTED });
     // Host agents read host paths, the host network or the host's processes: Pod Security `privileged` is the
     // only level that admits them. Each one says why next to its security profile; audits stay at `baseline`.
@@ -71,6 +75,7 @@ export class OdinChart extends Chart {
       remoteWriteUrls: config.prometheus.remoteWriteUrls,
       nodeCidrs: config.network.nodeCidrs,
       clientCidrs: config.network.clientCidrs,
+      webAuth: this.webAuth,
     });
   }
 
@@ -95,6 +100,7 @@ export class OdinChart extends Chart {
       namespace: config.namespace, image: config.images.alertmanager, port: config.ports.alertmanager, nodePort: config.nodePorts.alertmanager,
       email: config.alerting.email, webhooks: config.alerting.webhooks, storage: config.storage,
       storageSizeGiB: config.storage.sizesGiB.alertmanager, resources: config.resources.alertmanager, clientCidrs: config.network.clientCidrs,
+      webAuth: this.webAuth,
     });
     this.prometheus.addAlertmanager(alertmanager);
     this.prometheus.addScrapeTarget(alertmanager.server);
@@ -118,7 +124,7 @@ export class OdinChart extends Chart {
     if (on.nodeExporter) {
       this.prometheus.addScrapeTarget(new NodeExporter(this, 'NodeExporter', {
         namespace: config.hostAgentNamespace, image: images.nodeExporter, port: config.ports.nodeExporter,
-        resources: resources.nodeExporter, nodeCidrs: config.network.nodeCidrs,
+        resources: resources.nodeExporter, nodeCidrs: config.network.nodeCidrs, webAuth: this.webAuth,
       }));
     }
     if (on.cadvisor) {
@@ -156,6 +162,7 @@ export class OdinChart extends Chart {
       const detector = new AnomalyDetector(this, `${toggle[0].toUpperCase()}${toggle.slice(1)}`, {
         mode,
         prometheusUrl: this.prometheus.url,
+        prometheusAuth: this.webAuth,
         namespace: mode === DetectorMode.PROCESS ? config.hostAgentNamespace : config.namespace,
         image: config.images.detector,
         settings: config.detector,
@@ -166,7 +173,7 @@ export class OdinChart extends Chart {
         nodeCidrs: config.network.nodeCidrs,
       });
       this.prometheus.addScrapeTarget(detector);
-      this.prometheus.grantQuery(detector.network);
+      if (PROMETHEUS_MODES.has(mode)) this.prometheus.grantQuery(detector.network);
     }
   }
 }

@@ -49,6 +49,14 @@ function mountedFile(manifests: readonly Manifest[], { workload, container }: De
   return file;
 }
 
+/** The Secret and key mounted at `path` in the container. */
+function mountedSecretKey({ workload, container }: DetectorContainer, path: string): { secretName: string; key: string } {
+  const mount = (container.volumeMounts ?? []).find((m: { mountPath: string }) => m.mountPath === dirname(path));
+  const volume = podSpec(workload).volumes.find((v: { name: string }) => v.name === mount?.name);
+  const item = volume?.secret?.items?.find((i: { path: string }) => i.path === basename(path));
+  return { secretName: volume?.secret?.secretName, key: item?.key };
+}
+
 describe.each([
   ['the default stack', {}],
   ['a tuned stack', { detector: { cycleIntervalSec: 30, trainIntervalSec: 3600, trainWindowSec: 86_400, anomalyShare: 0.01 } }],
@@ -64,12 +72,18 @@ describe.each([
     const env = environment(detector.container);
     if (env.ODIN_CONFIG_FILE) env.ODIN_CONFIG_FILE = mountedFile(manifests, detector, env.ODIN_CONFIG_FILE);
     const config = loadConfig(detector.container.args[0], env);
-    expect((await createMode(config)).name).toBe(config.mode);
+    const mode = await createMode(config);
+    expect(mode.name).toBe(config.mode);
+    // A mode that queries Prometheus gets its URL and, Prometheus being behind basic auth, its credentials; no other does.
+    expect([env.ODIN_PROMETHEUS_URL !== undefined, config.prometheusAuth !== undefined]).toEqual([mode.needsPrometheus, mode.needsPrometheus]);
+    if (config.prometheusAuth) expect(mountedSecretKey(detector, config.prometheusAuth.passwordFile)).toEqual({ secretName: 'odin-web-auth', key: 'password' });
 
     const ports = detector.container.ports.map((p: { containerPort: number }) => p.containerPort);
     expect(ports).toEqual([config.port]);
     expect(detector.container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: config.port });
     expect(detector.container.readinessProbe.httpGet).toMatchObject({ path: '/ready', port: config.port });
+    // Start-up needs the process alone: /ready waits for Prometheus, which may replay its WAL for minutes after a reboot.
+    expect(detector.container.startupProbe.httpGet).toMatchObject({ path: '/healthz', port: config.port });
     if (env.ODIN_CONFIG_FILE) expect(config.cycleIntervalSec).toBe({ ...DEFAULT_CONFIG.detector, ...(overrides as any).detector }.cycleIntervalSec);
   });
 });

@@ -9,6 +9,9 @@ export function testConfig(overrides: unknown = {}): OdinConfig {
   return resolveConfig(overrides);
 }
 
+/** Email settings that are not placeholders, to turn email on in a test. */
+export const REAL_EMAIL = { enabled: true, smtpHost: 'smtp.gmail.com', from: 'odin@me.com', to: ['me@me.com'] };
+
 /** The stack's objects for `overrides`. */
 export function synthStack(overrides: unknown = {}): Manifest[] {
   return synthesizeManifests(testConfig(overrides));

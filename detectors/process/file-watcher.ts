@@ -8,7 +8,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from '
 import { join } from 'node:path';
 import type { Category, Finding, Severity } from './types.js';
 
-interface WatchedPath {
+export interface WatchedPath {
   /** Relative to the host root. A `*` component matches every entry of that directory (home directories). */
   readonly path: string;
   readonly rule: string;
@@ -16,7 +16,7 @@ interface WatchedPath {
   readonly severity: Severity;
 }
 
-const WATCHED: readonly WatchedPath[] = [
+export const WATCHED: readonly WatchedPath[] = [
   ...['etc/crontab', 'etc/cron.d', 'etc/cron.hourly', 'etc/cron.daily', 'etc/cron.weekly', 'etc/cron.monthly', 'var/spool/cron', 'etc/anacrontab']
     .map((path) => ({ path, rule: 'cron-changed', category: 'persistence' as const, severity: 'high' as const })),
   { path: 'etc/ld.so.preload', rule: 'ld-so-preload-changed', category: 'system_modification', severity: 'critical' },

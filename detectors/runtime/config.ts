@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseLogLevel, type LogLevel } from './logger.js';
 import type { ModeName } from './mode.js';
+import type { PrometheusAuth } from './prometheus-client.js';
 
 export const MODE_NAMES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
 
@@ -20,6 +21,11 @@ export interface DetectorConfig {
   readonly listenHost: string;
   /** ODIN_PROMETHEUS_URL. @default 'http://prometheus.odin.svc.cluster.local:9090' */
   readonly prometheusUrl: string;
+  /**
+   * Basic auth towards Prometheus: ODIN_PROMETHEUS_USERNAME and ODIN_PROMETHEUS_PASSWORD_FILE (the mounted Secret key,
+   * read at each request so a rotated Secret takes effect), both or neither. @default - none
+   */
+  readonly prometheusAuth?: PrometheusAuth;
   /** ODIN_MODELS_DIR. @default '/models' */
   readonly modelsDir: string;
   /** ODIN_NVIDIA_SMI. @default 'nvidia-smi' */
@@ -95,6 +101,7 @@ export function loadConfig(modeArg: string | undefined, env: NodeJS.ProcessEnv =
     port: env.ODIN_PORT ? parsePort(env.ODIN_PORT) : DEFAULT_PORTS[mode],
     listenHost: env.ODIN_LISTEN_HOST || '0.0.0.0',
     prometheusUrl: parseUrl(env.ODIN_PROMETHEUS_URL || 'http://prometheus.odin.svc.cluster.local:9090'),
+    ...prometheusAuth(env),
     modelsDir: env.ODIN_MODELS_DIR || '/models',
     nvidiaSmi: env.ODIN_NVIDIA_SMI || 'nvidia-smi',
     procDir: env.ODIN_PROC_DIR || '/proc',
@@ -104,6 +111,18 @@ export function loadConfig(modeArg: string | undefined, env: NodeJS.ProcessEnv =
     ...numbers,
     settings: file[mode] ?? {},
   };
+}
+
+/** ODIN_PROMETHEUS_USERNAME and ODIN_PROMETHEUS_PASSWORD_FILE, which only make sense together. */
+function prometheusAuth(env: NodeJS.ProcessEnv): { prometheusAuth?: PrometheusAuth } {
+  const username = env.ODIN_PROMETHEUS_USERNAME || undefined;
+  const passwordFile = env.ODIN_PROMETHEUS_PASSWORD_FILE || undefined;
+  if (username === undefined && passwordFile === undefined) return {};
+  if (username === undefined || passwordFile === undefined) {
+    throw new Error(`ODIN_PROMETHEUS_USERNAME and ODIN_PROMETHEUS_PASSWORD_FILE go together, got only ${username === undefined ? 'ODIN_PROMETHEUS_PASSWORD_FILE' : 'ODIN_PROMETHEUS_USERNAME'}`);
+  }
+  if (username.includes(':')) throw new Error(`ODIN_PROMETHEUS_USERNAME must not contain ':' (basic auth separates user and password with it), got '${username}'`);
+  return { prometheusAuth: { username, passwordFile } };
 }
 
 function parseMode(value: string | undefined): ModeName {

@@ -60,6 +60,7 @@ export async function startDetector<K extends string>(config: DetectorConfig, mo
   const log = createLogger({ base: { mode: detector }, level: config.logLevel, sink: options.logSink, onProblem: (level, msg, fields) => state.recordProblem(level, msg, fields) });
   const prometheus = new HttpPrometheusClient({
     url: config.prometheusUrl,
+    auth: config.prometheusAuth,
     timeoutMs: options.prometheusTimeoutMs,
     onError: (error) => {
       countRuntimeError(`prometheus_${error.kind}`);

@@ -4,13 +4,14 @@
  * error, a body that is not the expected JSON or an error status becomes a `PrometheusError` with a `kind` that
  * the runtime counts.
  */
+import { readFile } from 'node:fs/promises';
 import type { PrometheusClient, Series } from './mode.js';
 
 /** Most points Prometheus returns per series for one range request. */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
 /** Every way a request can fail; the runtime counts each as `prometheus_<kind>`. */
-export const PROMETHEUS_ERROR_KINDS = ['unreachable', 'timeout', 'http', 'invalid_response', 'query'] as const;
+export const PROMETHEUS_ERROR_KINDS = ['unreachable', 'timeout', 'http', 'invalid_response', 'query', 'credentials'] as const;
 export type PrometheusErrorKind = typeof PROMETHEUS_ERROR_KINDS[number];
 
 export class PrometheusError extends Error {
@@ -23,10 +24,18 @@ export class PrometheusError extends Error {
   }
 }
 
+/** Basic-auth credentials: a user, and the file holding the password (a mounted Secret key). */
+export interface PrometheusAuth {
+  readonly username: string;
+  readonly passwordFile: string;
+}
+
 /** Options of `HttpPrometheusClient`. */
 export interface HttpPrometheusClientOptions {
   /** Base URL, e.g. http://prometheus.odin.svc.cluster.local:9090. */
   readonly url: string;
+  /** Basic auth; the password file is read at each request, so a rotated Secret takes effect. @default - none */
+  readonly auth?: PrometheusAuth;
   /** Per-request timeout. @default 10000 */
   readonly timeoutMs?: number;
   /** Called for every failed request, e.g. to count it. */
@@ -78,9 +87,9 @@ export class HttpPrometheusClient implements PrometheusClient {
   /** Checks Prometheus's readiness endpoint; updates `reachable` and never throws. */
   async ping(signal?: AbortSignal): Promise<boolean> {
     try {
-      const response = await fetch(`${this.url}/-/ready`, { signal: this.withTimeout(signal) });
+      const response = await fetch(`${this.url}/-/ready`, { headers: await this.authHeaders(), signal: this.withTimeout(signal) });
       await response.arrayBuffer();
-      if (!response.ok) throw new PrometheusError('http', `Prometheus /-/ready answered HTTP ${response.status}`);
+      if (!response.ok) throw new PrometheusError('http', `Prometheus /-/ready answered HTTP ${response.status}${authHint(response.status)}`);
       this.reachable = true;
       return true;
     } catch (err) {
@@ -104,7 +113,7 @@ export class HttpPrometheusClient implements PrometheusClient {
     try {
       const response = await fetch(`${this.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await this.authHeaders()) },
         body: params.toString(),
         signal: this.withTimeout(signal),
       });
@@ -115,10 +124,25 @@ export class HttpPrometheusClient implements PrometheusClient {
       // Our own shutdown is not a Prometheus failure: pass it on uncounted.
       if (signal?.aborted) throw err;
       const error = classify(err, path, this.timeoutMs);
-      // A 4xx/5xx or a bad body still came from something listening; only network failures mean unreachable.
-      this.fail(error, error.kind === 'unreachable' || error.kind === 'timeout');
+      // A 4xx/5xx or a bad body still came from something listening; only a request that never reached Prometheus
+      // (the network, a timeout, no password to send) leaves it unreachable.
+      this.fail(error, error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'credentials');
       throw error;
     }
+  }
+
+  /** The Authorization header, with the password read from its file now. */
+  private async authHeaders(): Promise<Record<string, string>> {
+    const auth = this.options.auth;
+    if (!auth) return {};
+    let password: string;
+    try {
+      // Trimmed, as Prometheus reads its own password files: a Secret made from a file often ends in a newline.
+      password = (await readFile(auth.passwordFile, 'utf8')).trim();
+    } catch (err) {
+      throw new PrometheusError('credentials', `Prometheus password file ${auth.passwordFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    return { authorization: `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}` };
   }
 
   /** Records a failure; `unreachable` false means something answered, so Prometheus is there. */
@@ -134,13 +158,18 @@ export class HttpPrometheusClient implements PrometheusClient {
   }
 }
 
+/** What to check when Prometheus refuses the credentials. */
+function authHint(status: number): string {
+  return status === 401 ? ' (unauthorized: check ODIN_PROMETHEUS_USERNAME and the password in ODIN_PROMETHEUS_PASSWORD_FILE)' : '';
+}
+
 async function readJson(response: Response, path: string): Promise<unknown> {
   const text = await response.text();
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    if (!response.ok) throw new PrometheusError('http', `Prometheus ${path} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+    if (!response.ok) throw new PrometheusError('http', `Prometheus ${path} answered HTTP ${response.status}${authHint(response.status)}: ${text.slice(0, 200)}`);
     throw new PrometheusError('invalid_response', `Prometheus ${path} answered with non-JSON: ${JSON.stringify(text.slice(0, 200))}`);
   }
   const envelope = body as { status?: unknown; error?: unknown; errorType?: unknown };

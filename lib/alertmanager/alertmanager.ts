@@ -4,7 +4,9 @@ import { stringify } from 'yaml';
 import { DEFAULT_CONFIG, EmailConfig, ResourceConfig, StorageConfig, WebhookConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
+import { emailPlaceholders } from '../core/placeholders.js';
 import { DataVolume } from '../core/storage.js';
+import { WebAuth } from '../core/web-auth.js';
 import { INetworkEndpoint, PolicyPeer } from '../network/peer.js';
 import { IAlertmanagerTarget, urlPort } from '../prometheus/prometheus.js';
 import { alertmanagerConfig } from './alertmanager-config.js';
@@ -23,7 +25,10 @@ export interface AlertmanagerProps {
   readonly port?: number;
   /** @default 31495 */
   readonly nodePort?: number;
-  /** SMTP email; the password comes from the Secret `email.passwordSecret`. @default DEFAULT_CONFIG.alerting.email */
+  /**
+   * SMTP email; the password comes from the Secret `email.passwordSecret`. When enabled, placeholder (RFC 2606) hosts
+   * and addresses are refused. @default DEFAULT_CONFIG.alerting.email (disabled)
+   */
   readonly email?: EmailConfig;
   /** @default [] */
   readonly webhooks?: readonly WebhookConfig[];
@@ -35,6 +40,8 @@ export interface AlertmanagerProps {
   readonly resources?: ResourceConfig;
   /** Who may reach the UI through the NodePort. @default ['0.0.0.0/0'] */
   readonly clientCidrs?: readonly string[];
+  /** Basic auth on every path: the API (silences, alerts) and the UI. @default - none: anyone who reaches the port can silence alerts */
+  readonly webAuth?: WebAuth;
 }
 
 /** Alertmanager: SMTP email and webhooks, routes per component and severity, inhibition, 15-minute repeats. */
@@ -48,6 +55,8 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
     const email = props.email ?? DEFAULT_CONFIG.alerting.email;
     const webhooks = props.webhooks ?? [];
     if (email.enabled && email.to.length === 0) throw new Error("'email.to' needs at least one address when email is enabled, got []");
+    const placeholders = email.enabled ? emailPlaceholders(email, 'email') : [];
+    if (placeholders.length > 0) throw new Error(placeholders.join('; '));
     const configYaml = stringify(alertmanagerConfig({ email, webhooks, smtpPasswordFile: `${SMTP_SECRET_DIR}/password` }), { lineWidth: 0 });
     this.server = new Exporter(this, 'Server', {
       name: 'alertmanager',
@@ -66,6 +75,7 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
         `--web.listen-address=:${port}`,
         '--cluster.listen-address=', // one replica: no gossip port to open
       ],
+      webAuth: props.webAuth,
     });
     this.mountVolumes(props, namespace, email, configYaml);
     this.openFlows(props, email, webhooks, port);
@@ -81,6 +91,10 @@ export class Alertmanager extends Construct implements IAlertmanagerTarget {
 
   public get port(): number {
     return this.server.port;
+  }
+
+  public get webAuth(): WebAuth | undefined {
+    return this.server.webAuth;
   }
 
   /** Mounts `configYaml` (the generated alertmanager.yml, without secrets), the SMTP password and the data volume. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { INetworkEndpoint } from '../network/peer.js';
 import { componentLabels } from './labels.js';
 import { IScrapeTarget, ScrapeEndpoint } from './scrape-target.js';
+import { WEB_CONFIG_KEY, WebAuth, mountWebAuthKey } from './web-auth.js';
 import { OdinWorkload, OdinWorkloadProps } from './workload.js';
 
 /** Properties for `Exporter`: a workload plus the metrics endpoint it serves. */
@@ -21,7 +22,16 @@ export interface ExporterProps extends Omit<OdinWorkloadProps, 'ports'> {
   readonly nodePort?: number;
   /** Prometheus `metric_relabel_configs` for the scrape job. @default - none */
   readonly metricRelabelings?: ScrapeEndpoint['metricRelabelings'];
+  /**
+   * Serve every path behind basic auth: the program reads the Secret's web configuration through exporter-toolkit's
+   * `--web.config.file` (Prometheus, Alertmanager, node-exporter), and Prometheus scrapes it with credentials.
+   * @default - no authentication
+   */
+  readonly webAuth?: WebAuth;
 }
+
+/** Where a basic-auth server finds its web configuration. */
+const WEB_AUTH_DIR = '/etc/web-auth';
 
 /**
  * A workload that serves Prometheus metrics: the workload, a Service named after it, and the scrape endpoint
@@ -31,14 +41,23 @@ export class Exporter extends Construct implements IScrapeTarget {
   public readonly workload: OdinWorkload;
   public readonly service: kplus.Service;
   public readonly scrapeEndpoint: ScrapeEndpoint;
+  /** The basic auth its clients need. @default - none */
+  public readonly webAuth?: WebAuth;
 
   constructor(scope: Construct, id: string, props: ExporterProps) {
     super(scope, id);
     const portName = props.portName ?? 'metrics';
+    this.webAuth = props.webAuth;
     this.workload = new OdinWorkload(this, 'Workload', {
       ...props,
       ports: [{ name: portName, number: props.port }, ...(props.extraPorts ?? [])],
+      ...(props.webAuth ? {
+        args: [...(props.args ?? []), `--web.config.file=${WEB_AUTH_DIR}/${WEB_CONFIG_KEY}`],
+        // exporter-toolkit exempts no path from basic auth, /-/healthy and /-/ready included (web/handler.go).
+        tcpProbesReason: 'every path needs basic auth',
+      } : {}),
     });
+    if (props.webAuth) mountWebAuthKey(this, this.workload.container, props.webAuth, WEB_CONFIG_KEY, WEB_AUTH_DIR);
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: props.name, namespace: props.namespace, labels: componentLabels(props.name) },
       type: props.nodePort ? kplus.ServiceType.NODE_PORT : kplus.ServiceType.CLUSTER_IP,
@@ -53,6 +72,7 @@ export class Exporter extends Construct implements IScrapeTarget {
       port: props.port,
       path: props.metricsPath ?? '/metrics',
       metricRelabelings: props.metricRelabelings,
+      basicAuth: props.webAuth !== undefined,
     };
   }
 

@@ -16,6 +16,8 @@ export interface ScrapeEndpoint {
   readonly path?: string;
   /** Prometheus `metric_relabel_configs` for this job, applied to every scraped series. @default - none */
   readonly metricRelabelings?: ReadonlyArray<Record<string, unknown>>;
+  /** Every path needs the stack's basic-auth credentials. @default false */
+  readonly basicAuth?: boolean;
 }
 
 /** A component Prometheus scrapes. `Prometheus.addScrapeTarget` derives the job and the network flow from it. */

@@ -23,6 +23,8 @@ export interface HostAgentSecurityOptions {
    * @default false
    */
   readonly privileged?: boolean;
+  /** Extra groups of the containers' processes, to read group-readable host files without a capability. @default [] */
+  readonly supplementalGroups?: readonly number[];
 }
 
 /**
@@ -32,13 +34,14 @@ export interface HostAgentSecurityOptions {
 export class SecurityProfile {
   /** Non-root, read-only root filesystem, all capabilities dropped, RuntimeDefault seccomp: Pod Security `restricted`. */
   public static restricted(user: number = NOBODY): SecurityProfile {
-    return new SecurityProfile(user, [], false, 'restricted');
+    return new SecurityProfile(user, [], false, 'restricted', []);
   }
 
   /** A host agent with only the relaxations it names. */
   public static hostAgent(options: HostAgentSecurityOptions): SecurityProfile {
     if (options.reason.trim().length === 0) throw new Error('a host agent security profile needs a reason, got an empty string');
-    return new SecurityProfile(options.runAsRoot ? 0 : NOBODY, options.addCapabilities ?? [], options.privileged ?? false, options.reason);
+    return new SecurityProfile(options.runAsRoot ? 0 : NOBODY, options.addCapabilities ?? [], options.privileged ?? false, options.reason,
+      options.supplementalGroups ?? []);
   }
 
   private constructor(
@@ -50,6 +53,8 @@ export class SecurityProfile {
     public readonly privileged: boolean,
     /** 'restricted', or why this profile is relaxed. */
     public readonly reason: string,
+    /** Extra groups of the pod's processes. */
+    public readonly supplementalGroups: readonly number[],
   ) {}
 
   /** The pod-level security context. */
@@ -59,6 +64,7 @@ export class SecurityProfile {
       runAsUser: this.user,
       runAsGroup: this.user,
       fsGroup: this.user,
+      ...(this.supplementalGroups.length > 0 ? { supplementalGroups: [...this.supplementalGroups] } : {}),
       seccompProfile: { type: 'RuntimeDefault' },
     };
   }

@@ -54,7 +54,12 @@ export class DataVolume extends Construct {
   }
 }
 
-/** A volume on the host directory or file `path`, named after `id` in lower case. Only host agents mount one. */
-export function hostPathVolume(scope: Construct, id: string, path: string, type?: kplus.HostPathVolumeType): kplus.Volume {
+/**
+ * A volume on the host directory (or file, socket, device: `type`) `path`, named after `id` in lower case. Only host
+ * agents mount one. The type is always checked: an unchecked path that is missing would be created on the host by
+ * the container runtime, and a monitor never changes the host it watches (only `...OrCreate` under ODIN's own data
+ * directory does).
+ */
+export function hostPathVolume(scope: Construct, id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY): kplus.Volume {
   return kplus.Volume.fromHostPath(scope, id, id.toLowerCase(), { path, type });
 }

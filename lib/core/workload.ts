@@ -47,10 +47,18 @@ export interface OdinWorkloadProps {
   readonly env?: Record<string, kplus.EnvValue>;
   /** HTTP path of the liveness probe. @default '/healthz' */
   readonly livenessPath?: string;
-  /** HTTP path of the readiness (and startup) probe. @default - the liveness path */
+  /** HTTP path of the readiness probe. @default - the liveness path */
   readonly readinessPath?: string;
-  /** Seconds the startup probe waits for a slow start (WAL replay, model load). @default 300 */
+  /**
+   * Seconds the startup probe (on the liveness path: the process is up, whatever its dependencies do) waits for a
+   * slow start (WAL replay, model load) before liveness takes over. @default 300
+   */
   readonly startupGraceSec?: number;
+  /**
+   * Why the probes only open the port instead of an HTTP GET: a server whose every path needs credentials, which an
+   * HTTP probe could only carry as clear text in the manifest. @default - HTTP probes on the liveness and readiness paths
+   */
+  readonly tcpProbesReason?: string;
   /** @default SecurityProfile.restricted() */
   readonly security?: SecurityProfile;
   /** The account whose token is mounted: only for workloads that call the API. @default - no token mounted */
@@ -157,17 +165,21 @@ export class OdinWorkload extends Construct implements INetworkEndpoint {
       resources: containerResources(props.resources),
     };
     if (props.noProbesReason) return base;
-    const probePort = props.ports[0].number;
     const livenessPath = props.livenessPath ?? '/healthz';
     const readinessPath = props.readinessPath ?? livenessPath;
-    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
-      port: probePort, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold,
+    const options = (failureThreshold: number) => ({
+      port: props.ports[0].number, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold,
     });
+    const probe = (path: string, failureThreshold: number) => (props.tcpProbesReason
+      ? kplus.Probe.fromTcpSocket(options(failureThreshold))
+      : kplus.Probe.fromHttpGet(path, options(failureThreshold)));
+    // Start-up waits for the process, not for what it depends on: a detector whose readiness needs Prometheus must
+    // not be killed while Prometheus replays its WAL.
     return {
       ...base,
       liveness: probe(livenessPath, 3),
       readiness: probe(readinessPath, 3),
-      startup: probe(readinessPath, Math.ceil((props.startupGraceSec ?? 300) / 10)),
+      startup: probe(livenessPath, Math.ceil((props.startupGraceSec ?? 300) / 10)),
     };
   }
 

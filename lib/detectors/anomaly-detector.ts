@@ -8,19 +8,28 @@ import { SecurityProfile } from '../core/security.js';
 import { DataVolume, hostPathVolume } from '../core/storage.js';
 import { EVERY_NODE, OdinWorkloadProps, WorkloadKind } from '../core/workload.js';
 import { API_SERVER_PORTS, PolicyPeer } from '../network/peer.js';
-import { DETECTOR_CONFIG_DIR, DETECTOR_PORTS, DetectorMode, MODELS_DIR, baseDetectorEnv } from './detector-image.js';
+import { PASSWORD_KEY, WebAuth, mountWebAuthKey } from '../core/web-auth.js';
+import {
+  DETECTOR_CONFIG_DIR, DETECTOR_PORTS, DetectorMode, MODELS_DIR, PROMETHEUS_AUTH_DIR, PROMETHEUS_MODES, baseDetectorEnv,
+} from './detector-image.js';
 
 /** The anomaly-detection modes (the GPU exporter is a mode of the same image, see `GpuExporter`). */
 export type AnomalyMode = DetectorMode.GPU | DetectorMode.POD | DetectorMode.PROCESS | DetectorMode.DISK;
 
-/** Host paths the process detector watches for persistence and system modification, mounted read-only under /host. */
-export const WATCHED_HOST_PATHS = ['/etc', '/root/.ssh', '/home', '/var/spool/cron'];
+/**
+ * Host directories mounted read-only under /host (ODIN_HOST_ROOT) for the files the process detector watches (cron,
+ * SSH keys, systemd units, start-up files): their parents that every Ubuntu/Debian host has, checked to exist, so a
+ * watched path the host lacks (/root/.ssh, /var/spool/cron) is simply absent instead of being created on the host.
+ */
+export const WATCHED_HOST_DIRS = ['/etc', '/root', '/home', '/var/spool'];
 
 /** Properties for `AnomalyDetector`. */
 export interface AnomalyDetectorProps {
   readonly mode: AnomalyMode;
-  /** URL of the Prometheus it queries. */
+  /** URL of the Prometheus it queries (the modes in `PROMETHEUS_MODES`). */
   readonly prometheusUrl: string;
+  /** The basic auth Prometheus needs: the user, and the password mounted from the Secret. @default - none */
+  readonly prometheusAuth?: WebAuth;
   /** @default - 'odin', or 'odin-system' for the process detector (a host agent) */
   readonly namespace?: string;
   /** @default DEFAULT_CONFIG.images.detector */
@@ -68,7 +77,7 @@ export class AnomalyDetector extends Exporter {
       recreate: true,
       env: {
         ...baseDetectorEnv(props.mode),
-        ODIN_PROMETHEUS_URL: kplus.EnvValue.fromValue(props.prometheusUrl),
+        ...(PROMETHEUS_MODES.has(props.mode) ? prometheusEnv(props) : {}),
         ODIN_MODELS_DIR: kplus.EnvValue.fromValue(MODELS_DIR),
         ODIN_CONFIG_FILE: kplus.EnvValue.fromValue(`${DETECTOR_CONFIG_DIR}/detector.json`),
         ...(isProcess ? { ODIN_PROC_DIR: kplus.EnvValue.fromValue('/host/proc'), ODIN_HOST_ROOT: kplus.EnvValue.fromValue('/host') } : {}),
@@ -77,6 +86,9 @@ export class AnomalyDetector extends Exporter {
     });
     this.mode = props.mode;
     this.mountVolumes(props, name, namespace);
+    if (props.prometheusAuth && PROMETHEUS_MODES.has(props.mode)) {
+      mountWebAuthKey(this, this.workload.container, props.prometheusAuth, PASSWORD_KEY, PROMETHEUS_AUTH_DIR);
+    }
     if (access) this.workload.allowEgress(PolicyPeer.cidrs(props.nodeCidrs ?? DEFAULT_CONFIG.network.nodeCidrs), API_SERVER_PORTS);
   }
 
@@ -105,11 +117,21 @@ export class AnomalyDetector extends Exporter {
     const container = this.workload.container;
     const host = (id: string, path: string, type?: kplus.HostPathVolumeType) => hostPathVolume(this, id, path, type);
     container.mount('/host/proc', host('Proc', '/proc'), { readOnly: true });
-    WATCHED_HOST_PATHS.forEach((path, i) => {
-      container.mount(`/host${path}`, host(`Watched${i}`, path, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE), { readOnly: true });
-    });
+    WATCHED_HOST_DIRS.forEach((path, i) => container.mount(`/host${path}`, host(`Watched${i}`, path), { readOnly: true }));
+    // ODIN's own data directory, the one place on the host it may create.
     container.mount(MODELS_DIR, host('Models', `${storage.hostPathRoot}/models/process-detector`, kplus.HostPathVolumeType.DIRECTORY_OR_CREATE));
   }
+}
+
+/** Where Prometheus is and how to log in: the password file is mounted from the web-auth Secret. */
+function prometheusEnv(props: AnomalyDetectorProps): Record<string, kplus.EnvValue> {
+  return {
+    ODIN_PROMETHEUS_URL: kplus.EnvValue.fromValue(props.prometheusUrl),
+    ...(props.prometheusAuth ? {
+      ODIN_PROMETHEUS_USERNAME: kplus.EnvValue.fromValue(props.prometheusAuth.username),
+      ODIN_PROMETHEUS_PASSWORD_FILE: kplus.EnvValue.fromValue(`${PROMETHEUS_AUTH_DIR}/${PASSWORD_KEY}`),
+    } : {}),
+  };
 }
 
 /**

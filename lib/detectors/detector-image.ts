@@ -18,9 +18,14 @@ export const DETECTOR_PORTS: Readonly<Record<DetectorMode, number>> = {
   [DetectorMode.DISK]: 9408,
 };
 
+/** The modes that query Prometheus (their `Mode.needsPrometheus`): only they get its URL, its credentials and the flow. */
+export const PROMETHEUS_MODES: ReadonlySet<DetectorMode> = new Set([DetectorMode.GPU, DetectorMode.POD, DetectorMode.DISK]);
+
 /** Where the image reads its settings and keeps its models. */
 export const DETECTOR_CONFIG_DIR = '/etc/odin';
 export const MODELS_DIR = '/models';
+/** Where a detector reads the password it presents to Prometheus. */
+export const PROMETHEUS_AUTH_DIR = '/etc/odin-prometheus-auth';
 
 /** The environment every mode reads: its port and the node it runs on. */
 export function baseDetectorEnv(mode: DetectorMode): Record<string, kplus.EnvValue> {

@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { Exporter } from '../core/exporter.js';
@@ -18,6 +19,15 @@ const POD_LABELS_FROM_CONTAINERD = [
     source_labels: [`container_label_io_kubernetes_${from}`], target_label: to,
   })),
   { action: 'labeldrop', regex: 'container_label_io_kubernetes_.+' },
+];
+
+/**
+ * Metric groups cAdvisor leaves out. `--disable_metrics` replaces upstream's default set instead of adding to it, so
+ * this repeats that set (cmd/cadvisor.go at v0.49.1: memory_numa, tcp, udp, advtcp, sched, process, hugetlb,
+ * referenced_memory, cpu_topology, resctrl, cpuset) and adds percpu: per-core series that no rule or panel reads.
+ */
+export const DISABLED_METRICS = [
+  'percpu', 'memory_numa', 'tcp', 'udp', 'advtcp', 'sched', 'process', 'hugetlb', 'referenced_memory', 'cpu_topology', 'resctrl', 'cpuset',
 ];
 
 /** Properties for `Cadvisor`. */
@@ -53,7 +63,7 @@ export class Cadvisor extends Exporter {
         '--housekeeping_interval=15s',
         '--store_container_labels=false',
         '--whitelisted_container_labels=io.kubernetes.container.name,io.kubernetes.pod.name,io.kubernetes.pod.namespace',
-        '--disable_metrics=percpu,sched,tcp,udp,advtcp,process,hugetlb,referenced_memory,resctrl,cpuset',
+        `--disable_metrics=${DISABLED_METRICS.join(',')}`,
       ],
       // OOM events come from /dev/kmsg and container stats from every cgroup and the containerd socket: upstream's
       // own DaemonSet runs privileged for the same reasons.
@@ -61,15 +71,15 @@ export class Cadvisor extends Exporter {
       tolerations: EVERY_NODE,
       metricRelabelings: POD_LABELS_FROM_CONTAINERD,
     });
-    const host = (id: string, path: string) => hostPathVolume(this, id, path);
+    const host = (id: string, path: string, type?: kplus.HostPathVolumeType) => hostPathVolume(this, id, path, type);
     const container = this.workload.container;
     // All read-only. / for machine info and filesystem usage, /sys for the cgroups, /dev/disk to name block devices,
     // /dev/kmsg for OOM kills, the socket and K3s's containerd state for container names and writable-layer sizes.
     container.mount('/rootfs', host('Rootfs', '/'), { readOnly: true });
     container.mount('/sys', host('Sys', '/sys'), { readOnly: true });
     container.mount('/dev/disk', host('DevDisk', '/dev/disk'), { readOnly: true });
-    container.mount('/dev/kmsg', host('Kmsg', '/dev/kmsg'), { readOnly: true });
-    container.mount(socket, host('Containerd', socket), { readOnly: true });
+    container.mount('/dev/kmsg', host('Kmsg', '/dev/kmsg', kplus.HostPathVolumeType.CHAR_DEVICE), { readOnly: true });
+    container.mount(socket, host('Containerd', socket, kplus.HostPathVolumeType.SOCKET), { readOnly: true });
     container.mount('/var/lib/rancher/k3s/agent/containerd', host('ContainerdState', '/var/lib/rancher/k3s/agent/containerd'), { readOnly: true });
   }
 }

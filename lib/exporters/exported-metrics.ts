@@ -25,6 +25,12 @@ export enum MetricSource {
   PROMTAIL = 'promtail',
   GRAFANA = 'grafana',
   /**
+   * The kubelet's /metrics. On K3s the API server, controller-manager, scheduler and kube-proxy share its registry,
+   * so it serves about 20,000 series on a single node, mostly API-server histograms: the kubelet job keeps only the
+   * names listed here (what rules and panels read; none yet), and its `up` still says whether K3s answers.
+   */
+  KUBELET = 'kubelet',
+  /**
    * Coding assistants (Claude Code) pushing OpenTelemetry metrics to Prometheus's OTLP receiver. Names are after
    * Prometheus's OTLP translation: dots become underscores, the unit and `_total` are appended to counters.
    */
@@ -113,6 +119,7 @@ export const EXPORTED_METRICS: Readonly<Record<MetricSource, readonly string[]>>
     ...histogram('promtail_request_duration_seconds'),
   ],
   [MetricSource.GRAFANA]: ['grafana_build_info', ...histogram('grafana_http_request_duration_seconds')],
+  [MetricSource.KUBELET]: [],
   [MetricSource.OTLP_ASSISTANT]: [
     'claude_code_session_count_total', 'claude_code_token_usage_tokens_total', 'claude_code_cost_usage_USD_total',
     'claude_code_lines_of_code_count_total', 'claude_code_commit_count_total', 'claude_code_pull_request_count_total',

@@ -6,6 +6,7 @@ import { SecurityProfile } from '../core/security.js';
 import { hostPathVolume } from '../core/storage.js';
 import { EVERY_NODE, WorkloadKind } from '../core/workload.js';
 import { PolicyPeer } from '../network/peer.js';
+import { WebAuth } from '../core/web-auth.js';
 
 /**
  * Mount points whose filesystems are not the host's own: K3s's containerd snapshots and pod volumes. Without this
@@ -27,6 +28,12 @@ export interface NodeExporterProps {
   readonly resources?: ResourceConfig;
   /** Node addresses, how Prometheus reaches a host-network pod. @default ['0.0.0.0/0'] */
   readonly nodeCidrs?: readonly string[];
+  /**
+   * Basic auth on its port. It listens on every address of the host (Prometheus scrapes the node's address, which on
+   * a workstation is its LAN address), and no NetworkPolicy guards it: see `peer` below.
+   * @default - none: anyone who reaches the node reads its host metrics
+   */
+  readonly webAuth?: WebAuth;
 }
 
 /** node-exporter on every node: host CPU, memory, filesystems, disks and network. */
@@ -53,7 +60,10 @@ export class NodeExporter extends Exporter {
       hostNetwork: true,
       hostPID: true,
       security: SecurityProfile.hostAgent({ reason: 'host network and PID namespaces and a read-only view of / to report host metrics' }),
+      // Its NetworkPolicy is written for CNIs that enforce policies on host-network pods; kube-router (K3s) does not,
+      // so on K3s only basic auth (`webAuth`) guards the port.
       peer: PolicyPeer.cidrs(props.nodeCidrs ?? DEFAULT_CONFIG.network.nodeCidrs),
+      webAuth: props.webAuth,
       tolerations: EVERY_NODE,
     });
     const root = hostPathVolume(this, 'Root', '/');

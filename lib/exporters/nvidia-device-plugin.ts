@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_CONFIG, ResourceConfig } from '../config.js';
 import { componentLabels } from '../core/labels.js';
 import { SecurityProfile } from '../core/security.js';
+import { hostPathVolume } from '../core/storage.js';
 import { OdinWorkload, WorkloadKind } from '../core/workload.js';
 import { GpuNodeOptions, NVIDIA_RUNTIME_CLASS, onGpuNodes } from './gpu-nodes.js';
 
@@ -16,7 +17,10 @@ export interface NvidiaDevicePluginProps extends GpuNodeOptions {
   readonly resources?: ResourceConfig;
 }
 
-/** The RuntimeClass `nvidia`, handler `nvidia`, as K3s defines it when it finds the NVIDIA container runtime. */
+/**
+ * The RuntimeClass `nvidia`, handler `nvidia`, as K3s defines it when it finds the NVIDIA container runtime: only for
+ * clusters that lack it (`components.runtimeClass`), since whoever applies it also deletes it with `kubectl delete`.
+ */
 export class NvidiaRuntimeClass extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -51,6 +55,6 @@ export class NvidiaDevicePlugin extends Construct {
       priorityClassName: 'system-node-critical',
     });
     this.workload.container.mount('/var/lib/kubelet/device-plugins',
-      kplus.Volume.fromHostPath(this, 'DevicePlugins', 'device-plugins', { path: '/var/lib/kubelet/device-plugins' }));
+      hostPathVolume(this, 'Device-Plugins', '/var/lib/kubelet/device-plugins'));
   }
 }

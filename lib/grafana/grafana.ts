@@ -9,8 +9,9 @@ import { Exporter } from '../core/exporter.js';
 import { componentLabels } from '../core/labels.js';
 import { SecurityProfile } from '../core/security.js';
 import { DataVolume } from '../core/storage.js';
+import { PASSWORD_KEY, WebAuth } from '../core/web-auth.js';
 import { INetworkEndpoint, PolicyPeer, connect } from '../network/peer.js';
-import { DatasourceUrls, dashboardProvider, datasourcesProvisioning } from './grafana-provisioning.js';
+import { DATASOURCE_PASSWORD_ENV, DatasourceUrls, dashboardProvider, datasourcesProvisioning } from './grafana-provisioning.js';
 
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
@@ -22,6 +23,8 @@ export interface GrafanaDatasource {
   readonly url: string;
   readonly network: INetworkEndpoint;
   readonly port: number;
+  /** The basic auth it needs. @default - none */
+  readonly webAuth?: WebAuth;
 }
 
 /** Properties for `Grafana`. */
@@ -55,6 +58,9 @@ export class Grafana extends Construct {
   public readonly server: Exporter;
   private readonly namespace: string;
   private readonly datasourceUrls: { -readonly [K in keyof DatasourceUrls]: DatasourceUrls[K] } = {};
+  private readonly basicAuthUsers: { -readonly [K in keyof DatasourceUrls]: DatasourceUrls[K] } = {};
+  /** The Secret the datasource password comes from, once a datasource needs one. */
+  private passwordSecret?: string;
 
   constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
     super(scope, id);
@@ -94,7 +100,21 @@ export class Grafana extends Construct {
   /** Provisions datasource `uid` at `source.url` and opens the flow to it. */
   public addDatasource(uid: keyof DatasourceUrls, source: GrafanaDatasource): void {
     this.datasourceUrls[uid] = source.url;
+    if (source.webAuth) this.useBasicAuth(uid, source.webAuth);
     connect(this.server.network, source.network, [{ port: source.port }]);
+  }
+
+  /** Datasource `uid` logs in with `auth`; its password reaches Grafana's environment from the Secret. */
+  private useBasicAuth(uid: keyof DatasourceUrls, auth: WebAuth): void {
+    if (this.passwordSecret === undefined) {
+      const secret = kplus.Secret.fromSecretName(this, 'DatasourceAuthSecret', auth.secretName);
+      this.server.workload.container.env.addVariable(DATASOURCE_PASSWORD_ENV, kplus.EnvValue.fromSecretValue({ secret, key: PASSWORD_KEY }));
+      this.passwordSecret = auth.secretName;
+    }
+    if (this.passwordSecret !== auth.secretName) {
+      throw new Error(`datasource '${uid}' needs the password in Secret '${auth.secretName}', but Grafana's datasources read '${this.passwordSecret}'`);
+    }
+    this.basicAuthUsers[uid] = auth.username;
   }
 
   private mountProvisioning(scrapeIntervalSec: number): void {
@@ -102,7 +122,7 @@ export class Grafana extends Construct {
       metadata: { name: 'grafana-provisioning', namespace: this.namespace, labels: componentLabels('grafana') },
     });
     // Rendered at synthesis, after the chart has added the datasources.
-    const datasources = () => stringify(datasourcesProvisioning(this.datasourceUrls, scrapeIntervalSec), { lineWidth: 0 });
+    const datasources = () => stringify(datasourcesProvisioning(this.datasourceUrls, scrapeIntervalSec, this.basicAuthUsers), { lineWidth: 0 });
     config.addData('datasources.yaml', Lazy.any({ produce: datasources }) as unknown as string);
     // Dashboards are re-read from their files every minute; datasources only at start.
     this.server.workload.restartOnChange('datasources', datasources);

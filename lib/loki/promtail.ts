@@ -11,6 +11,9 @@ import { EVERY_NODE, WorkloadKind } from '../core/workload.js';
 import { API_SERVER_PORTS, PolicyPeer, connect } from '../network/peer.js';
 import { Loki } from './loki.js';
 
+/** The group that reads system logs on Debian and Ubuntu (`adm`, gid 4): /var/log/syslog and the journal. */
+export const ADM_GROUP = 4;
+
 /** Properties for `Promtail`. */
 export interface PromtailProps {
   /** Where promtail ships logs. */
@@ -90,8 +93,12 @@ export class Promtail extends Construct {
       livenessPath: '/ready',
       args: ['-config.file=/etc/promtail/promtail.yaml', '-config.expand-env=true'],
       env: { NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
-      // Log files under /var/log and the journal belong to root and are mode 0640/0600.
-      security: SecurityProfile.hostAgent({ reason: 'reads root-owned host logs under /var/log', runAsRoot: true }),
+      // Pod logs under /var/log/pods are root's (0640): read as their owner, uid 0, with every capability dropped.
+      // Ubuntu's syslog, auth.log and kern.log are syslog:adm 0640, and the journal grants adm read access: the
+      // group adm reads those, rather than CAP_DAC_READ_SEARCH, which would open every file on the host.
+      security: SecurityProfile.hostAgent({
+        reason: 'reads host logs under /var/log: root-owned pod logs, adm-group system logs', runAsRoot: true, supplementalGroups: [ADM_GROUP],
+      }),
       tolerations: EVERY_NODE,
     });
     this.mountVolumes(props, namespace, port);
@@ -107,7 +114,7 @@ export class Promtail extends Construct {
     });
     this.agent.workload.restartOnChange('config', () => configYaml);
     const container = this.agent.workload.container;
-    const host = (id: string, path: string, type = kplus.HostPathVolumeType.DIRECTORY) => hostPathVolume(this, id, path, type);
+    const host = (id: string, path: string, type?: kplus.HostPathVolumeType) => hostPathVolume(this, id, path, type);
     container.mount('/etc/promtail', kplus.Volume.fromConfigMap(this, 'ConfigVolume', config), { readOnly: true });
     container.mount('/var/log', host('VarLog', '/var/log'), { readOnly: true });
     // The journal lives under /var/log/journal/<machine-id>: the reader finds its directory by the host's machine id.

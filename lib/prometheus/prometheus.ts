@@ -8,14 +8,17 @@ import { componentLabels } from '../core/labels.js';
 import { ReadOnlyClusterAccess } from '../core/rbac.js';
 import { IScrapeTarget, ScrapeEndpoint } from '../core/scrape-target.js';
 import { DataVolume } from '../core/storage.js';
+import { PASSWORD_KEY, WebAuth, mountWebAuthKey } from '../core/web-auth.js';
 import { API_SERVER_PORTS, INetworkEndpoint, PolicyPeer, connect } from '../network/peer.js';
 import { ALL_RULE_GROUPS, RuleGroup } from './rules/index.js';
 import { ruleFileYaml } from './rules/render.js';
-import { prometheusConfig } from './prometheus-config.js';
+import { AlertmanagerEndpoint, ClientAuth, prometheusConfig } from './prometheus-config.js';
 
 const CONFIG_DIR = '/etc/prometheus';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+/** Where Prometheus reads the password it presents to servers behind basic auth. */
+const CLIENT_AUTH_DIR = '/etc/prometheus-client-auth';
 /** The kubelet's HTTPS port on every node. */
 const KUBELET_PORT = 10250;
 
@@ -26,6 +29,8 @@ export interface IAlertmanagerTarget {
   /** The port in `address`, opened in the NetworkPolicies. */
   readonly port: number;
   readonly network: INetworkEndpoint;
+  /** The basic auth its API needs. @default - none */
+  readonly webAuth?: WebAuth;
 }
 
 /** Properties for `Prometheus`. */
@@ -62,6 +67,12 @@ export interface PrometheusProps {
   readonly clientCidrs?: readonly string[];
   /** Scrape every node's kubelet (and with it K3s's control plane). @default true */
   readonly scrapeKubelet?: boolean;
+  /**
+   * Basic auth on every path (OTLP and remote writes, queries, the UI); Prometheus uses the same credentials for its
+   * self-scrape and towards Alertmanager and the other targets behind basic auth.
+   * @default - none: anyone who reaches the port can write series
+   */
+  readonly webAuth?: WebAuth;
 }
 
 /**
@@ -73,7 +84,8 @@ export class Prometheus extends Construct {
   public readonly port: number;
   public readonly server: Exporter;
   private readonly targets: ScrapeEndpoint[] = [];
-  private readonly alertmanagers: string[] = [];
+  private readonly alertmanagers: AlertmanagerEndpoint[] = [];
+  private readonly clientAuth?: ClientAuth;
 
   constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
     super(scope, id);
@@ -118,7 +130,12 @@ export class Prometheus extends Construct {
         // ("invalid temporality and type combination"). The state is in memory: a restart is a counter reset.
         '--enable-feature=otlp-deltatocumulative',
       ],
+      webAuth: props.webAuth,
     });
+    if (props.webAuth) {
+      const passwordFile = mountWebAuthKey(this, this.server.workload.container, props.webAuth, PASSWORD_KEY, CLIENT_AUTH_DIR);
+      this.clientAuth = { username: props.webAuth.username, passwordFile };
+    }
     this.mountFiles(props);
     this.mountData(props, storageSizeGiB);
     this.openBaseFlows(props);
@@ -135,7 +152,7 @@ export class Prometheus extends Construct {
 
   /** Sends alerts to `alertmanager`. */
   public addAlertmanager(alertmanager: IAlertmanagerTarget): void {
-    this.alertmanagers.push(alertmanager.address);
+    this.alertmanagers.push({ address: alertmanager.address, basicAuth: alertmanager.webAuth !== undefined });
     connect(this.server.network, alertmanager.network, [{ port: alertmanager.port }]);
   }
 
@@ -160,6 +177,7 @@ export class Prometheus extends Construct {
       ruleFilesGlob: `${RULES_DIR}/*.yaml`,
       remoteWriteUrls: props.remoteWriteUrls ?? [],
       scrapeKubelet: props.scrapeKubelet ?? true,
+      clientAuth: this.clientAuth,
     }), { lineWidth: 0 });
   }
 

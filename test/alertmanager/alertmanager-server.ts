@@ -5,9 +5,12 @@ import { tempDir } from '../validate/tools.js';
 
 /** A real Debian Alertmanager on 127.0.0.1, started by a test and stopped by its PID. */
 export class AlertmanagerServer {
-  private constructor(public readonly url: string, private readonly process: ChildProcess, private readonly log: string[]) {}
+  private constructor(
+    public readonly url: string, private readonly process: ChildProcess, private readonly log: string[], private readonly authorization?: string,
+  ) {}
 
-  static async start(configFile: string): Promise<AlertmanagerServer> {
+  /** Starts it on `configFile` with more `args` (a web configuration) and the `authorization` header that one asks for. */
+  static async start(configFile: string, args: readonly string[] = [], authorization?: string): Promise<AlertmanagerServer> {
     const port = await freePort();
     const log: string[] = [];
     const child = spawn('/usr/bin/prometheus-alertmanager', [
@@ -16,10 +19,11 @@ export class AlertmanagerServer {
       `--web.listen-address=127.0.0.1:${port}`,
       // No gossip: a single instance, and no fixed port 9094 that a parallel test could hold.
       '--cluster.listen-address=',
+      ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => log.push(String(d)));
     child.stderr?.on('data', (d) => log.push(String(d)));
-    const server = new AlertmanagerServer(`http://127.0.0.1:${port}`, child, log);
+    const server = new AlertmanagerServer(`http://127.0.0.1:${port}`, child, log, authorization);
     await server.waitReady();
     return server;
   }
@@ -27,7 +31,8 @@ export class AlertmanagerServer {
   private async waitReady(): Promise<void> {
     for (let attempt = 0; attempt < 100; attempt++) {
       if (this.process.exitCode !== null) throw new Error(`alertmanager exited: ${this.log.join('')}`);
-      const ready = await fetch(`${this.url}/-/ready`).then((r) => r.ok, () => false);
+      const headers = this.authorization ? { authorization: this.authorization } : undefined;
+      const ready = await fetch(`${this.url}/-/ready`, { headers }).then((r) => r.ok, () => false);
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -44,7 +49,8 @@ export class AlertmanagerServer {
 
   /** Every alert Alertmanager holds, with its state (active, suppressed) and what inhibits it. */
   async alerts(): Promise<Array<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] }; fingerprint: string }>> {
-    const response = await fetch(`${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true`);
+    const headers = this.authorization ? { authorization: this.authorization } : undefined;
+    const response = await fetch(`${this.url}/api/v2/alerts?active=true&inhibited=true&silenced=true`, { headers });
     return response.json() as never;
   }
 

@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG } from '../../lib/config.js';
 import { Grafana } from '../../lib/grafana/grafana.js';
 import { Loki } from '../../lib/loki/loki.js';
 import { Manifest } from '../../lib/synth.js';
-import { findObject, podSpec, synthStack } from '../helpers.js';
+import { WATCHED } from '../../detectors/process/file-watcher.js';
+import { REAL_EMAIL, findObject, podSpec, synthStack } from '../helpers.js';
 
 describe('Alertmanager', () => {
   test('a critical alert inhibits its warning twin when alertname, component and identity labels match', () => {
@@ -20,7 +21,9 @@ describe('Alertmanager', () => {
   });
 
   test('mounts the SMTP password Secret and opens egress to the SMTP and webhook ports only', () => {
-    const manifests = synthStack({ alerting: { email: { smtpPort: 465 }, webhooks: [{ url: 'https://chat.example.com:8443/hook' }] } });
+    const manifests = synthStack({
+      alerting: { email: { ...REAL_EMAIL, smtpPort: 465 }, webhooks: [{ url: 'https://chat.example.com:8443/hook' }] },
+    });
     const spec = podSpec(findObject(manifests, 'Deployment', 'alertmanager'));
     expect(spec.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'odin-smtp', items: [{ key: 'password', path: 'password' }] }) }));
     const egressPorts = (findObject(manifests, 'NetworkPolicy', 'alertmanager') as any).spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
@@ -29,7 +32,21 @@ describe('Alertmanager', () => {
 
   test('fails when email is enabled without recipients', () => {
     const chart = Testing.chart();
-    expect(() => new Alertmanager(chart, 'A', { email: { ...DEFAULT_CONFIG.alerting.email, to: [] } })).toThrow("'email.to' needs at least one address");
+    expect(() => new Alertmanager(chart, 'A', { email: { ...DEFAULT_CONFIG.alerting.email, ...REAL_EMAIL, to: [] } })).toThrow("'email.to' needs at least one address");
+  });
+
+  test('fails when email is enabled with a placeholder server, naming the field', () => {
+    expect(() => new Alertmanager(Testing.chart(), 'A', { email: { ...DEFAULT_CONFIG.alerting.email, enabled: true } }))
+      .toThrow("email.smtpHost: 'smtp.example.com' is a placeholder");
+  });
+
+  test('with email off by default, every receiver is valid and sends nothing, and no SMTP flow is opened', () => {
+    const manifests = synthStack();
+    const config = parse((findObject(manifests, 'ConfigMap', 'alertmanager-config') as any).data['alertmanager.yml']);
+    expect(config.route.receiver).toBe('default');
+    expect(config.receivers.find((r: any) => r.name === 'default')).toEqual({ name: 'default' });
+    expect(JSON.stringify(config)).not.toMatch(/example\.com|smtp_/);
+    expect((findObject(manifests, 'NetworkPolicy', 'alertmanager') as any).spec.egress ?? []).toEqual([]);
   });
 });
 
@@ -84,13 +101,16 @@ describe('detector image workloads', () => {
     }
   });
 
-  test('the process detector is a hostPID DaemonSet with /proc and the watched host paths read-only', () => {
+  test('the process detector is a hostPID DaemonSet with /proc and the parents of every watched host file read-only', () => {
     const ds = findObject(manifests, 'DaemonSet', 'process-detector', 'odin-system');
     const spec = podSpec(ds);
     expect(spec.hostPID).toBe(true);
     const mounts = Object.fromEntries(spec.containers[0].volumeMounts.map((m: any) => [m.mountPath, m.readOnly ?? false]));
-    expect(mounts).toMatchObject({ '/host/proc': true, '/host/etc': true, '/host/root/.ssh': true, '/host/home': true, '/host/var/spool/cron': true, '/models': false });
+    expect(mounts).toMatchObject({ '/host/proc': true, '/host/etc': true, '/host/root': true, '/host/home': true, '/host/var/spool': true, '/models': false });
     expect(env(ds)).toMatchObject({ ODIN_PROC_DIR: '/host/proc', ODIN_HOST_ROOT: '/host', ODIN_PORT: '9407' });
+    // Every path the file watcher reads (relative to ODIN_HOST_ROOT) lies under one of those mounts.
+    const unseen = WATCHED.map((w) => `/host/${w.path}`).filter((path) => !Object.keys(mounts).some((m) => m !== '/host/proc' && path.startsWith(`${m}/`)));
+    expect(unseen).toEqual([]);
   });
 
   test('only the pod detector reads the API: pods, namespaces, nodes, events', () => {
@@ -105,6 +125,10 @@ describe('detector image workloads', () => {
     expect(podSpec(ds)).toMatchObject({ runtimeClassName: 'nvidia', nodeSelector: { 'nvidia.com/gpu.present': 'true' } });
     expect(podSpec(ds).containers[0].args).toEqual(['gpu-exporter']);
     expect(env(ds)).toMatchObject({ NVIDIA_VISIBLE_DEVICES: 'all', ODIN_PORT: '9402' });
-    expect((findObject(manifests, 'RuntimeClass', 'nvidia') as any).handler).toBe('nvidia');
+  });
+
+  test("K3s's RuntimeClass nvidia is used, not owned; a cluster without one can have it defined", () => {
+    expect(manifests.filter((m) => m.kind === 'RuntimeClass')).toEqual([]);
+    expect((findObject(synthStack({ components: { runtimeClass: true } }), 'RuntimeClass', 'nvidia') as any).handler).toBe('nvidia');
   });
 });

@@ -46,8 +46,21 @@ describe('config', () => {
     ['duplicate NodePorts', { nodePorts: { grafana: 31493 } }, /config\.nodePorts: each NodePort must be different/],
     ['no room for the kube-state-metrics telemetry port', { ports: { kubeStateMetrics: 65535 } }, /config\.ports\.kubeStateMetrics: must be at most 65534 \(kube-state-metrics serves its own telemetry on the next port\), got 65535/],
     ['not an object at all', ['namespace', 'odin'], /config: expected an object/],
+    ['email on with the placeholder server', { alerting: { email: { enabled: true } } },
+      /config\.alerting\.email\.smtpHost: 'smtp\.example\.com' is a placeholder \(a domain reserved for documentation, RFC 2606/],
+    ['email on with a placeholder recipient', { alerting: { email: { enabled: true, smtpHost: 'smtp.gmail.com', from: 'odin@me.com', to: ['me@me.com', 'ops@mail.example.org'] } } },
+      /config\.alerting\.email\.to\[1\]: 'ops@mail\.example\.org' is a placeholder/],
+    ['email on with a .test sender', { alerting: { email: { enabled: true, smtpHost: 'smtp.gmail.com', from: 'odin@box.test', to: ['me@me.com'] } } },
+      /config\.alerting\.email\.from: 'odin@box\.test' is a placeholder/],
+    ['a user name with a colon', { access: { username: 'odin:admin' } }, /config\.access\.username: expected a user name without spaces or colons/],
   ])('fails on %s', (_name, overrides, message) => {
     expect(() => resolveConfig(overrides)).toThrow(message);
+  });
+
+  test('email is off by default, and its placeholders are accepted while it stays off', () => {
+    expect(DEFAULT_CONFIG.alerting.email.enabled).toBe(false);
+    expect(resolveConfig({ alerting: { email: { smtpPort: 465 } } }).alerting.email.smtpHost).toBe('smtp.example.com');
+    expect(resolveConfig({ alerting: { email: { enabled: true, smtpHost: 'smtp.gmail.com', from: 'odin@me.com', to: ['me@me.com'] } } }).alerting.email.enabled).toBe(true);
   });
 
   test('reports every problem at once', () => {

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { EXCLUDED_FS_TYPES, EXCLUDED_MOUNT_POINTS } from '../../lib/exporters/node-exporter.js';
-import { findObject, podSpec, synthStack } from '../helpers.js';
+import { synthesizeManifests } from '../../lib/synth.js';
+import { userSecrets } from '../../lib/user-secrets.js';
+import { mountedFiles } from '../access/mounts.js';
+import { findObject, podSpec, testConfig } from '../helpers.js';
 import { freePort } from '../detectors/helpers/prometheus.js';
 
 describe('node-exporter', () => {
@@ -18,15 +21,20 @@ describe('node-exporter', () => {
     expect(new RegExp(EXCLUDED_FS_TYPES).test('ext4')).toBe(false);
   });
 
-  test('the synthesized flags run on the real node-exporter: only real filesystems, and TCP connection states', async () => {
-    // GIVEN the container args, with the host root at / instead of /host/root
-    const args = (podSpec(findObject(synthStack(), 'DaemonSet', 'node-exporter')).containers[0].args as string[])
-      .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? '--web.listen-address=127.0.0.1:0' : a));
+  test('the synthesized flags run on the real node-exporter: basic auth on its host port, only real filesystems, and TCP connection states', async () => {
+    // GIVEN the container args with its web configuration from the Secret, the host root at / instead of /host/root
+    const config = testConfig();
+    const manifests = synthesizeManifests(config);
+    const daemonSet = findObject(manifests, 'DaemonSet', 'node-exporter');
+    const secrets = userSecrets(config, { web: 'test-only', grafanaAdmin: 'unused' });
     const port = await freePort();
-    const exporter = spawn('prometheus-node-exporter', args.map((a) => a.replace('127.0.0.1:0', `127.0.0.1:${port}`)), { stdio: 'ignore' });
+    const args = mountedFiles(manifests, daemonSet, secrets).localArgs(podSpec(daemonSet).containers[0].args as string[])
+      .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${port}` : a));
+    const exporter = spawn('prometheus-node-exporter', args, { stdio: 'ignore' });
     try {
-      // WHEN it is scraped
-      const text = await scrape(`http://127.0.0.1:${port}/metrics`);
+      // WHEN it is scraped without and with the password
+      const text = await scrape(`http://127.0.0.1:${port}/metrics`, `Basic ${Buffer.from(`${config.access.username}:test-only`).toString('base64')}`);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
       // THEN every filesystem it reports passes the exclusions, and some filesystem is reported
       const mountpoints = [...text.matchAll(/^node_filesystem_size_bytes\{[^}]*mountpoint="([^"]+)"/gm)].map((m) => m[1]);
       expect(mountpoints.length).toBeGreaterThan(0);
@@ -40,10 +48,10 @@ describe('node-exporter', () => {
   });
 });
 
-async function scrape(url: string): Promise<string> {
+async function scrape(url: string, authorization: string): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { headers: { authorization } });
       if (response.ok) return await response.text();
     } catch {
       // not listening yet

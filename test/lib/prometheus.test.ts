@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_CONFIG } from '../../lib/config.js';
+import { Exporter } from '../../lib/core/exporter.js';
 import { Prometheus } from '../../lib/prometheus/prometheus.js';
 import { ALL_RULE_GROUPS, Component, Severity } from '../../lib/prometheus/rules/index.js';
 import { Manifest } from '../../lib/synth.js';
@@ -54,6 +56,15 @@ describe('Prometheus', () => {
     expect(checksum({ scrapeIntervalSec: 15 })).toMatch(/^[0-9a-f]{16}$/);
     expect(checksum({ scrapeIntervalSec: 15 })).toBe(checksum({ scrapeIntervalSec: 15, retentionDays: 30 }));
     expect(checksum({ scrapeIntervalSec: 15 })).not.toBe(checksum({ scrapeIntervalSec: 30 }));
+  });
+
+  test('fails when a target needs basic auth and Prometheus has no credentials to send', () => {
+    const chart = Testing.chart();
+    const prometheus = new Prometheus(chart, 'Prometheus');
+    prometheus.addScrapeTarget(new Exporter(chart, 'Guarded', {
+      name: 'guarded', namespace: 'odin', image: 'x:1', port: 9999, resources: DEFAULT_CONFIG.resources.nodeExporter, webAuth: { username: 'odin', secretName: 's' },
+    }));
+    expect(() => Testing.synth(chart)).toThrow("scrape job 'guarded' needs basic auth, but Prometheus has no credentials to send");
   });
 
   test('fails when the size cap exceeds the volume', () => {

@@ -84,10 +84,14 @@ function firingAlertsFile(data: Record<string, string>, dir: string): string {
   return file;
 }
 
-/** Debian's node-exporter with the synthesized flags, the host root at / and a loopback port. */
+/**
+ * Debian's node-exporter with the synthesized flags, the host root at / and a loopback port, without its basic-auth web
+ * configuration (every check target is plain HTTP; test/access covers the auth).
+ */
 async function startNodeExporter(manifests: readonly Manifest[], stoppers: Stoppers): Promise<string> {
   const port = await freePort();
-  const args = (podSpec(findObject(manifests, 'DaemonSet', 'node-exporter')).containers[0].args as string[]).map((a) => {
+  const synthesized = podSpec(findObject(manifests, 'DaemonSet', 'node-exporter')).containers[0].args as string[];
+  const args = synthesized.filter((a) => !a.startsWith('--web.config.file=')).map((a) => {
     if (a.startsWith('--path.rootfs=')) return '--path.rootfs=/';
     if (a.startsWith('--web.listen-address=')) return `--web.listen-address=127.0.0.1:${port}`;
     return a;
@@ -151,9 +155,9 @@ export async function startCheckStack(manifests: readonly Manifest[]): Promise<C
     const ports = Object.fromEntries(await Promise.all(DETECTOR_MODES.map(async (m) => [m, await freePort()] as const))) as Record<ModeName, number>;
     const jobs = (parse((findObject(manifests, 'ConfigMap', 'prometheus-config') as unknown as { data: Record<string, string> })
       .data['prometheus.yml']) as { scrape_configs: Array<Record<string, unknown>> }).scrape_configs;
-    const prometheus = await TestPrometheus.startWithConfig((promDir, url) => {
+    const prometheus = await TestPrometheus.startWithConfig((promDir, port) => {
       const targets: Record<string, JobTarget> = {
-        prometheus: { address: new URL(url).host },
+        prometheus: { address: `127.0.0.1:${port}` },
         alertmanager: { address: alertmanagerAddress },
         'node-exporter': { address: nodeExporter },
         ...Object.fromEntries(Object.entries(RECORDED_JOBS).map(([job, file]) => [job, { address: recordings.address, metricsPath: `/${file}` }])),

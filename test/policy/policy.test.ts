@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Manifest } from '../../lib/synth.js';
 import { DIST_DIR, WORKLOAD_KINDS, objectId, podSpec, readManifests } from '../helpers.js';
 import { SECURITY_EXCEPTIONS } from './exceptions.js';
+import { DEFAULT_CONFIG } from '../../lib/config.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -133,6 +134,13 @@ describe('policy over dist/', () => {
       const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === 'default-deny') as any;
       expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     }
+  });
+
+  test("a monitor never changes the host: every host path is checked to exist, and only ODIN's data directory may be created", () => {
+    const volumes = workloads.flatMap((m) => (podSpec(m).volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => ({ id: `${objectId(m)}:${v.name}`, ...v.hostPath })));
+    expect(volumes.length).toBeGreaterThan(10);
+    const creating = volumes.filter((v: any) => !v.type || v.type.endsWith('OrCreate'));
+    expect(creating.filter((v: any) => !v.path.startsWith(`${DEFAULT_CONFIG.storage.hostPathRoot}/`)).map((v: any) => `${v.id} ${v.path} ${v.type ?? '(unchecked)'}`)).toEqual([]);
   });
 
   test('no password, token or private key text anywhere in dist/', () => {

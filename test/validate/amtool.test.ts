@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { amtoolReceiver, writeSynthesizedConfig } from '../alertmanager/synthesized-config.js';
-import { findObject, readManifests, synthStack } from '../helpers.js';
+import { REAL_EMAIL, findObject, readManifests, synthStack } from '../helpers.js';
 import { runTool, tempDir } from './tools.js';
 
 describe('alertmanager.yml', () => {
@@ -16,9 +16,10 @@ describe('alertmanager.yml', () => {
     expect(result.status).toBe(0);
   });
 
-  test('amtool check-config accepts webhooks with email disabled', () => {
+  test('amtool check-config accepts webhooks with email disabled, and email once configured', () => {
     const file = writeSynthesizedConfig(synthStack({ alerting: { email: { enabled: false }, webhooks: [{ url: 'https://chat.example.com/hook' }] } }));
     expect(runTool('amtool', ['check-config', file]).status).toBe(0);
+    expect(runTool('amtool', ['check-config', writeSynthesizedConfig(synthStack({ alerting: { email: REAL_EMAIL } }))]).status).toBe(0);
   });
 
   test('fails on a broken configuration (the check is real)', () => {
@@ -35,7 +36,7 @@ describe('alertmanager.yml', () => {
   });
 
   test('repeats every 15 minutes, groups by alertname/cluster/service, reads the SMTP password from a file', () => {
-    const text = (findObject(readManifests(), 'ConfigMap', 'alertmanager-config') as any).data['alertmanager.yml'];
+    const text = (findObject(synthStack({ alerting: { email: REAL_EMAIL } }), 'ConfigMap', 'alertmanager-config') as any).data['alertmanager.yml'];
     const config = parse(text);
     expect(config.route.repeat_interval).toBe('15m');
     expect(config.route.group_by).toEqual(['alertname', 'cluster', 'service']);

@@ -6,6 +6,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: strin
 const SCHEMAS: Record<string, () => Promise<{ validate: Validator }>> = {
   'v1/Namespace': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Namespace'),
   'v1/ConfigMap': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap'),
+  'v1/Secret': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Secret'),
   'v1/Service': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Service'),
   'v1/ServiceAccount': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1ServiceAccount'),
   'v1/PersistentVolume': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1PersistentVolume'),

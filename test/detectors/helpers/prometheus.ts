@@ -22,6 +22,14 @@ export interface ScrapeJob {
   readonly targets: readonly string[];
 }
 
+/** How to start a test Prometheus beyond its configuration. */
+export interface TestPrometheusOptions {
+  /** More command-line flags (a web configuration, a receiver). @default [] */
+  readonly args?: readonly string[];
+  /** The `authorization` header to send while waiting for readiness, when the web configuration asks for one. */
+  readonly authorization?: string;
+}
+
 export class TestPrometheus {
   private child: ChildProcess | undefined;
   private stderr = '';
@@ -30,6 +38,7 @@ export class TestPrometheus {
   private constructor(
     private readonly port: number,
     private readonly dir: string,
+    private readonly options: TestPrometheusOptions,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -46,13 +55,13 @@ export class TestPrometheus {
   }
 
   /**
-   * Starts Prometheus with the configuration `configFor(dir, url)` returns (`dir` is its own temporary directory, for
-   * rule files the configuration names; `url` where it will listen, for a job that scrapes Prometheus itself) and
-   * waits until it is ready.
+   * Starts Prometheus with the configuration `configFor(dir, port)` returns (`dir` is its own temporary directory, for
+   * rule files the configuration names; `port` the one it listens on) and waits until it is ready.
    */
-  static async startWithConfig(configFor: (dir: string, url: string) => string): Promise<TestPrometheus> {
-    const prometheus = new TestPrometheus(await freePort(), mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')));
-    writeFileSync(join(prometheus.dir, 'prometheus.yml'), configFor(prometheus.dir, prometheus.url));
+  static async startWithConfig(configFor: (dir: string, port: number) => string, options: TestPrometheusOptions = {}): Promise<TestPrometheus> {
+    const port = await freePort();
+    const prometheus = new TestPrometheus(port, mkdtempSync(join(tmpdir(), 'odin-test-prometheus-')), options);
+    writeFileSync(join(prometheus.dir, 'prometheus.yml'), configFor(prometheus.dir, port));
     await prometheus.resume();
     return prometheus;
   }
@@ -64,6 +73,7 @@ export class TestPrometheus {
       `--storage.tsdb.path=${join(this.dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${this.port}`,
       '--log.level=warn',
+      ...(this.options.args ?? []),
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-2000);
@@ -114,7 +124,8 @@ export class TestPrometheus {
 
   private async isReady(): Promise<boolean> {
     try {
-      return (await fetch(`${this.url}/-/ready`)).ok;
+      const headers = this.options.authorization ? { authorization: this.options.authorization } : undefined;
+      return (await fetch(`${this.url}/-/ready`, { headers })).ok;
     } catch {
       return false;
     }

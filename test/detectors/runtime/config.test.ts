@@ -54,4 +54,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig('gpu', { ODIN_CONFIG_FILE: join(dir, 'missing.json') })).toThrow(/cannot be read/);
     expect(() => loadConfig('gpus', {})).toThrow(/mode \(first argument or ODIN_MODE\) must be one of gpu-exporter, gpu, pod, process, disk, got "gpus"/);
   });
+
+  test('reads Prometheus credentials as a user and a password file, both or neither', () => {
+    expect(loadConfig('gpu', {}).prometheusAuth).toBeUndefined();
+    expect(loadConfig('gpu', { ODIN_PROMETHEUS_USERNAME: 'odin', ODIN_PROMETHEUS_PASSWORD_FILE: '/etc/auth/password' }).prometheusAuth)
+      .toEqual({ username: 'odin', passwordFile: '/etc/auth/password' });
+    expect(() => loadConfig('gpu', { ODIN_PROMETHEUS_USERNAME: 'odin' })).toThrow(/go together, got only ODIN_PROMETHEUS_USERNAME/);
+    expect(() => loadConfig('gpu', { ODIN_PROMETHEUS_PASSWORD_FILE: '/p' })).toThrow(/go together, got only ODIN_PROMETHEUS_PASSWORD_FILE/);
+    expect(() => loadConfig('gpu', { ODIN_PROMETHEUS_USERNAME: 'a:b', ODIN_PROMETHEUS_PASSWORD_FILE: '/p' })).toThrow(/must not contain ':'/);
+  });
 });
