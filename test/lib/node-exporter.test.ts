@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { EXCLUDED_FS_TYPES, EXCLUDED_MOUNT_POINTS } from '../../lib/exporters/node-exporter.js';
 import { findObject, podSpec, synthStack } from '../helpers.js';
-import { freePort } from '../detectors/helpers/prometheus.js';
+import { listeningPort } from '../detectors/helpers/listening-port.js';
 
 describe('node-exporter', () => {
   test("excludes K3s's containerd and kubelet mounts, keeps real filesystems", () => {
@@ -22,9 +22,11 @@ describe('node-exporter', () => {
     // GIVEN the container args, with the host root at / instead of /host/root
     const args = (podSpec(findObject(synthStack(), 'DaemonSet', 'node-exporter')).containers[0].args as string[])
       .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? '--web.listen-address=127.0.0.1:0' : a));
-    const port = await freePort();
-    const exporter = spawn('prometheus-node-exporter', args.map((a) => a.replace('127.0.0.1:0', `127.0.0.1:${port}`)), { stdio: 'ignore' });
+    const exporter = spawn('prometheus-node-exporter', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    exporter.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-2000); });
     try {
+      const port = await listeningPort(exporter, 'node-exporter', () => log);
       // WHEN it is scraped
       const text = await scrape(`http://127.0.0.1:${port}/metrics`);
       // THEN every filesystem it reports passes the exclusions, and some filesystem is reported
