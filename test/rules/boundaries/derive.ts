@@ -131,7 +131,10 @@ function syntheticSeries(labels: Labels, feed: Feed): SyntheticSeries[] {
 /** promtool's values for a series from t=0 to `untilSec`: `_` before it is born, runs written as `vxN`. */
 function promtoolValues(series: SyntheticSeries, untilSec: number): string {
   const tokens: string[] = [];
-  for (let t = 0; t <= untilSec; t += STEP_SEC) tokens.push(t < series.startSec ? '_' : String(series.valueAt(t)));
+  for (let t = 0; t <= untilSec; t += STEP_SEC) {
+    const value = t < series.startSec ? undefined : series.valueAt(t);
+    tokens.push(typeof value === 'number' ? String(value) : '_');
+  }
   const runs: string[] = [];
   for (let i = 0; i < tokens.length;) {
     let j = i;

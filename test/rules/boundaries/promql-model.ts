@@ -15,11 +15,14 @@ export const ENGINES: readonly Engine[] = ['prometheus-2', 'prometheus-3'];
 
 type Labels = Readonly<Record<string, string>>;
 
-/** One input series: its labels (name under `__name__`), its first sample time, its value at each sample time. */
+/**
+ * One input series: its labels (name under `__name__`), its first sample time, and at each grid time from then on
+ * a sample, no sample (undefined: promtool's `_`) or a staleness marker (null: a recorded series that vanished).
+ */
 export interface SyntheticSeries {
   readonly labels: Labels;
   readonly startSec: number;
-  valueAt(tSec: number): number;
+  valueAt(tSec: number): number | null | undefined;
 }
 
 /** Series sampled every `stepSec` seconds (integer times), from their start on. */
@@ -85,11 +88,16 @@ function sampleTimes(s: SyntheticSeries, step: number, fromSec: number, inclusiv
   return times;
 }
 
+/** The latest sample at or before t within the lookback (5 minutes), unless a staleness marker came after it. */
 function instant(sel: Selector, ctx: Context): Element[] {
   const step = ctx.world.stepSec;
   return ctx.world.series.filter((s) => selects(sel, s.labels)).flatMap((s) => {
-    const last = Math.floor(ctx.tSec / step) * step;
-    return last >= s.startSec && ctx.tSec - last <= LOOKBACK_SEC ? [{ labels: s.labels, value: s.valueAt(last) }] : [];
+    for (let t = Math.floor(ctx.tSec / step) * step; t >= s.startSec && ctx.tSec - t <= LOOKBACK_SEC; t -= step) {
+      const value = s.valueAt(t);
+      if (value === null) return [];
+      if (value !== undefined) return [{ labels: s.labels, value }];
+    }
+    return [];
   });
 }
 
@@ -103,7 +111,11 @@ function ranged(arg: Ast, ctx: Context): Array<{ labels: Labels; samples: Sample
   return ctx.world.series.filter((s) => selects(selector, s.labels)).map((s) => ({
     labels: s.labels,
     rangeSec,
-    samples: sampleTimes(s, ctx.world.stepSec, ctx.tSec - rangeSec, inclusive, ctx.tSec).map((t): Sample => [t, s.valueAt(t)]),
+    samples: sampleTimes(s, ctx.world.stepSec, ctx.tSec - rangeSec, inclusive, ctx.tSec)
+      .flatMap((t): Sample[] => {
+        const value = s.valueAt(t);
+        return typeof value === 'number' ? [[t, value]] : [];
+      }),
   }));
 }
 
