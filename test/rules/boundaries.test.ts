@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALL_RULE_GROUPS, type AlertRule, type RuleGroup } from '../../lib/prometheus/rules/index.js';
+import { ALL_RULE_GROUPS, type AlertRule, Component, type RuleGroup, Severity } from '../../lib/prometheus/rules/index.js';
 import { thermalRules } from '../../lib/prometheus/rules/thermal.js';
 import { type Boundary, BORN_SEC, STEP_SEC, deriveBoundary } from './boundaries/derive.js';
 import { MUTATIONS } from './boundaries/mutations.js';
@@ -60,9 +60,29 @@ describe('alert boundaries: the cases bite', () => {
     expect(run.status).not.toBe(0);
   });
 
-  test('a rule the model cannot read fails loudly, naming it', () => {
+  test('a rule the model cannot read fails loudly, naming it and why', () => {
     const unreadable = { ...rule, expr: 'absent(nvidia_gpu_temperature_celsius)' };
     expect(() => deriveBoundary(unreadable, [])).toThrow(/GpuTemperatureHigh\/critical: its condition does not end in a comparison/);
+    const unmodelled = { ...rule, expr: 'quantile_over_time(0.9, nvidia_gpu_temperature_celsius[5m]) > 85' };
+    expect(() => deriveBoundary(unmodelled, [])).toThrow(/GpuTemperatureHigh\/critical: function quantile_over_time\(\) is not modelled/);
+  });
+});
+
+describe('alert boundaries: new rules plug in with no declaration', () => {
+  const alert = (name: string, expr: string, duration: string) => ({
+    alert: name, expr, for: duration, labels: { severity: Severity.WARNING, component: Component.NODE }, annotations: { summary: name, description: name },
+  });
+  test('a latency quantile of a histogram and a share of failed requests, as DNS alerts would be', () => {
+    const group: RuleGroup = { name: 'dns', rules: [
+      alert('DnsSlow', 'histogram_quantile(0.99, sum by (instance, le) (rate(coredns_dns_request_duration_seconds_bucket[5m]))) > 0.5', '10m'),
+      alert('DnsFailing', 'sum by (instance) (rate(coredns_dns_responses_total{rcode=~"SERVFAIL|NXDOMAIN"}[5m])) / '
+        + 'sum by (instance) (rate(coredns_dns_responses_total[5m])) > 0.05', '5m'),
+    ] };
+    const boundaries = alertsOf(group).map((r) => deriveBoundary(r, []));
+    expect(boundaries.map((b) => [b.alert, b.past, b.inside])).toEqual([['DnsSlow', 0.505, 0.495], ['DnsFailing', 0.0505, 0.0495]]);
+    const run = promtool('test', 'rules', boundaryTestFile(group, boundaries.flatMap((b) => b.cases)));
+    expect(run.output).toContain('SUCCESS');
+    expect(run.status).toBe(0);
   });
 });
 

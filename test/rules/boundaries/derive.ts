@@ -115,14 +115,27 @@ function chooseLabels(selectors: readonly Selector[], examples: readonly Labels[
   return chosen;
 }
 
-/** How one series is fed: a gauge's value (constant, or per sample time), a counter's slope from 0, or absent. */
+/** Upper bounds of a histogram driver's buckets, in units of its threshold (+Inf besides). */
+const BUCKET_BOUNDS = [0.25, 0.5, 0.75, 0.9, 0.95, 1, 1.05, 1.1, 1.25, 1.5, 2, 4];
+
+/**
+ * How one series is fed: a gauge's value (constant, or per sample time), a counter's slope from 0, absent, or, for
+ * the `_bucket` series of a histogram_quantile, one observation a step spread evenly over [0, scale].
+ */
 type Feed =
   | { readonly kind: 'gauge'; readonly value: number | ((tSec: number) => number) }
   | { readonly kind: 'counter'; readonly perSec: number }
+  | { readonly kind: 'histogram'; readonly scale: number; readonly unit: number }
   | { readonly kind: 'absent' };
 
 function syntheticSeries(labels: Labels, feed: Feed): SyntheticSeries[] {
   if (feed.kind === 'absent') return [];
+  if (feed.kind === 'histogram') {
+    const { le: _, ...family } = labels;
+    const bounds = [...BUCKET_BOUNDS.map((b) => b * feed.unit), Infinity];
+    return bounds.flatMap((le) => syntheticSeries({ ...family, le: le === Infinity ? '+Inf' : String(le) },
+      { kind: 'counter', perSec: Math.min(1, le / feed.scale) / STEP_SEC }));
+  }
   const valueAt = feed.kind === 'counter' ? (t: number) => feed.perSec * (t - BORN_SEC)
     : typeof feed.value === 'number' ? (() => feed.value as number) : feed.value;
   return [{ labels, startSec: BORN_SEC, valueAt }];
@@ -200,11 +213,20 @@ function worldOf(plan: Plan, driver: Feed, held: readonly Feed[]): World {
   return { stepSec: STEP_SEC, series: plan.selectors.flatMap((_, i) => syntheticSeries(plan.labels[i], i === 0 ? driver : held[i - 1])) };
 }
 
-/** The driver's feed that holds the quantity at `level`: a counter's slope, a gauge's value (per time with time()). */
+/**
+ * The driver's feed that holds the quantity at `level`: a histogram's scale, a counter's slope, a gauge's value (per
+ * time when the expression reads time()).
+ */
 function driverFeed(expr: Ast, threshold: Binary, plan: Plan, held: readonly Feed[], level: number): Feed | undefined {
   const isCounter = plan.counters.has(selectorKey(plan.selectors[0]));
   const maxRange = Math.max(0, ...selectorsOf(expr).map((s) => s.rangeSec ?? 0));
   const steady = BORN_SEC + maxRange + 2 * STEP_SEC;
+  if (plan.selectors[0].name.endsWith('_bucket') && callsFunction(expr, 'histogram_quantile')) {
+    const unit = Math.abs(constantValue(threshold.rhs)!) || 1;
+    const histogram = (scale: number): Feed => ({ kind: 'histogram', scale, unit });
+    const scale = solve((m) => quantityAt(threshold, plan, held, histogram(m), steady), level, true);
+    return scale === undefined ? undefined : histogram(scale);
+  }
   const at = (tSec: number) => (m: number) => quantityAt(threshold, plan, held, isCounter ? { kind: 'counter', perSec: m } : { kind: 'gauge', value: m }, tSec);
   if (isCounter) {
     const perSec = solve(at(steady), level, true);
@@ -328,6 +350,16 @@ function casesOf(rule: AlertRule, boundary: Omit<Boundary, 'cases'>, found: Time
  * why, when the rule's form is beyond the model.
  */
 export function deriveBoundary(rule: AlertRule, examples: readonly AlertCase[]): Boundary {
+  const name = `${rule.alert}/${rule.labels.severity}`;
+  try {
+    return boundaryOf(rule, examples);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(message.startsWith(name) ? message : `${name}: ${message}`);
+  }
+}
+
+function boundaryOf(rule: AlertRule, examples: readonly AlertCase[]): Boundary {
   const name = `${rule.alert}/${rule.labels.severity}`;
   const expr = parsePromql(rule.expr);
   const threshold = thresholdComparison(expr);

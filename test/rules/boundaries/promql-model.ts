@@ -171,8 +171,45 @@ const OVER_TIME: Record<string, (values: number[]) => number> = {
   last_over_time: (v) => v[v.length - 1],
 };
 
+/** Prometheus' bucketQuantile for classic histograms: `buckets` are [upper bound, cumulative count] pairs. */
+function bucketQuantile(q: number, buckets: Array<readonly [number, number]>): number {
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  if (sorted.length < 2 || sorted[sorted.length - 1][0] !== Infinity) return NaN;
+  const observations = sorted[sorted.length - 1][1];
+  if (observations === 0) return NaN;
+  let rank = q * observations;
+  const b = sorted.findIndex(([, count], i) => i === sorted.length - 1 || count >= rank);
+  if (b === sorted.length - 1) return sorted[sorted.length - 2][0];
+  if (b === 0 && sorted[0][0] <= 0) return sorted[0][0];
+  let [start, count] = [0, sorted[b][1]];
+  if (b > 0) {
+    start = sorted[b - 1][0];
+    count -= sorted[b - 1][1];
+    rank -= sorted[b - 1][1];
+  }
+  return start + (sorted[b][0] - start) * (rank / count);
+}
+
+/** histogram_quantile(q, buckets): per series of buckets (all labels but `le`), the q-quantile. */
+function histogramQuantile(q: number, elements: readonly Element[]): Value {
+  const groups = new Map<string, { labels: Labels; buckets: Array<readonly [number, number]> }>();
+  for (const { labels: { le, ...labels }, value } of elements) {
+    if (le === undefined) continue;
+    const rest = withoutName(labels);
+    const key = JSON.stringify(Object.entries(rest).sort());
+    if (!groups.has(key)) groups.set(key, { labels: rest, buckets: [] });
+    groups.get(key)!.buckets.push([le === '+Inf' ? Infinity : Number(le), value]);
+  }
+  return vector([...groups.values()].map((g) => ({ labels: g.labels, value: bucketQuantile(q, g.buckets) })));
+}
+
 function call(fn: string, args: readonly Ast[], ctx: Context): Value {
   if (fn === 'time') return { kind: 'scalar', value: ctx.tSec };
+  if (fn === 'histogram_quantile') {
+    const q = evalNode(args[0], ctx);
+    if (q.kind !== 'scalar') throw new Error('histogram_quantile needs a scalar quantile');
+    return histogramQuantile(q.value, asVector(evalNode(args[1], ctx)));
+  }
   const perSeries = (compute: (samples: Sample[], rangeSec: number) => number | undefined): Value => vector(ranged(args[0], ctx).flatMap(({ labels, samples, rangeSec }) => {
     const value = samples.length > 0 ? compute(samples, rangeSec) : undefined;
     return value === undefined ? [] : [{ labels: withoutName(labels), value }];
