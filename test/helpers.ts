@@ -1,6 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { OdinConfig, resolveConfig } from '../lib/config.js';
 import { Manifest, synthesizeManifests } from '../lib/synth.js';
 
@@ -12,7 +9,10 @@ export function testConfig(overrides: unknown = {}): OdinConfig {
 /** Email settings that are not placeholders, to turn email on in a test. */
 export const REAL_EMAIL = { enabled: true, smtpHost: 'smtp.gmail.com', from: 'odin@me.com', to: ['me@me.com'] };
 
-/** The stack's objects for `overrides`. */
+/**
+ * The stack's objects for `overrides`, synthesized now from the code: tests judge what the code produces, not the
+ * committed dist/ (CI checks that dist/ is committed as synthesized).
+ */
 export function synthStack(overrides: unknown = {}): Manifest[] {
   return synthesizeManifests(testConfig(overrides));
 }
@@ -27,15 +27,6 @@ export function findObject(manifests: readonly Manifest[], kind: string, name: s
 /** `kind/namespace/name`, how failures name an object. */
 export function objectId(m: Manifest): string {
   return `${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`;
-}
-
-/** The committed dist/ directory. */
-export const DIST_DIR = join(import.meta.dirname, '..', 'dist');
-
-/** Every object in the YAML files of `dir`, in file order. */
-export function readManifests(dir: string = DIST_DIR): Manifest[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
-    .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as Manifest));
 }
 
 /** The pod template spec of a workload. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CONFIG } from '../lib/config.js';
 import { Manifest, manifestFiles, synthesizeManifests } from '../lib/synth.js';
-import { readManifests, synthStack, testConfig } from './helpers.js';
+import { synthStack, testConfig } from './helpers.js';
 import { tempDir } from './validate/tools.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -57,7 +57,7 @@ describe('synthesis', () => {
   test('namespaces and cluster-scoped objects come first, in the first file', () => {
     const files = [...manifestFiles(synthesizeManifests(DEFAULT_CONFIG)).keys()];
     expect(files).toEqual(['00-cluster.k8s.yaml', '10-odin.k8s.yaml']);
-    const kinds = readManifests().map((m) => m.kind);
+    const kinds = synthesizeManifests(DEFAULT_CONFIG).map((m) => m.kind);
     expect(kinds.slice(0, 2)).toEqual(['Namespace', 'Namespace']);
     const lastClusterScoped = Math.max(...['ClusterRole', 'ClusterRoleBinding', 'RuntimeClass'].map((k) => kinds.lastIndexOf(k)));
     expect(lastClusterScoped).toBeLessThan(kinds.indexOf('ServiceAccount'));

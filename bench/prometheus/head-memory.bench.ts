@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
-import { TestPrometheus } from '../../test/detectors/helpers/prometheus.js';
+import { fileDiscovery, TestPrometheus } from '../../test/detectors/helpers/prometheus.js';
 
 const SERIES = [0, 20_000, 40_000];
 const SECONDS = Number(process.argv[2] ?? 240);
@@ -27,13 +27,14 @@ async function serve(n: number): Promise<Server> {
 
 async function measure(n: number): Promise<{ rss: number; heap: number; head: number }> {
   const target = await serve(n);
-  const prometheus = await TestPrometheus.startWithConfig((_, port) => stringify({
+  const prometheus = await TestPrometheus.startWithConfig((dir) => stringify({
     global: { scrape_interval: '5s' },
     scrape_configs: [
       { job_name: 'bench', static_configs: [{ targets: [`127.0.0.1:${(target.address() as AddressInfo).port}`] }] },
-      { job_name: 'self', static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
+      { job_name: 'self', ...fileDiscovery(dir, 'self') },
     ],
   }));
+  prometheus.setTargets('self', [new URL(prometheus.url).host]);
   try {
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
     const value = async (expr: string) => Object.values(await prometheus.values(expr, 'job'))[0];

@@ -9,7 +9,7 @@ import { synthesizeManifests } from '../../lib/synth.js';
 import { userSecrets } from '../../lib/user-secrets.js';
 import { AlertmanagerServer } from '../alertmanager/alertmanager-server.js';
 import { writeSynthesizedConfig } from '../alertmanager/synthesized-config.js';
-import { TestPrometheus } from '../detectors/helpers/prometheus.js';
+import { fileDiscovery, TestPrometheus } from '../detectors/helpers/prometheus.js';
 import { eventually } from '../detectors/helpers/wait-for.js';
 import { findObject, podSpec, testConfig } from '../helpers.js';
 import { tempDir } from '../validate/tools.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const deployment = findObject(manifests, 'Deployment', 'prometheus');
   const files = mountedFiles(manifests, deployment, secrets);
   const synthesized = parse((findObject(manifests, 'ConfigMap', 'prometheus-config') as any).data['prometheus.yml']);
-  prometheus = await TestPrometheus.startWithConfig((dir, port) => {
+  prometheus = await TestPrometheus.startWithConfig((dir) => {
     // The synthesized self-scrape job and alerting section, aimed at this test's ports and files. (Debian's Prometheus
     // has no Kubernetes discovery, so the other jobs stay out.)
     writeFileSync(join(dir, 'rules.yml'), stringify({ groups: [{ name: 'test', rules: [{ alert: 'AlwaysFiring', expr: 'vector(1)' }] }] }));
@@ -59,13 +59,14 @@ beforeAll(async () => {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: [join(dir, 'rules.yml')],
       alerting: { alertmanagers: synthesized.alerting.alertmanagers.map((am: any) => ({ ...auth(am), static_configs: [{ targets: [new URL(alertmanager.url).host] }] })) },
-      scrape_configs: [{ ...auth(self), static_configs: [{ targets: [`127.0.0.1:${port}`] }] }],
+      scrape_configs: [{ ...auth(self), static_configs: undefined, ...fileDiscovery(dir, 'prometheus') }],
     });
   }, {
     // Test-only flags: the remote-write receiver (see above), and a resend every second, since the first notification
     // goes out before Prometheus has discovered the Alertmanager and the default resend waits a minute.
     args: [...webConfigFlag('Deployment', 'prometheus'), '--web.enable-remote-write-receiver', '--rules.alert.resend-delay=1s'], authorization: AUTHORIZED,
   });
+  prometheus.setTargets('prometheus', [new URL(prometheus.url).host]);
 }, 60_000);
 
 afterAll(async () => {

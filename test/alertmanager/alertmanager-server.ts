@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../detectors/helpers/prometheus.js';
+import { listeningPort } from '../detectors/helpers/listening-port.js';
 import { tempDir } from '../validate/tools.js';
 
-/** A real Debian Alertmanager on 127.0.0.1, started by a test and stopped by its PID. */
+/** A real Debian Alertmanager on 127.0.0.1 (a port the kernel chooses), started by a test and stopped by its PID. */
 export class AlertmanagerServer {
   private constructor(
     public readonly url: string, private readonly process: ChildProcess, private readonly log: string[], private readonly authorization?: string,
@@ -11,18 +11,18 @@ export class AlertmanagerServer {
 
   /** Starts it on `configFile` with more `args` (a web configuration) and the `authorization` header that one asks for. */
   static async start(configFile: string, args: readonly string[] = [], authorization?: string): Promise<AlertmanagerServer> {
-    const port = await freePort();
     const log: string[] = [];
     const child = spawn('/usr/bin/prometheus-alertmanager', [
       `--config.file=${configFile}`,
       `--storage.path=${join(tempDir('alertmanager-data'))}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.listen-address=127.0.0.1:0',
       // No gossip: a single instance, and no fixed port 9094 that a parallel test could hold.
       '--cluster.listen-address=',
       ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d) => log.push(String(d)));
     child.stderr?.on('data', (d) => log.push(String(d)));
+    const port = await listeningPort(child, 'alertmanager', () => log.join(''));
     const server = new AlertmanagerServer(`http://127.0.0.1:${port}`, child, log, authorization);
     await server.waitReady();
     return server;

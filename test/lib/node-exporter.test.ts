@@ -5,7 +5,7 @@ import { synthesizeManifests } from '../../lib/synth.js';
 import { userSecrets } from '../../lib/user-secrets.js';
 import { mountedFiles } from '../access/mounts.js';
 import { findObject, podSpec, testConfig } from '../helpers.js';
-import { freePort } from '../detectors/helpers/prometheus.js';
+import { listeningPort } from '../detectors/helpers/listening-port.js';
 
 describe('node-exporter', () => {
   test("excludes K3s's containerd and kubelet mounts, keeps real filesystems", () => {
@@ -27,11 +27,13 @@ describe('node-exporter', () => {
     const manifests = synthesizeManifests(config);
     const daemonSet = findObject(manifests, 'DaemonSet', 'node-exporter');
     const secrets = userSecrets(config, { web: 'test-only', grafanaAdmin: 'unused' });
-    const port = await freePort();
     const args = mountedFiles(manifests, daemonSet, secrets).localArgs(podSpec(daemonSet).containers[0].args as string[])
-      .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${port}` : a));
-    const exporter = spawn('prometheus-node-exporter', args, { stdio: 'ignore' });
+      .map((a) => (a.startsWith('--path.rootfs=') ? '--path.rootfs=/' : a.startsWith('--web.listen-address=') ? '--web.listen-address=127.0.0.1:0' : a));
+    const exporter = spawn('prometheus-node-exporter', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    exporter.stderr.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-2000); });
     try {
+      const port = await listeningPort(exporter, 'node-exporter', () => log);
       // WHEN it is scraped without and with the password
       const text = await scrape(`http://127.0.0.1:${port}/metrics`, `Basic ${Buffer.from(`${config.access.username}:test-only`).toString('base64')}`);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);

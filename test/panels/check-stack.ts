@@ -19,7 +19,8 @@ import { Manifest } from '../../lib/synth.js';
 import { AlertmanagerServer } from '../alertmanager/alertmanager-server.js';
 import { writeSynthesizedConfig } from '../alertmanager/synthesized-config.js';
 import { installNvidiaSmiStandIn } from '../detectors/helpers/nvidia-smi-stand-in.js';
-import { freePort, TestPrometheus } from '../detectors/helpers/prometheus.js';
+import { listeningPort } from '../detectors/helpers/listening-port.js';
+import { fileDiscovery, TestPrometheus } from '../detectors/helpers/prometheus.js';
 import { KubeApiReplay, k8sFixture } from '../detectors/pod/kube-api-replay.js';
 import { fakeProc } from '../detectors/process/fake-proc.js';
 import { findObject, podSpec } from '../helpers.js';
@@ -89,16 +90,17 @@ function firingAlertsFile(data: Record<string, string>, dir: string): string {
  * configuration (every check target is plain HTTP; test/access covers the auth).
  */
 async function startNodeExporter(manifests: readonly Manifest[], stoppers: Stoppers): Promise<string> {
-  const port = await freePort();
   const synthesized = podSpec(findObject(manifests, 'DaemonSet', 'node-exporter')).containers[0].args as string[];
   const args = synthesized.filter((a) => !a.startsWith('--web.config.file=')).map((a) => {
     if (a.startsWith('--path.rootfs=')) return '--path.rootfs=/';
-    if (a.startsWith('--web.listen-address=')) return `--web.listen-address=127.0.0.1:${port}`;
+    if (a.startsWith('--web.listen-address=')) return '--web.listen-address=127.0.0.1:0';
     return a;
   });
-  const child: ChildProcess = spawn('prometheus-node-exporter', args, { stdio: 'ignore' });
+  const child: ChildProcess = spawn('prometheus-node-exporter', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   stoppers.add(() => child.exitCode === null && child.pid !== undefined && process.kill(child.pid));
-  return `127.0.0.1:${port}`;
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-2000); });
+  return `127.0.0.1:${await listeningPort(child, 'node-exporter', () => log)}`;
 }
 
 /** Settings that compress the detectors' time: cycles each second, training every few seconds on what exists. */
@@ -113,8 +115,8 @@ function detectorSettings(dir: string, kubeconfig: string): string {
   return file;
 }
 
-/** Starts the detector image's modes in this process, on the ports the scrape jobs were given. */
-async function startDetectors(ports: Record<ModeName, number>, prometheusUrl: string, dir: string, stoppers: Stoppers): Promise<void> {
+/** Starts the detector image's modes in this process, each on a port the kernel chooses; returns the ports. */
+async function startDetectors(prometheusUrl: string, dir: string, stoppers: Stoppers): Promise<Record<ModeName, number>> {
   const api = new KubeApiReplay({
     '/api/v1/pods': { lists: [k8sFixture('pod-list.json')], watches: [k8sFixture('pod-watch-1.jsonl')] },
     '/api/v1/events': { lists: [k8sFixture('event-list.json')], watches: [] },
@@ -129,15 +131,36 @@ async function startDetectors(ports: Record<ModeName, number>, prometheusUrl: st
   writeFileSync(control, 'idle\n');
   const nvidiaSmi = join(installNvidiaSmiStandIn(dir, control), 'nvidia-smi');
   const configFile = detectorSettings(dir, kubeconfig);
+  const ports = {} as Record<ModeName, number>;
   for (const mode of DETECTOR_MODES) {
     const config = loadConfig(mode, {
-      ODIN_PORT: String(ports[mode]), ODIN_LISTEN_HOST: '127.0.0.1', ODIN_PROMETHEUS_URL: prometheusUrl,
+      ODIN_PORT: '0', ODIN_LISTEN_HOST: '127.0.0.1', ODIN_PROMETHEUS_URL: prometheusUrl,
       ODIN_MODELS_DIR: join(dir, `${mode}-models`), ODIN_CONFIG_FILE: configFile, ODIN_NVIDIA_SMI: nvidiaSmi,
       ODIN_PROC_DIR: proc, ODIN_HOST_ROOT: dir, NODE_NAME: CHECK_NODE, ODIN_LOG_LEVEL: 'error',
     });
     const detector: RunningDetector = await startDetector(config, await createMode(config), { logSink: { write: () => true } });
     stoppers.add(() => detector.stop());
+    ports[mode] = detector.port;
   }
+  return ports;
+}
+
+/**
+ * The jobs of targets that listen on ports known only once they run (Prometheus itself, the detectors): discovered
+ * from files that `bindLate` fills in, keeping the labels discovery would have attached.
+ */
+function discoverLate(jobs: readonly Record<string, any>[], late: readonly string[], promDir: string): Record<string, any>[] {
+  return jobs.map((job) => {
+    if (!late.includes(job.job_name)) return job;
+    const { static_configs: _static, ...rest } = job;
+    return { ...rest, ...fileDiscovery(promDir, job.job_name) };
+  });
+}
+
+/** Gives a job `discoverLate` made its target, with the labels its static form carried. */
+function bindLate(prometheus: TestPrometheus, jobs: readonly Record<string, any>[], job: string, address: string): void {
+  const labels = jobs.find((j) => j.job_name === job)?.static_configs?.[0]?.labels ?? {};
+  prometheus.setTargets(job, [address], labels);
 }
 
 /** Starts everything; Prometheus scrapes from the start, the detectors join once it has a few seconds of data. */
@@ -152,31 +175,32 @@ export async function startCheckStack(manifests: readonly Manifest[]): Promise<C
     const alertmanager = await AlertmanagerServer.start(writeSynthesizedConfig(manifests));
     stoppers.add(() => alertmanager.stop());
     const alertmanagerAddress = new URL(alertmanager.url).host;
-    const ports = Object.fromEntries(await Promise.all(DETECTOR_MODES.map(async (m) => [m, await freePort()] as const))) as Record<ModeName, number>;
     const jobs = (parse((findObject(manifests, 'ConfigMap', 'prometheus-config') as unknown as { data: Record<string, string> })
       .data['prometheus.yml']) as { scrape_configs: Array<Record<string, unknown>> }).scrape_configs;
-    const prometheus = await TestPrometheus.startWithConfig((promDir, port) => {
-      const targets: Record<string, JobTarget> = {
-        prometheus: { address: `127.0.0.1:${port}` },
-        alertmanager: { address: alertmanagerAddress },
-        'node-exporter': { address: nodeExporter },
-        ...Object.fromEntries(Object.entries(RECORDED_JOBS).map(([job, file]) => [job, { address: recordings.address, metricsPath: `/${file}` }])),
-        ...Object.fromEntries(DETECTOR_MODES.map((mode) => [mode === 'gpu-exporter' ? mode : `${mode}-detector`, { address: `127.0.0.1:${ports[mode]}` }])),
-      };
-      return stringify({
-        global: { scrape_interval: `${SCRAPE_INTERVAL_SEC}s`, scrape_timeout: '900ms', evaluation_interval: `${SUBQUERY_DEFAULT_STEP_SEC}s` },
-        rule_files: ruleFiles(manifests, promDir),
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] },
-        scrape_configs: [
-          ...staticJobs(jobs, targets, CHECK_NODE),
-          // Stands in for Prometheus 3.5's OTLP receiver: the series as it stores Claude Code's push, labels kept.
-          { job_name: 'otlp-stand-in', honor_labels: true, metrics_path: '/claude-code', static_configs: [{ targets: [recordings.address] }] },
-        ],
-      });
-    });
+    const detectorJob = (mode: ModeName) => (mode === 'gpu-exporter' ? mode : `${mode}-detector`);
+    const late = ['prometheus', ...DETECTOR_MODES.map(detectorJob)];
+    const targets: Record<string, JobTarget> = {
+      alertmanager: { address: alertmanagerAddress },
+      'node-exporter': { address: nodeExporter },
+      ...Object.fromEntries(Object.entries(RECORDED_JOBS).map(([job, file]) => [job, { address: recordings.address, metricsPath: `/${file}` }])),
+      ...Object.fromEntries(late.map((job) => [job, { address: 'bound-later:0' }])),
+    };
+    const checkJobs = staticJobs(jobs, targets, CHECK_NODE);
+    const prometheus = await TestPrometheus.startWithConfig((promDir) => stringify({
+      global: { scrape_interval: `${SCRAPE_INTERVAL_SEC}s`, scrape_timeout: '900ms', evaluation_interval: `${SUBQUERY_DEFAULT_STEP_SEC}s` },
+      rule_files: ruleFiles(manifests, promDir),
+      alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanagerAddress] }] }] },
+      scrape_configs: [
+        ...discoverLate(checkJobs, late, promDir),
+        // Stands in for Prometheus 3.5's OTLP receiver: the series as it stores Claude Code's push, labels kept.
+        { job_name: 'otlp-stand-in', honor_labels: true, metrics_path: '/claude-code', static_configs: [{ targets: [recordings.address] }] },
+      ],
+    }));
     stoppers.add(() => prometheus.stop());
+    bindLate(prometheus, checkJobs, 'prometheus', new URL(prometheus.url).host);
     await prometheus.waitForTargetsUp(jobs.length + 1 - DETECTOR_MODES.length);
-    await startDetectors(ports, prometheus.url, dir, stoppers);
+    const ports = await startDetectors(prometheus.url, dir, stoppers);
+    for (const mode of DETECTOR_MODES) bindLate(prometheus, checkJobs, detectorJob(mode), `127.0.0.1:${ports[mode]}`);
     return { prometheus, stop: () => stoppers.stopAll() };
   } catch (err) {
     await stoppers.stopAll();

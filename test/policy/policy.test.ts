@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { Manifest } from '../../lib/synth.js';
-import { DIST_DIR, WORKLOAD_KINDS, objectId, podSpec, readManifests } from '../helpers.js';
+import { Manifest, manifestFiles } from '../../lib/synth.js';
+import { WORKLOAD_KINDS, objectId, podSpec, synthStack } from '../helpers.js';
 import { SECURITY_EXCEPTIONS } from './exceptions.js';
 import { DEFAULT_CONFIG } from '../../lib/config.js';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
-const manifests = readManifests();
+/** What the code synthesizes with the default configuration, as `npm run synth` writes it into dist/. */
+const manifests = synthStack();
 const workloads = manifests.filter((m) => WORKLOAD_KINDS.includes(m.kind));
 const key = (m: Manifest) => `${m.metadata.namespace}/${m.metadata.name}`;
 
@@ -52,7 +51,7 @@ function restrictedViolations(spec: Record<string, any>): string[] {
   return problems;
 }
 
-describe('policy over dist/', () => {
+describe('policy over the synthesized stack', () => {
   test('every pod in a restricted namespace passes the Pod Security restricted checks', () => {
     const restricted = new Set(manifests.filter((m) => m.kind === 'Namespace'
       && (m.metadata as any).labels['pod-security.kubernetes.io/enforce'] === 'restricted').map((m) => m.metadata.name));
@@ -66,7 +65,7 @@ describe('policy over dist/', () => {
     expect(restrictedViolations(podSpec(agent))).toEqual(expect.arrayContaining(['hostPID', 'process-detector: runAsNonRoot', 'process-detector: capabilities added']));
   });
 
-  test('dist/ holds the stack', () => {
+  test('the synthesis holds the stack', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(13);
   });
 
@@ -143,8 +142,8 @@ describe('policy over dist/', () => {
     expect(creating.filter((v: any) => !v.path.startsWith(`${DEFAULT_CONFIG.storage.hostPathRoot}/`)).map((v: any) => `${v.id} ${v.path} ${v.type ?? '(unchecked)'}`)).toEqual([]);
   });
 
-  test('no password, token or private key text anywhere in dist/', () => {
-    const text = readdirSync(DIST_DIR).map((f) => readFileSync(join(DIST_DIR, f), 'utf8')).join('\n');
+  test('no password, token or private key text anywhere in the files of dist/', () => {
+    const text = [...manifestFiles(manifests).values()].join('\n');
     expect(text).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
     expect(text).not.toMatch(/^\s*(password|passwd|smtp_auth_password|admin_password|client_secret|token|bearer_token|api_key|apikey)\s*:/im);
     expect(text).not.toMatch(/GF_SECURITY_ADMIN_PASSWORD\s*\n\s*value:/);

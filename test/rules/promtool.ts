@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ALL_RULE_GROUPS, RuleGroup, ruleFileYaml } from '../../lib/prometheus/rules/index.js';
 import { runTool, tempDir } from '../validate/tools.js';
+import type { BoundaryCase } from './boundaries/derive.js';
+import { STEP_SEC } from './boundaries/derive.js';
 import { AlertCase, RecordingCase } from './cases/types.js';
 
 /** Runs promtool (see `runTool`: stdout on success, stdout and stderr on failure). */
@@ -68,5 +70,32 @@ export function unitTestFile(groups: readonly RuleGroup[], cases: ReadonlyArray<
     tests: cases.map((c) => ('record' in c ? recordingTestGroup(c) : testGroup(c))),
   }, { lineWidth: 0 });
   writeFileSync(file, yaml);
+  return file;
+}
+
+const ALERT_STATE_SAMPLES = { pending: [{ labels: '{alertstate="pending"}', value: 1 }], firing: [{ labels: '{alertstate="firing"}', value: 1 }], quiet: [] };
+
+/** A promtool test group checking the state of one alert (pending, firing or absent from ALERTS) at given times. */
+function boundaryTestGroup(c: BoundaryCase) {
+  return {
+    name: `${c.alert}/${c.severity}: ${c.name}`,
+    interval: `${STEP_SEC}s`,
+    input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+    promql_expr_test: c.checks.map((check) => ({
+      expr: `count by (alertstate) (ALERTS{alertname="${c.alert}", severity="${c.severity}"})`,
+      eval_time: `${check.atSec}s`,
+      exp_samples: ALERT_STATE_SAMPLES[check.state],
+    })),
+  };
+}
+
+/**
+ * A `promtool test rules` file running boundary cases against the alert rules of `group` alone, evaluated every
+ * STEP_SEC: the cases feed recorded series (`instance:...`) directly, as their own rules are tested apart.
+ */
+export function boundaryTestFile(group: RuleGroup, cases: readonly BoundaryCase[]): string {
+  const file = join(tempDir('rule-boundaries'), 'tests.yaml');
+  const [ruleFile] = writeRuleFiles([group]).values();
+  writeFileSync(file, stringify({ rule_files: [ruleFile], evaluation_interval: `${STEP_SEC}s`, tests: cases.map(boundaryTestGroup) }, { lineWidth: 0 }));
   return file;
 }

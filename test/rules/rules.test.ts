@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ALL_RULE_GROUPS, AlertRule, Component, RecordingRule, Severity } from '../../lib/prometheus/rules/index.js';
+import { durationSeconds } from './boundaries/promql-ast.js';
 import { metricNames, promqlErrors, unknownMetrics } from './promql.js';
 import { promtool, writeRuleFiles } from './promtool.js';
 
@@ -7,13 +8,6 @@ const rules = ALL_RULE_GROUPS.flatMap((g) => g.rules);
 const alerts = rules.filter((r): r is AlertRule => 'alert' in r);
 const recordings = rules.filter((r): r is RecordingRule => 'record' in r);
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** A one-unit Prometheus duration ('90s', '5m', '1h') in seconds; 0 when absent or not in that form. */
-const seconds = (duration = ''): number => {
-  const match = /^(\d+)([smhd])$/.exec(duration);
-  return match ? Number(match[1]) * UNIT_SECONDS[match[2]] : 0;
-};
 
 describe('alert rules', () => {
   test('ship at least 25 alerting rules over the six groups of the spec', () => {
@@ -27,7 +21,7 @@ describe('alert rules', () => {
     expect(alert.annotations.summary).toMatch(/\{\{ \$labels\.\w+ \}\}/);
     expect(alert.annotations.description).toMatch(/\{\{ \$value \| (humanize\w*|printf "[^"]+") \}\}/);
     // Every alert waits at least a minute, so one bad scrape never pages anyone.
-    expect(seconds(alert.for)).toBeGreaterThanOrEqual(60);
+    expect(alert.for ? durationSeconds(alert.for) : 0).toBeGreaterThanOrEqual(60);
   });
 
   test('twins share an alertname and differ in severity only', () => {

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { amtoolReceiver, writeSynthesizedConfig } from '../alertmanager/synthesized-config.js';
-import { REAL_EMAIL, findObject, readManifests, synthStack } from '../helpers.js';
+import { REAL_EMAIL, findObject, synthStack } from '../helpers.js';
 import { runTool, tempDir } from './tools.js';
 
 describe('alertmanager.yml', () => {
-  const committed = writeSynthesizedConfig(readManifests());
+  const manifests = synthStack();
+  const synthesized = writeSynthesizedConfig(manifests);
 
-  test('amtool check-config accepts the committed configuration', () => {
-    const result = runTool('amtool', ['check-config', committed]);
+  test('amtool check-config accepts the synthesized configuration', () => {
+    const result = runTool('amtool', ['check-config', synthesized]);
     expect(result.output).toContain('SUCCESS');
     expect(result.output).toMatch(/2 inhibit rules/);
     expect(result.status).toBe(0);
@@ -29,10 +30,10 @@ describe('alertmanager.yml', () => {
   });
 
   test('critical alerts go to the critical receiver, others by component, the rest to default', () => {
-    expect(amtoolReceiver(committed, { alertname: 'GpuTemperatureHigh', severity: 'critical', component: 'gpu' })).toBe('critical');
-    expect(amtoolReceiver(committed, { alertname: 'GpuTemperatureHigh', severity: 'warning', component: 'gpu' })).toBe('component-gpu');
-    expect(amtoolReceiver(committed, { alertname: 'ProcessThreat', severity: 'warning', component: 'security' })).toBe('component-security');
-    expect(amtoolReceiver(committed, { alertname: 'Other', severity: 'info' })).toBe('default');
+    expect(amtoolReceiver(synthesized, { alertname: 'GpuTemperatureHigh', severity: 'critical', component: 'gpu' })).toBe('critical');
+    expect(amtoolReceiver(synthesized, { alertname: 'GpuTemperatureHigh', severity: 'warning', component: 'gpu' })).toBe('component-gpu');
+    expect(amtoolReceiver(synthesized, { alertname: 'ProcessThreat', severity: 'warning', component: 'security' })).toBe('component-security');
+    expect(amtoolReceiver(synthesized, { alertname: 'Other', severity: 'info' })).toBe('default');
   });
 
   test('repeats every 15 minutes, groups by alertname/cluster/service, reads the SMTP password from a file', () => {

@@ -17,6 +17,11 @@ const SCHEMAS: Record<string, () => Promise<{ validate: Validator }>> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRole'),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRoleBinding'),
   'node.k8s.io/v1/RuntimeClass': () => import('kubernetes-models/_schemas/IoK8sApiNodeV1RuntimeClass'),
+  // What the Kubernetes API answers the pod detector (the replayed fixtures of test/fixtures/k8s).
+  'v1/Pod': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Pod'),
+  'v1/PodList': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1PodList'),
+  'v1/Event': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1Event'),
+  'v1/EventList': () => import('kubernetes-models/_schemas/IoK8sApiCoreV1EventList'),
 };
 
 /**

@@ -15,7 +15,7 @@ import type { PrometheusClient } from '../../../detectors/runtime/mode.js';
 import { mlRules } from '../../../lib/prometheus/rules/ml.js';
 import { renderPage } from '../../browser/chromium.js';
 import { countColor } from '../../browser/png.js';
-import { freePort, type TestPrometheus } from '../helpers/prometheus.js';
+import { REFUSED_PORT, type TestPrometheus } from '../helpers/prometheus.js';
 import { h100Phases, h100Trace } from '../helpers/h100-trace.js';
 import { odinDetect } from '../helpers/odin-detect-cli.js';
 import { openMetricsText, prometheusServing } from '../helpers/tsdb-blocks.js';
@@ -191,7 +191,7 @@ describe('odin-detect backtest on the H100 trace in a real Prometheus', () => {
     const badUrl = await odinDetect([...base, '--prometheus', 'prometheus:9090']);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/--prometheus must be an http\(s\) URL/);
-    const unreachable = await odinDetect([...base, '--prometheus', `http://127.0.0.1:${await freePort()}`]);
+    const unreachable = await odinDetect([...base, '--prometheus', `http://127.0.0.1:${REFUSED_PORT}`]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/unreachable/);
     const badQuery = await backtest('--query', 'rate(nvidia_gpu_power_draw_watts');

@@ -6,7 +6,7 @@ import { createDiskMode } from '../../../detectors/modes/disk.js';
 import type { DetectorConfig } from '../../../detectors/runtime/config.js';
 import { startDetector } from '../../../detectors/runtime/lifecycle.js';
 import { health, samplesOf } from '../pod/detector-http.js';
-import { freePort, TestPrometheus } from '../helpers/prometheus.js';
+import { REFUSED_PORT, TestPrometheus } from '../helpers/prometheus.js';
 import { TextExporter } from '../pod/text-exporter.js';
 import { HTTP_POLL_MS, waitFor } from '../helpers/wait-for.js';
 
@@ -18,16 +18,24 @@ const FREED_BYTES = 10 * GB;
 const STARTED_SEC = Date.now() / 1000;
 /** Set by the test: from then on, a cleanup has freed FREED_BYTES on the root filesystem. */
 let cleanedUpAtSec: number | undefined;
+/** Set by the test: from then on, the disk is busy; it was idle while its I/O model trained at start. */
+let ioBusyFromSec: number | undefined;
 
 /** Free bytes of the filling root filesystem at `tSec`. */
 function rootAvail(tSec: number): number {
   return START_AVAIL - FILL_BYTES_PER_SEC * (tSec - STARTED_SEC) + (cleanedUpAtSec !== undefined && tSec >= cleanedUpAtSec ? FREED_BYTES : 0);
 }
 
+/** Seconds the disk has been busy at `tSec`. */
+function busySeconds(tSec: number): number {
+  return ioBusyFromSec !== undefined && tSec > ioBusyFromSec ? tSec - ioBusyFromSec : 0;
+}
+
 /** node-exporter's filesystem and disk series: a filling root, a flat /boot, a fast-filling tmpfs that must be ignored. */
 function exposition(): string {
   const t = Date.now() / 1000;
   const elapsed = t - STARTED_SEC;
+  const busy = busySeconds(t);
   const fs = (device: string, mountpoint: string, fstype: string, size: number, avail: number, extra = '') => [
     `node_filesystem_size_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"${extra}} ${size}`,
     `node_filesystem_avail_bytes{device="${device}",fstype="${fstype}",mountpoint="${mountpoint}"${extra}} ${avail}`,
@@ -37,9 +45,9 @@ function exposition(): string {
     // As the stack's scrape jobs label it: the Kubernetes node name, which the detector reports instead of the instance.
     ...fs('/dev/nvme0n1p1', '/boot', 'vfat', 0.5 * GB, 0.3 * GB, ',node="gpu-box"'),
     ...fs('tmpfs', '/run', 'tmpfs', 1 * GB, Math.max(0, 1 * GB - 1e8 * elapsed)),
-    `node_disk_io_time_seconds_total{device="nvme0n1"} ${0.2 * elapsed}`,
-    `node_disk_read_bytes_total{device="nvme0n1"} ${20e6 * elapsed}`,
-    `node_disk_written_bytes_total{device="nvme0n1"} ${FILL_BYTES_PER_SEC * elapsed}`,
+    `node_disk_io_time_seconds_total{device="nvme0n1"} ${0.5 * busy}`,
+    `node_disk_read_bytes_total{device="nvme0n1"} ${20e6 * busy}`,
+    `node_disk_written_bytes_total{device="nvme0n1"} ${FILL_BYTES_PER_SEC * busy}`,
     '',
   ].join('\n');
 }
@@ -74,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('disk mode on the runtime, with a real Prometheus scraping a filling filesystem', () => {
-  test('forecasts the time to full within 10% after a cleanup, and scores disk I/O', async () => {
+  test('forecasts the time to full within 10% after a cleanup, and scores an idle disk as normal and a busy one as anomalous', async () => {
     // GIVEN a root filesystem filling at 50 MB/s, which a cleanup then frees by 10 GB
     cleanedUpAtSec = Date.now() / 1000;
     const detector = await startDetector(config({ prometheusUrl: prometheus.url }), createDiskMode(config({})), quiet);
@@ -93,11 +101,11 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
       const days = await samplesOf(detector.port, 'odin_disk_days_until_full');
       expect(days.find((v) => v.labels.mountpoint === '/boot')).toMatchObject({ value: Infinity, labels: { node: 'gpu-box' } });
       expect(days.some((v) => v.labels.mountpoint === '/run')).toBe(false);
-      // AND the disk's I/O is scored by the model trained at start
-      const io = (await samplesOf(detector.port, 'odin_anomaly_score')).find((v) => v.labels.device === 'nvme0n1');
-      expect(io?.labels).toMatchObject({ detector: 'disk', metric: 'io' });
-      expect(io?.value).toBeGreaterThanOrEqual(0);
-      expect(io?.value).toBeLessThanOrEqual(100);
+      // AND the idle disk the I/O model trained on at start scores as normal
+      const ioOf = async (name: string) => (await samplesOf(detector.port, name)).find((v) => v.labels.device === 'nvme0n1');
+      expect((await ioOf('odin_anomaly_score'))?.labels).toMatchObject({ detector: 'disk', metric: 'io' });
+      expect((await ioOf('odin_anomaly_score'))?.value).toBeLessThan(90);
+      expect((await ioOf('odin_anomaly'))?.value).toBe(0);
       // AND each of its three rates comes with its value and, when some value of it is normal, its band
       const rates = (await samplesOf(detector.port, 'odin_anomaly_value')).filter((v) => v.labels.device === 'nvme0n1');
       expect(rates.map((r) => r.labels.feature).sort()).toEqual(['io_time', 'read_bytes', 'written_bytes']);
@@ -111,13 +119,17 @@ describe('disk mode on the runtime, with a real Prometheus scraping a filling fi
         expect(direction).toBe(rate.value > bound('upper') ? 1 : rate.value < bound('lower') ? -1 : 0);
       }
       expect((await samplesOf(detector.port, 'odin_model_age_seconds'))[0]?.value).toBeGreaterThan(0);
+      // WHEN the disk gets busy THEN its I/O scores above the threshold and is flagged
+      ioBusyFromSec = Date.now() / 1000;
+      await waitFor(async () => ((await ioOf('odin_anomaly_score'))?.value ?? 0) > 90, 20_000, 'an I/O score above 90', HTTP_POLL_MS);
+      expect((await ioOf('odin_anomaly'))?.value).toBe(1);
     } finally {
       await detector.stop();
     }
   });
 
   test('with Prometheus unreachable it keeps running and counts each failed part', async () => {
-    const detector = await startDetector(config({ prometheusUrl: `http://127.0.0.1:${await freePort()}` }), createDiskMode(config({})), quiet);
+    const detector = await startDetector(config({ prometheusUrl: `http://127.0.0.1:${REFUSED_PORT}` }), createDiskMode(config({})), quiet);
     try {
       const errors = async (kind: string) => (await samplesOf(detector.port, 'odin_detector_errors_total')).find((v) => v.labels.kind === kind)?.value ?? 0;
       await waitFor(async () => (await errors('cycle')) >= 2 && (await errors('forecast_failed')) >= 2 && (await errors('io_failed')) >= 2, 15_000, 'counted failures', HTTP_POLL_MS);

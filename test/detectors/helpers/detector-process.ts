@@ -6,6 +6,7 @@ const REPO = join(import.meta.dirname, '../../..');
 
 export class DetectorProcess {
   private output = '';
+  private listeningOn = 0;
 
   private constructor(readonly child: ChildProcess) {
     const keep = (chunk: Buffer) => {
@@ -17,18 +18,25 @@ export class DetectorProcess {
 
   /**
    * Starts `main.ts <mode>` (or, with `via` 'odin-detect', `bin/odin-detect.js run <mode>`) with `env` added to
-   * this process's environment; waits for its "listening" line.
+   * this process's environment, on a port the kernel chooses unless `env` sets ODIN_PORT; waits for its "listening"
+   * line, which says the port.
    */
   static async start(mode: string, env: Record<string, string>, via: 'main' | 'odin-detect' = 'main'): Promise<DetectorProcess> {
     const args = via === 'main' ? ['--import', 'tsx', join(REPO, 'detectors/main.ts'), mode] : [join(REPO, 'bin/odin-detect.js'), 'run', mode];
     const child = spawn(process.execPath, args, {
       cwd: REPO,
-      env: { ...process.env, ODIN_LISTEN_HOST: '127.0.0.1', ...env },
+      env: { ...process.env, ODIN_LISTEN_HOST: '127.0.0.1', ODIN_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const detector = new DetectorProcess(child);
     await detector.waitForLog('"msg":"listening"', 30_000);
+    detector.listeningOn = Number(/"msg":"listening"[^\n]*"port":(\d+)/.exec(detector.output)![1]);
     return detector;
+  }
+
+  /** The port it listens on, as its "listening" log line said. */
+  get port(): number {
+    return this.listeningOn;
   }
 
   get logs(): string {

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/k8s');
 
-/** A fixture file of test/fixtures/k8s, as text. */
+/** A fixture file of test/fixtures/k8s (hand-assembled API responses, see its README), as text. */
 export function k8sFixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
 }
 
 /**
  * What the replay server answers on one API path: the n-th list request gets `lists[n]` (the last one repeats),
- * the n-th watch request gets the lines of `watches[n]` and then the stream closes; once the recorded watch
- * streams are used up, a watch stays open without events, as an idle API server's does.
+ * the n-th watch request gets the lines of `watches[n]` and then the stream closes; once the replayed watch
+ * streams are spent, a watch stays open without events, as an idle API server's does.
  */
 export interface ReplayedResource {
   readonly lists: readonly string[];
@@ -21,16 +21,16 @@ export interface ReplayedResource {
 }
 
 /** One request the replay server received. */
-export interface RecordedRequest {
+export interface ReceivedRequest {
   readonly path: string;
   readonly watch: boolean;
   readonly resourceVersion: string | null;
   readonly fieldSelector: string | null;
 }
 
-/** A small HTTP server on 127.0.0.1 that replays recorded Kubernetes API responses, for the real client to talk to. */
+/** A small HTTP server on 127.0.0.1 that replays hand-assembled Kubernetes API responses, for the real client to talk to. */
 export class KubeApiReplay {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests: ReceivedRequest[] = [];
   private readonly server: Server;
   private readonly served = new Map<string, { lists: number; watches: number }>();
 
@@ -56,11 +56,11 @@ export class KubeApiReplay {
     return path;
   }
 
-  watchesOf(path: string): RecordedRequest[] {
+  watchesOf(path: string): ReceivedRequest[] {
     return this.requests.filter((r) => r.path === path && r.watch);
   }
 
-  listsOf(path: string): RecordedRequest[] {
+  listsOf(path: string): ReceivedRequest[] {
     return this.requests.filter((r) => r.path === path && !r.watch);
   }
 

@@ -10,7 +10,8 @@ import { waitFor } from '../helpers/wait-for.js';
 const tempDir = mkdtempSync(join(tmpdir(), 'odin-pod-watch-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
-function recordedCluster(): KubeApiReplay {
+/** A cluster replayed from the hand-assembled API responses of test/fixtures/k8s. */
+function replayedCluster(): KubeApiReplay {
   return new KubeApiReplay({
     '/api/v1/pods': {
       lists: [k8sFixture('pod-list.json'), k8sFixture('pod-list-relist.json')],
@@ -24,10 +25,10 @@ function podNames(watch: PodWatch): string[] {
   return watch.pods().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).sort();
 }
 
-describe('PodWatch against recorded API responses', () => {
+describe('PodWatch against hand-assembled API responses, replayed', () => {
   test('lists, resumes the watch from the last resourceVersion, and relists after 410 Gone', async () => {
     // GIVEN a replayed API server whose second watch answers 410 Gone
-    const api = recordedCluster();
+    const api = replayedCluster();
     const port = await api.listen();
     const errors: unknown[] = [];
     let connected = 0;
@@ -57,7 +58,7 @@ describe('PodWatch against recorded API responses', () => {
 
   test('an unreachable API server is reported, retried with backoff, and picked up when it comes back', async () => {
     // GIVEN a kubeconfig pointing at a port where nothing listens yet
-    const api = recordedCluster();
+    const api = replayedCluster();
     const placeholder = new KubeApiReplay({});
     const port = await placeholder.listen();
     await placeholder.close();

@@ -1,5 +1,5 @@
 /**
- * The process mode as the detector program runs it: a real process on a free port over a fake /proc and a host
+ * The process mode as the detector program runs it: a real process on a port the kernel chose over a fake /proc and a host
  * root in temporary directories. Threat metrics carry only category, severity and rule; PIDs and command lines
  * appear in the log, once per finding.
  */
@@ -10,7 +10,6 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseProcessSettings } from '../../../detectors/modes/process.js';
 import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
 import { eventually } from '../helpers/wait-for.js';
-import { freePort } from '../helpers/prometheus.js';
 import { fakeProc } from './fake-proc.js';
 
 const dirs: string[] = [];
@@ -28,11 +27,11 @@ describe('process mode', () => {
     const hostRoot = mkdtempSync(join(tmpdir(), 'odin-host-'));
     dirs.push(procDir, hostRoot);
     mkdirSync(join(hostRoot, 'etc/cron.d'), { recursive: true });
-    const port = await freePort();
     const detector = await DetectorProcess.start('process', {
-      ODIN_PORT: String(port), ODIN_PROC_DIR: procDir, ODIN_HOST_ROOT: hostRoot, ODIN_MODELS_DIR: join(hostRoot, 'models'), ODIN_CYCLE_INTERVAL_SEC: '1',
+      ODIN_PROC_DIR: procDir, ODIN_HOST_ROOT: hostRoot, ODIN_MODELS_DIR: join(hostRoot, 'models'), ODIN_CYCLE_INTERVAL_SEC: '1',
     });
     running.push(detector);
+    const { port } = detector;
 
     const first = await eventually('threat metrics', 20_000, async () => {
       const { body } = await get(port, '/metrics');

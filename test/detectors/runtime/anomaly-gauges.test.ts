@@ -4,6 +4,7 @@
  * description from the band series with its template queries; the dashboards' band queries run on it too.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -14,7 +15,7 @@ import { queriesOf } from '../../../dashboards/inspect.js';
 import { mlRules } from '../../../lib/prometheus/rules/ml.js';
 import { ruleFileYaml } from '../../../lib/prometheus/rules/render.js';
 import type { AlertRule } from '../../../lib/prometheus/rules/types.js';
-import { freePort, TestPrometheus } from '../helpers/prometheus.js';
+import { TestPrometheus } from '../helpers/prometheus.js';
 import { eventually } from '../helpers/wait-for.js';
 
 const registry = new Registry();
@@ -37,11 +38,11 @@ beforeAll(async () => {
     { feature: 'io_time', value: 0.02, band: { lower: 0.05, expected: 0.3, upper: 0.9 } },
     { feature: 'read_bytes', value: 1e6, band: undefined },
   ]);
-  const port = await freePort();
   server = createServer((_, res) => {
     void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   const warning = mlRules.rules.find((r): r is AlertRule => 'alert' in r && r.alert === 'AnomalyScoreHigh' && r.labels.severity === 'warning')!;
   prometheus = await TestPrometheus.startWithConfig((dir) => {
     writeFileSync(join(dir, 'ml.rules.yaml'), ruleFileYaml({ name: 'odin.ml', interval: '1s', rules: [{ ...warning, for: '0s' }] }));

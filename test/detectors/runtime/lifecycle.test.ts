@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
 import { eventually } from '../helpers/wait-for.js';
-import { freePort } from '../helpers/prometheus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'odin-lifecycle-'));
 const running: DetectorProcess[] = [];
@@ -19,10 +18,9 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(mode: string, env: Record<string, string>, via: 'main' | 'odin-detect' = 'main'): Promise<{ detector: DetectorProcess; port: number }> {
-  const port = await freePort();
-  const detector = await DetectorProcess.start(mode, { ODIN_PORT: String(port), ODIN_MODELS_DIR: join(dir, 'models'), ...env }, via);
+  const detector = await DetectorProcess.start(mode, { ODIN_MODELS_DIR: join(dir, 'models'), ...env }, via);
   running.push(detector);
-  return { detector, port };
+  return { detector, port: detector.port };
 }
 
 describe('detector process', () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HttpPrometheusClient, MAX_POINTS_PER_SERIES, PrometheusError, rangeChunks } from '../../../detectors/runtime/prometheus-client.js';
-import { freePort, TestPrometheus } from '../helpers/prometheus.js';
+import { REFUSED_PORT, TestPrometheus } from '../helpers/prometheus.js';
 
 describe('rangeChunks', () => {
   test('never asks for more than 11,000 points and covers the range without gaps or overlaps', () => {
@@ -87,7 +87,7 @@ describe('HttpPrometheusClient against bad answers', () => {
   });
 
   test('a closed port is unreachable, and ping says so without throwing', async () => {
-    const client = new HttpPrometheusClient({ url: `http://127.0.0.1:${await freePort()}` });
+    const client = new HttpPrometheusClient({ url: `http://127.0.0.1:${REFUSED_PORT}` });
     await expect(client.query('up')).rejects.toMatchObject({ kind: 'unreachable' });
     expect(await client.ping()).toBe(false);
     expect(client.reachable).toBe(false);

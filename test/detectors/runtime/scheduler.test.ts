@@ -1,52 +1,84 @@
-import { describe, expect, test } from 'vitest';
+/**
+ * The schedule on a controlled clock (vitest's fake timers drive setTimeout and Date): the order and count of runs
+ * are exact, whatever the machine's load. How fast it reacts in real time is measured by `npm run bench:scheduler`.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { runSchedule } from '../../../detectors/runtime/scheduler.js';
 
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Resolves after every pending promise reaction has run (setImmediate is not faked). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+const at = (what: string) => `${what}@${Date.now() / 1000}`;
+
 describe('runSchedule', () => {
-  test('trains first, cycles on its interval, trains on its own, and ends promptly when aborted', async () => {
+  test('trains first, cycles on its interval, trains on its own, and returns at once when aborted', async () => {
     const events: string[] = [];
     const abort = new AbortController();
     const loop = runSchedule({
-      cycleIntervalSec: 0.05,
-      trainIntervalSec: 0.2,
+      cycleIntervalSec: 60,
+      trainIntervalSec: 300,
       signal: abort.signal,
-      train: async () => {
-        events.push('train');
-      },
-      cycle: async () => {
-        events.push('cycle');
-      },
+      train: async () => { events.push(at('train')); },
+      cycle: async () => { events.push(at('cycle')); },
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const abortedAt = Date.now();
+    await vi.advanceTimersByTimeAsync(630_000);
+    expect(events).toEqual([
+      'train@0', 'cycle@0', 'cycle@60', 'cycle@120', 'cycle@180', 'cycle@240', 'train@300', 'cycle@300',
+      'cycle@360', 'cycle@420', 'cycle@480', 'cycle@540', 'train@600', 'cycle@600',
+    ]);
+
+    // WHEN aborted mid-sleep THEN the loop returns without any timer firing, and leaves no timer behind
     abort.abort();
-    await loop;
-    expect(Date.now() - abortedAt).toBeLessThan(50);
-    expect(events.slice(0, 2)).toEqual(['train', 'cycle']);
-    const cycles = events.filter((e) => e === 'cycle').length;
-    const trainings = events.filter((e) => e === 'train').length;
-    expect(cycles).toBeGreaterThanOrEqual(6);
-    expect(cycles).toBeLessThanOrEqual(11);
-    expect(trainings).toBeGreaterThanOrEqual(2);
-    expect(trainings).toBeLessThanOrEqual(4);
+    const outcome = await Promise.race([loop.then(() => 'returned'), settle().then(() => 'still sleeping')]);
+    expect(outcome).toBe('returned');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(events).toHaveLength(14);
   });
 
   test('a run that overruns its interval delays the next one instead of piling up', async () => {
     const starts: number[] = [];
     const abort = new AbortController();
     const loop = runSchedule({
-      cycleIntervalSec: 0.01,
+      cycleIntervalSec: 10,
       trainIntervalSec: 3600,
       signal: abort.signal,
       train: async () => {},
       cycle: async () => {
-        starts.push(Date.now());
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        starts.push(Date.now() / 1000);
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(300_000);
     abort.abort();
+    await vi.advanceTimersByTimeAsync(60_000);
     await loop;
-    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(55);
-    expect(starts.length).toBeLessThanOrEqual(6);
+    expect(starts).toEqual([0, 60, 120, 180, 240, 300]);
+  });
+
+  test('a run that ends early waits out the rest of its interval, and a late first training runs when due', async () => {
+    const events: string[] = [];
+    const abort = new AbortController();
+    const loop = runSchedule({
+      cycleIntervalSec: 60,
+      trainIntervalSec: 3600,
+      firstTrainAtSec: 150,
+      signal: abort.signal,
+      train: async () => { events.push(at('train')); },
+      cycle: async () => {
+        events.push(at('cycle'));
+        await new Promise((resolve) => setTimeout(resolve, 20_000));
+      },
+    });
+    await vi.advanceTimersByTimeAsync(200_000);
+    abort.abort();
+    await vi.advanceTimersByTimeAsync(20_000);
+    await loop;
+    expect(events).toEqual(['cycle@0', 'cycle@60', 'cycle@120', 'train@150', 'cycle@180']);
   });
 });

@@ -85,13 +85,14 @@ export const mlCases: AlertCase[] = [
   { alert: 'DetectorCycleStalled', name: 'quiet while cycles succeed every minute',
     series: { [selector('odin_detector_last_success_timestamp_seconds', DISK_DETECTOR)]: '0+60x30' }, at: '20m', fires: [] },
 
-  { alert: 'ModelTrainingFailing', name: 'warns after a failed training',
-    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '0x9 1x30' }, at: '20m',
+  // The counter exists at 0 from the detector's start (absent before): its first failure must alert.
+  { alert: 'ModelTrainingFailing', name: 'warns after the first failed training',
+    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '_ _ _ 0x6 1x30' }, at: '20m',
     fires: [{ labels: ml('warning', DISK_DETECTOR),
       summary: 'Model training of the disk detector fails',
       description: 'The disk detector failed to train 1 time(s) in 7 hours and scores with its statistical fallback.' }] },
   { alert: 'ModelTrainingFailing', name: 'quiet without failures',
-    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '0x30' }, at: '20m', fires: [] },
+    series: { [selector('odin_model_training_failures_total', DISK_DETECTOR)]: '_ _ _ 0x27' }, at: '20m', fires: [] },
 
   { alert: 'ModelStale', name: 'warns on a model older than 13h', series: { [age]: '50000+60x60' }, at: '40m',
     fires: [{ labels: ml('warning', MODEL), ...stale('14h 33m 20s') }] },
