@@ -26,7 +26,9 @@ const OPERATORS = ['&&', '||', '|&', '|', ';', '&', '\n', '(', ')'];
 const REDIRECTS = ['&>>', '&>', '>>', '>&', '>|', '<<<', '<<', '<&', '<>', '>', '<'];
 /** The first characters of every operator and redirection: any other character continues a word. */
 const OPERATOR_START = new Set([...OPERATORS, ...REDIRECTS].map((op) => op[0]));
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'csh', 'tcsh', 'elvish', 'fish', 'su', 'runuser']);
+/** Words that run the command after them: `sudo bash -c '...'`, `nohup sh -c '...'`, `env X=1 sh -c '...'`. */
+const LAUNCHER_WORDS = new Set(['sudo', 'doas', 'env', 'nohup', 'setsid', 'nice', 'ionice', 'timeout', 'stdbuf', 'exec', 'busybox', 'time', 'chrt', 'taskset', 'flock', 'caffeinate']);
 /** Scripts nested deeper than this are left as words (a crafted command line must not recurse forever). */
 const MAX_DEPTH = 4;
 /** Simple commands kept per script: real ones have a handful; a crafted `a|a|a|...` must not make every rule slow. */
@@ -43,14 +45,23 @@ export function parseCommands(text: string, depth = 0): SimpleCommand[] {
   return [...commands, ...nested];
 }
 
-/** The script of `sh -c '<script>'` (also `bash -lc`, `busybox sh -c`), or undefined. */
+/**
+ * The script of `sh -c '<script>'` (also `bash -lc`, `busybox sh -c`, `sudo bash -c`, `su -c '<script>' user`), or
+ * undefined. Launchers and their options before the shell are skipped; `su` takes its script after `-c` and its user
+ * after that.
+ */
 export function inlineShellScript(argv: readonly string[]): string | undefined {
-  const start = argv[0] !== undefined && baseName(argv[0]) === 'busybox' ? 1 : 0;
+  let start = 0;
+  while (start < argv.length - 1 && (LAUNCHER_WORDS.has(baseName(argv[start])) || (start > 0 && /^-|^\d+[smhd]?$|^[A-Za-z_]\w*=/.test(argv[start])))) {
+    if (SHELLS.has(baseName(argv[start]))) break;
+    start++;
+  }
   if (argv[start] === undefined || !SHELLS.has(baseName(argv[start]))) return undefined;
+  const isSu = /^(?:su|runuser)$/.test(baseName(argv[start]));
   for (let i = start + 1; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('-')) return undefined;
-    if (/^-[a-z]*c[a-z]*$/.test(arg)) return argv.slice(i + 1).join(' ');
+    if (/^-[a-z]*c[a-z]*$|^--command$/.test(arg)) return isSu ? argv[i + 1] : argv.slice(i + 1).join(' ');
+    if (!arg.startsWith('-') && !isSu) return undefined;
   }
   return undefined;
 }

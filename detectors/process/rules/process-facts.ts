@@ -2,7 +2,7 @@
  * Rules over what only /proc shows: the real executable (deleted, memfd-backed, in a drop directory), names that
  * imitate kernel threads, standard streams on a TCP socket, LD_PRELOAD, mining-pool connections with sustained CPU.
  */
-import { INTERPRETERS, isDisguisedDrop, isDropperPath, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
+import { INTERPRETERS, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
@@ -27,6 +27,7 @@ const memfdExecutable: Rule = {
   name: 'fileless-memfd-executable',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1620', 'T1027'],
   match: (s) => (s.facts.exe?.startsWith('/memfd:') && !s.facts.exe.startsWith('/memfd:runc_cloned') ? { exe: s.facts.exe } : undefined),
 };
 
@@ -34,6 +35,7 @@ const deletedExecutable: Rule = {
   name: 'deleted-executable',
   category: 'system_modification',
   severity: 'medium',
+  techniques: ['T1070.004'],
   match: (s) => (s.facts.exeDeleted && s.facts.exe !== undefined && !s.facts.exe.startsWith('/memfd:') ? { exe: `${s.facts.exe} (deleted)` } : undefined),
 };
 
@@ -41,6 +43,7 @@ const exeInTemp: Rule = {
   name: 'executable-in-temp-dir',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1105', 'T1036'],
   // An installer unpacked in /tmp (`/tmp/cuda_12.4.0_linux.run`) has an extension; a dropped payload rarely does.
   match: (s) => {
     const exe = s.facts.exe;
@@ -57,6 +60,7 @@ const kernelThreadImpostor: Rule = {
   name: 'kernel-thread-impostor',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1036.004'],
   match: (s) => {
     const { exe, comm } = s.facts;
     const name = (s.facts.argv[0] ?? comm ?? '').trim();
@@ -74,6 +78,7 @@ const stdioOnSocket: Rule = {
   name: 'shell-stdio-on-tcp-socket',
   category: 'reverse_shell',
   severity: 'critical',
+  techniques: ['T1059.004'],
   match: (s) => {
     const remote = s.facts.stdioRemote;
     const program = baseName(s.facts.exe ?? s.facts.argv[0] ?? '');
@@ -90,9 +95,10 @@ const preloadEnvironment: Rule = {
   name: 'ld-preload-in-environment',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1574.006'],
   match: (s) => {
     const libraries = (s.facts.ldPreload ?? '').split(/[\s:]+/).filter(Boolean);
-    const foreign = libraries.find((lib) => !/^\/(?:usr\/)?(?:local\/)?lib(?:64|32)?\/[^.][^/]*(?:\/[^./][^/]*)*$/.test(lib));
+    const foreign = libraries.find((lib) => !isSystemLibrary(lib));
     return foreign === undefined ? undefined : { ldPreload: foreign.slice(0, 200) };
   },
 };
@@ -101,6 +107,7 @@ const shellFromService: Rule = {
   name: 'shell-spawned-by-service',
   category: 'reverse_shell',
   severity: 'high',
+  techniques: ['T1505.003', 'T1059.004'],
   match: (s) => {
     const parent = s.facts.parentChain?.[0];
     const program = s.invocations[0]?.program ?? '';
@@ -112,6 +119,7 @@ const miningConnection: Rule = {
   name: 'mining-port-with-sustained-cpu',
   category: 'crypto_miner',
   severity: 'high',
+  techniques: ['T1496'],
   match: (s) => {
     const port = s.facts.remotePorts?.find((p) => MINING_PORTS.has(p));
     const cores = s.facts.cpuCores ?? 0;

@@ -24,7 +24,6 @@ const BENIGN_LOOK_ALIKES = [
 `curl -Lo /tmp/helm.tar.gz https://get.helm.sh/helm-v3.15.0-linux-amd64.tar.gz`,
 `docker run --rm --privileged multiarch/qemu-user-static --reset -p yes`,
 `docker run -d --gpus all --cap-add SYS_ADMIN --rm -p 9400:9400 nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04`,
-`ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`,
 `iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X`,
 `trap 'rm -rf /tmp/build.x' EXIT`, `timeout 1 bash -c '</dev/tcp/10.0.0.5/6443'`, `nc -z 10.0.0.5 6443`, `nc -zv db 5432`,
 `chmod 2775 /srv/shared`, `ln -sf /bin/bash /bin/sh`, `mv /tmp/k9s /usr/local/bin/`, `sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl`,
@@ -35,10 +34,10 @@ const BENIGN_LOOK_ALIKES = [
 `sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
 `python3 -m http.server 8000`, `tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
 `grep -rn password src/`, `find . -name '*.pem' -newer x`, `journalctl --vacuum-time=2d`, `echo $CERT | base64 -d > /tmp/ca.crt`,
-`sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`, `tcpdump -i any port 53`,
+`sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`,
 `mount /dev/nvme1n1 /mnt/data`, `sudo mkfs.ext4 /dev/nvme1n1`, `rsync -a /root/.ssh/ /backup/ssh/`, `scp /etc/rancher/k3s/k3s.yaml me@laptop:~/.kube/config`,
 `openssl s_client -connect api.acme.dev:443 -servername api.acme.dev </dev/null`, `socat TCP-LISTEN:8443,fork TCP:10.0.0.4:443`,
-`useradd -m -s /bin/bash -G sudo alice`, `wget -O /tmp/get-docker.sh https://get.docker.com`, `sh /tmp/get-docker.sh`,
+`wget -O /tmp/get-docker.sh https://get.docker.com`, `sh /tmp/get-docker.sh`,
 `perl -e 'print "hello\\n"'`, `node -e "require('child_process').execSync('ls')"`, `sudo systemctl restart sshd`, `kill -9 31337`,
 `/usr/bin/python3 -c "import socket; s=socket.socket(); s.connect(('localhost', 5432)); print('ok')"`,
 `git clone https://github.com/acme/miner-stats.git`, `./xmrig --version`, `docker run --rm -it -v $(pwd):/work ubuntu bash`,
@@ -77,9 +76,23 @@ const ATTACK_VARIANTS = [
 `ngrok tcp 22`, `hping3 -S --flood -p 80 10.0.0.1`, `echo "alias sudo='sudo /tmp/.k'" >> ~/.bashrc`,
 ];
 
+/**
+ * Techniques that are also everyday administration on a K3s node (the K3s guides say to turn the host firewall off):
+ * reported, at low severity, so that no alert pages for them while the finding is still counted and logged.
+ */
+const ADMIN_AT_LOW_SEVERITY = [
+  `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
+  `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
+  `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`,
+];
+
 describe('rule engine on command lines', () => {
   test.each(BENIGN_LOOK_ALIKES)('quiet on %s', (cmdline) => {
     expect(classify(cmdline)).toEqual({ category: null, severity: null, rule: null });
+  });
+
+  test.each(ADMIN_AT_LOW_SEVERITY)('reports everyday admin at low severity: %s', (cmdline) => {
+    expect(classify(cmdline).severity).toBe('low');
   });
 
   test.each(ATTACK_VARIANTS)('finds %s', (cmdline) => {
