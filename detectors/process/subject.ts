@@ -70,7 +70,8 @@ function invocationOf(command: SimpleCommand): Invocation {
     if (ELEVATORS.has(name)) { elevated = true; if (sudoAt < 0) sudoAt = i; }
     i = skipLauncherOptions(argv, i + 1, name, valueOptions);
   }
-  const path = argv[i] ?? '';
+  // A line of assignments only (`URL=$(curl ...)`) runs no program of its own; its substitutions are parsed apart.
+  const path = i === argv.length - 1 && ASSIGNMENT.test(argv[i]) ? '' : argv[i] ?? '';
   let sudoTargetAt = sudoAt < 0 ? -1 : skipLauncherOptions(argv, sudoAt + 1, 'sudo', LAUNCHERS.sudo);
   while (sudoTargetAt >= 0 && sudoTargetAt < argv.length - 1 && ASSIGNMENT.test(argv[sudoTargetAt])) sudoTargetAt++;
   return {

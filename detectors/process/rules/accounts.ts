@@ -13,8 +13,8 @@ import { writesTo } from './rule.js';
 const SYSTEM_ACCOUNTS = /^(?:nobody|daemon|bin|sys|sync|games|man|lp|mail|news|uucp|proxy|www-data|backup|list|irc|gnats|systemd-\w+|messagebus|syslog|_apt|sshd)$/;
 const NO_LOGIN_SHELL = /(?:nologin|false|sync|true)$/;
 /** sudo policy weakened in place: no password, no re-authentication, no per-terminal tickets. */
-const SUDO_POLICY_WEAKENED = /NOPASSWD:\s*ALL|timestamp_timeout\s*=\s*-1|!\s*tty_tickets|!\s*authenticate\b|\bDefaults\s+!?\s*(?:tty_tickets|authenticate)\b/;
-const SUDOERS = /^\/etc\/sudoers(?:\.d\/|$)/;
+const SUDO_POLICY_WEAKENED = /NOPASSWD:\s*ALL|timestamp_timeout\s*=\s*-1|!["']*\s*tty_tickets|!["']*\s*authenticate\b|\bDefaults\s+["']*!?["']*\s*(?:tty_tickets|authenticate)\b/;
+const SUDOERS = /^(?:\/usr\/local)?\/etc\/sudoers(?:\.d\/|$)/;
 
 /** Writing the account databases directly: a second uid 0, a password hash swapped in. */
 const accountFileWrite: Rule = {

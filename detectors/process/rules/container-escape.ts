@@ -67,7 +67,13 @@ const containerSocket: Rule = {
   techniques: ['T1611', 'T1609'],
   match: (s): Evidence | undefined => {
     const socket = excerpt(s.text, /(?:--unix-socket[=\s]+|unix-connect:|unix-client:|\s-U\s+|(?:-H|--host)[=\s]+unix:\/\/|DOCKER_HOST=unix:\/\/)\S*(?:docker|containerd|crio|podman|cri-dockerd)\.sock/i);
-    return socket === undefined ? undefined : { socket: socket.trim() };
+    if (socket !== undefined) return { socket: socket.trim() };
+    // Any HTTP client or socket tool pointed at a runtime socket (`curl -XPOST –unix-socket /var/run/docker.sock ...`).
+    const client = invocationsOf(s, 'curl', 'wget', 'socat', 'nc', 'ncat', 'python', 'python3', 'perl', 'ruby', 'node').find((inv) => inv.args.some((a) => /(?:docker|containerd|crio|podman|cri-dockerd)\.sock\b/.test(a)));
+    if (client) return { socket: client.args.find((a) => /\.sock\b/.test(a)) ?? '', client: client.program };
+    // The Docker API without TLS on the network (port 2375), the classic open daemon.
+    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b/);
+    return remote === undefined ? undefined : { socket: remote };
   },
 };
 

@@ -184,6 +184,36 @@ function tempPathInCode(text: string, file: string): Evidence | undefined {
   return temp === undefined ? undefined : { writes: temp };
 }
 
+/**
+ * Keystrokes and commands captured (T1056.001): `PROMPT_COMMAND` or a `DEBUG` trap copying each command somewhere,
+ * `pam_tty_audit` told to log passwords; and the screen or clipboard read (T1113, T1115).
+ */
+const inputCapture: Rule = {
+  name: 'input-or-screen-capture',
+  category: 'data_exfiltration',
+  severity: 'medium',
+  techniques: ['T1056.001', 'T1113', 'T1115'],
+  match: (s): Evidence | undefined => {
+    const capture = excerpt(s.text, /\bPROMPT_COMMAND=["']?[^"']*(?:logger|curl|wget|\bnc\b|>\(|>>?\s*\/)|\btrap\s+["'][^"']*(?:\$BASH_COMMAND|history)[^"']*>[^"']*["']\s+DEBUG\b|pam_tty_audit\S*\s[^"']*log_passw|\bPS[24]=`?\$?\(?logger\b/);
+    if (capture !== undefined) return { capture: capture.slice(0, 120) };
+    const screen = s.invocations.find((inv) => (inv.program === 'xwd' && inv.args.includes('-root')) || (inv.program === 'import' && inv.args.includes('-window') && inv.args.includes('root')) || /^(?:scrot|gnome-screenshot|xfce4-screenshooter|grim|maim)$/.test(inv.program) || (inv.program === 'ffmpeg' && inv.args.includes('x11grab')) || (/^(?:xclip|xsel)$/.test(inv.program) && inv.args.some((a) => /^-o$|^--output$/.test(a))));
+    return screen ? { tool: screen.program, arguments: screen.args.join(' ').slice(0, 80) } : undefined;
+  },
+};
+
+/** `cat ~/.bash_history`, `tail -n 50 ~/.zsh_history`: typed commands read back, passwords on command lines included (low: also a user looking back). */
+const historyRead: Rule = {
+  name: 'shell-history-read',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1552.003'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'cat', 'head', 'tail', 'less', 'more', 'strings', 'grep', 'egrep', 'awk', 'sed', 'tac', 'nl').find((i) => i.args.some((a) => HISTORY_FILE.test(a)) || i.command.redirects.some((r) => r.op === '<' && HISTORY_FILE.test(r.target)));
+    return inv ? { reader: inv.program, file: inv.args.find((a) => HISTORY_FILE.test(a)) ?? '' } : undefined;
+  },
+};
+
 export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
+  historyRead, inputCapture,
   passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
 ];

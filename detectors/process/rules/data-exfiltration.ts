@@ -149,11 +149,12 @@ const encryptWithInlinePassword: Rule = {
   name: 'encrypt-with-inline-password',
   category: 'data_exfiltration',
   severity: 'medium',
-  techniques: ['T1560.001', 'T1486'],
+  techniques: ['T1560.001', 'T1486', 'T1027.013'],
   match: (s): Evidence | undefined => {
     const openssl = invocationsOf(s, 'openssl').find((inv) => /^(?:enc|aes-\d+-\w+|des\w*|rsautl|pkeyutl)$/.test(inv.args[0] ?? '') && (inv.args.some((a) => /^pass:/.test(a) || a === '-k') || (/^(?:rsautl|pkeyutl)$/.test(inv.args[0] ?? '') && inv.args.includes('-encrypt'))));
     if (openssl) return { tool: 'openssl', cipher: openssl.args.find((a) => /^-aes|^-des|^-chacha/.test(a)) ?? openssl.args[0] };
-    const archiver = invocationsOf(s, 'zip', '7z', '7za').find((inv) => inv.args.some((a) => a === '-P' || a === '--password' || /^-p\S+/.test(a)));
+    // Creating or opening a password-protected archive (T1027.013: payloads ship in one to pass scanners).
+    const archiver = invocationsOf(s, 'zip', 'unzip', '7z', '7za', 'rar', 'unrar').find((inv) => inv.args.some((a) => a === '-P' || a === '--password' || /^-p\S+/.test(a)));
     if (archiver) return { tool: archiver.program, option: 'password on command line' };
     const gpg = invocationsOf(s, 'gpg', 'gpg2', 'ccencrypt', 'ccrypt').find((inv) => inv.args.some((a) => /^--passphrase(?:-fd)?(?:=|$)|^-K$/.test(a)) && inv.args.some((a) => /^-c$|^--symmetric$|^-[a-zA-Z]*e/.test(a) || inv.program.startsWith('cc')));
     return gpg ? { tool: gpg.program, option: 'passphrase on command line' } : undefined;
@@ -195,7 +196,7 @@ const covertChannel: Rule = {
       ?? excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };
     // A host name whose first label is encoded data: a long base32/hex run, or base64 with its `=` padding.
-    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/)?(?:[A-Za-z0-9+/_-]{24,}|[A-Za-z0-9+/_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && /\d/.test(a.split('.')[0]));
+    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/)?(?:[A-Za-z0-9+/_-]{24,}|[A-Za-z0-9+/_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
     if (encoded !== undefined) return { encodedHost: encoded.slice(0, 120) };
     const ping = invocationsOf(s, 'ping', 'hping3', 'nping').find((inv) => inv.args.some((a, i) => /^-p$|^--data$|^-E$|^--file$/.test(inv.args[i - 1] ?? '') && /\$|^[0-9a-f]{8,}$/i.test(a)));
     return ping ? { icmp: `${ping.program} ${ping.args.join(' ')}`.slice(0, 120) } : undefined;

@@ -154,11 +154,46 @@ const disguisedScript: Rule = {
   match: (s) => {
     const doc = /\.(?:pdf|docx?|xlsx?|png|jpe?g|gif|txt|log|mp[34]|zip)(?:\.(?:sh|py|pl|elf|bin|run))?$/i;
     const script = (args: readonly string[]): string => (args.some((a) => /^-[a-zA-Z]*c$/.test(a)) ? '' : args.find((a) => !a.startsWith('-')) ?? '');
-    const inv = s.invocations.find((i) => (/\.(?:pdf|docx?|xlsx?|png|jpe?g|gif|txt|mp[34])\.(?:sh|py|pl|elf|bin|run)$/i.test(i.path)) || (/^(?:ba|da|z)?sh$|^python[\d.]*$|^perl$/.test(i.program) && /^\S+$/.test(script(i.args)) && doc.test(script(i.args)) && !/\.(?:sh|py|pl)$/i.test(script(i.args))));
+    const doubled = /\.(?:pdf|docx?|xlsx?|png|jpe?g|gif|txt|mp[34])\.(?:sh|py|pl|elf|bin|run)$/i;
+    const inv = s.invocations.find((i) => doubled.test(i.path) || (i.program === 'chmod' && i.args.some((a) => doubled.test(a))) || (/^(?:ba|da|z)?sh$|^python[\d.]*$|^perl$/.test(i.program) && /^\S+$/.test(script(i.args)) && doc.test(script(i.args)) && !/\.(?:sh|py|pl)$/i.test(script(i.args))));
     return inv ? { runs: inv.program === baseName(inv.path) && doc.test(inv.path) ? inv.path : `${inv.program} ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
+/**
+ * `dd if=/dev/urandom bs=1 count=8 >> ./agent`, `truncate -s +1 ./agent`: bytes appended to a program so its hash
+ * no longer matches a blocklist (T1027.001).
+ */
+const binaryPadding: Rule = {
+  name: 'binary-padded',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1027.001'],
+  match: (s): Evidence | undefined => {
+    const dd = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => /^if=\/dev\/(?:zero|u?random|null)$/.test(a)) && (inv.command.redirects.some((r) => r.op === '>>') || inv.args.some((a) => /^oflag=append$/.test(a))));
+    if (dd) return { tool: 'dd', target: dd.command.redirects.find((r) => r.op === '>>')?.target ?? dd.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
+    const grown = invocationsOf(s, 'truncate').find((inv) => inv.args.some((a, i) => /^\+\d{1,4}$/.test(a) && /^(?:-s|--size)$/.test(inv.args[i - 1] ?? '')) || inv.args.some((a) => /^(?:-s|--size=)\+\d{1,4}$/.test(a)));
+    return grown ? { tool: 'truncate', target: grown.args[grown.args.length - 1] } : undefined;
+  },
+};
+
+/**
+ * A program run from a directory named to be overlooked (`$HOME/.../sh`, `/tmp/. /x`) or whose own name ends in a
+ * space (`'./init '` next to `./init`): masquerading by path (T1036.005, T1036.006).
+ */
+const masqueradingPath: Rule = {
+  name: 'program-in-masquerading-path',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1036.005', 'T1036.006'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => /(?:^|\/)\.{3,}\/|\/\.\s+\/|\/\s+\/|\S\s+$/.test(i.path) && /\//.test(i.path));
+    if (inv) return { program: inv.path };
+    const copied = invocationsOf(s, 'cp', 'mv', 'install').find((i) => /(?:^|\/)\.{3,}\/?$/.test(i.args[i.args.length - 1] ?? ''));
+    return copied ? { copiedTo: copied.args[copied.args.length - 1] } : undefined;
+  },
+};
+
 export const DEFENSE_EVASION_RULES: readonly Rule[] = [
-  memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
+  masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
 ];

@@ -11,7 +11,7 @@ import { writesTo } from './rule.js';
 
 const CRON_PATH = /^\/etc\/cron(?:tab$|\.(?:d|hourly|daily|weekly|monthly)\/)|^\/var\/spool\/cron\/|^\/etc\/anacrontab$/;
 /** Start-up scripts every login or boot runs. */
-const SYSTEM_STARTUP_FILE = /^\/etc\/(?:profile$|bash\.bashrc$|bash\.bash_logout$|zsh\/\w+$|environment$|rc\.local$|rc\.common$|rc\.d\/|rc\d\.d\/|profile\.d\/|init\.d\/|init\/|update-motd\.d\/|xdg\/autostart\/)|^\/usr\/local\/etc\/rc\.d\//;
+const SYSTEM_STARTUP_FILE = /^\/etc\/(?:profile$|bash\.bashrc$|bash\.bash_logout$|zsh\/\w+$|environment$|rc\.local$|rc\.common$|rc\.d\/|rc\d\.d\/|profile\.d\/|init\.d\/|init\/|update-motd\.d\/|xdg\/autostart\/|network\/if-(?:pre-)?(?:up|down|post-down)\.d\/|NetworkManager\/dispatcher\.d\/)|^\/usr\/local\/etc\/rc\.d\//;
 const USER_STARTUP_FILE = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|shrc|kshrc|mkshrc|zshrc|zprofile|zshenv|zlogin|zlogout|xprofile|xinitrc|xsessionrc|config\/autostart\/|config\/fish\/config\.fish)/;
 /** A start-up line that only configures the environment (`export PATH=...`, `KUBECONFIG=...`), as install guides add. */
 const CONFIG_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=[^;&|`]*$/;

@@ -21,8 +21,10 @@ const NOT_AN_ESCAPE = new Set([
 const OPENS_SHELLS = new Set([
   ...NOT_AN_ESCAPE, 'ssh', 'mosh', 'ctr', 'nsenter', 'unshare', 'ip', 'firejail', 'bwrap', 'strace', 'ltrace', 'gdb', 'valgrind', 'perf', 'watch', 'expect',
   'rlwrap', 'asciinema', 'script', 'xterm', 'gnome-terminal', 'konsole', 'kitty', 'alacritty', 'code', 'toolbox', 'distrobox', 'flatpak', 'vagrant', 'multipass',
-  'gcloud', 'az', 'aws', 'systemd-run', 'doas', 'pkexec', 'newgrp', 'sg', 'fakeroot', 'proot', 'byobu', 'devcontainer', 'incus', 'lxd', 'vim', 'nvim', 'emacs',
+  'gcloud', 'az', 'aws', 'systemd-run', 'doas', 'pkexec', 'newgrp', 'sg', 'fakeroot', 'proot', 'byobu', 'devcontainer', 'incus', 'lxd',
 ]);
+/** Launchers that add nothing to a bare shell except, for a setuid copy or a sudo rule, the way up (GTFOBins `env /bin/sh`). */
+const PASS_THROUGH_LAUNCHERS = /^(?:env|nice|ionice|chrt|taskset|stdbuf|flock|setsid|time|timeout|xargs|exec|unbuffer|stdbuf)$/;
 /** Options that name a program to run, beside the `--name=value` ones (`tcpdump -z`, `scp -S`, `logrotate -m`). */
 const HOOK_OPTIONS: Readonly<Record<string, readonly string[]>> = { tcpdump: ['-z'], scp: ['-S'], sftp: ['-S'], logrotate: ['-m'], rsync: ['-e'], tar: ['-I', '--use-compress-program'] };
 /** Programs that take a shell's path as a file to copy, link, inspect or register, not as a command to run. */
@@ -48,7 +50,7 @@ const sudoShellEscape: Rule = {
   techniques: ['T1548.003', 'T1059.004'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
+      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget)) || FILE_TOOLS.has(baseName(inv.sudoTarget))) continue;
       const hook = shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []);
       if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
@@ -68,8 +70,14 @@ const programShellEscape: Rule = {
   techniques: ['T1548', 'T1059.004'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.sudoTarget !== undefined || OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program) || inv.program === '') continue;
-      const hook = shellHook(inv, inv.args);
+      if (inv.sudoTarget !== undefined || inv.program === '') continue;
+      // `env /bin/sh`, `nice /bin/sh`, `flock -u / /bin/sh`: a bare shell behind a launcher that adds nothing.
+      const launcher = baseName(inv.command.argv[0] ?? '');
+      if (PASS_THROUGH_LAUNCHERS.test(launcher) && SHELL_NAMES.has(inv.program) && inv.args.every((a) => /^-[ilps]+$/.test(a))) return { program: launcher, shell: inv.path };
+      // `capsh --` runs a shell; `ssh -o ProxyCommand=';sh 0<&2 1>&2'`: a hook in a program that otherwise opens shells on purpose.
+      if (inv.program === 'capsh' && (inv.args[inv.args.length - 1] === '--' || inv.args.some((a) => /^--shell=/.test(a)))) return { program: 'capsh', shell: inv.args.join(' ') };
+      const hookOptions = inv.args.filter((a, i) => /^(?:Proxy|Local|Remote)Command=/i.test(a) || (inv.args[i - 1] === '-o' && /Command=/i.test(a)));
+      const hook = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program) ? shellHook({ ...inv, env: [] }, hookOptions) : shellHook(inv, inv.args);
       if (hook !== undefined) return { program: inv.program, shell: hook.slice(0, 120) };
     }
     return undefined;
@@ -239,7 +247,38 @@ function isSetuidMode(mode: string): boolean {
   return m[1] === '' || m[1].includes('u') || m[1].includes('a') || m[2].includes('x');
 }
 
+/**
+ * `sudo -l`: what this account may run as root, the first question of a sudo escape (also a user checking their
+ * rights); `chown root /tmp/x`: a file in a drop location handed to root before its setuid bit is set.
+ */
+const privilegeReconnaissance: Rule = {
+  name: 'sudo-rights-listed',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1548.003', 'T1548.001'],
+  match: (s): Evidence | undefined => {
+    const list = s.invocations.find((inv) => baseName(inv.command.argv[0] ?? '') === 'sudo' && inv.command.argv.slice(1).some((a) => /^-[a-zA-Z]*l[a-zA-Z]*$|^--list$/.test(a)) && inv.command.argv.length <= 3);
+    if (list) return { command: list.command.argv.join(' ') };
+    const chown = invocationsOf(s, 'chown').find((inv) => /^root(?::root)?$|^0(?::0)?$/.test(inv.args.find((a) => !a.startsWith('-')) ?? '') && inv.args.some((a) => isDropperPath(a) && !baseName(a).includes('.')));
+    return chown ? { command: `chown ${chown.args.join(' ')}` } : undefined;
+  },
+};
+
+/** Exploit code fetched onto the node: a repository or file named for a CVE, an exploit, a proof of concept or a kernel bug. */
+const EXPLOIT_NAME = /(?:exploit|CVE-\d{4}-\d{3,}|[-_/]poc(?:[-_./]|$)|proof-?of-?concept|privesc|priv-esc|pwnkit|dirty-?pipe|dirty-?cow|dirty-?cred|looney-?tunables|log4shell|container-?escape|kernel-?exploit|linux-exploit)/i;
+const exploitFetched: Rule = {
+  name: 'exploit-code-fetched',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1068', 'T1588.005'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'git', 'wget', 'curl', 'gh', 'svn').find((i) => (i.program !== 'git' || i.args.includes('clone')) && i.args.some((a) => /^(?:https?|git|ssh):\/\/|^git@/.test(a) && EXPLOIT_NAME.test(a)));
+    return inv ? { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' } : undefined;
+  },
+};
+
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
+  exploitFetched, privilegeReconnaissance,
   sudoUidBypass, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape,
 ];

@@ -265,8 +265,21 @@ const untrustedDownloadExecuted: Rule = {
   },
 };
 
+/** Attack frameworks and scanners with no use on a node but attacking others: Metasploit, Sliver, web fuzzers, Impacket. */
+const OFFENSIVE_TOOLS = ['msfconsole', 'msfrpcd', 'sliver', 'sliver-client', 'sliver-server', 'havoc', 'merlin-agent', 'ps-empire', 'pupy', 'villain', 'sqlmap', 'nikto', 'gobuster', 'dirb', 'dirbuster', 'ffuf', 'wfuzz', 'feroxbuster', 'enum4linux', 'evil-winrm', 'kerbrute', 'bloodhound-python', 'nuclei', 'wpscan', 'commix', 'xsstrike', 'impacket-secretsdump', 'secretsdump.py', 'psexec.py', 'wmiexec.py', 'smbexec.py', 'kube-hunter', 'peirates', 'cdk'];
+const offensiveTool: Rule = {
+  name: 'offensive-tool-run',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1588.002', 'T1595'],
+  match: (s) => {
+    const inv = invocationsOf(s, ...OFFENSIVE_TOOLS).find((i) => !i.args.some((a) => /^(?:-h|--help|--version|-V|version)$/.test(a)));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
-  packetCapture, untrustedDownloadExecuted,
+  offensiveTool, packetCapture, untrustedDownloadExecuted,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,

@@ -49,7 +49,7 @@ const logTampering: Rule = {
     if (vacuum !== undefined) return { journal: vacuum };
     const cleared = invocationsOf(s, 'dmesg').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*[cC]$|^--clear$|^--read-clear$/.test(a)));
     if (cleared) return { kernelLog: 'cleared' };
-    const history = excerpt(s.text, /\bhistory\s+-[cw]\b|\bunset\s+HIST(?:FILE|SIZE)\b|\bHISTFILE=\/dev\/null|\bHIST(?:FILE)?SIZE=0\b|\bset\s+\+o\s+history\b|\bsetopt\s+(?:no_?hist|histignorespace)/);
+    const history = excerpt(s.text, /\bhistory\s+-[cw]\b|\bunset\s+HIST(?:FILE|SIZE)\b|\bHISTFILE=["']?\/dev\/null|\bHIST(?:FILE)?SIZE=["']?0\b|\bset\s+\+o\s+history\b|\bsetopt\s+(?:no_?hist|histignorespace)|\bHISTCONTROL=["']?ignore(?:space|both)|\bHISTIGNORE=["']?\*|\bhistory\s+-d\s+-?\d/);
     return history === undefined ? undefined : { history };
   },
 };
@@ -102,7 +102,10 @@ const timestomp: Rule = {
   techniques: ['T1070.006'],
   match: (s): Evidence | undefined => {
     const inv = invocationsOf(s, 'touch').find((i) => i.args.some((a) => /^-[a-z]*[tdr]$|^--(?:date|reference)\b/.test(a)));
-    return inv ? { command: `touch ${inv.args.join(' ')}`.slice(0, 160) } : undefined;
+    if (inv) return { command: `touch ${inv.args.join(' ')}`.slice(0, 160) };
+    // The clock set by hand so that files written now carry another time (`date -s`, `timedatectl set-time`).
+    const clock = invocationsOf(s, 'date', 'timedatectl').find((i) => i.args.some((a) => /^(?:-s|--set(?:=.*)?|set-time)$/.test(a)) || (i.program === 'date' && /^\d{8,12}(?:\.\d\d)?$/.test(i.args[0] ?? '')));
+    return clock ? { command: `${clock.program} ${clock.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -162,7 +165,7 @@ const procHiding: Rule = {
   severity: 'critical',
   techniques: ['T1564', 'T1036'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/\d+\/?$/.test(i.args[i.args.length - 1] ?? ''));
+    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/(?:\d+|\$\S+)\/?$/.test(i.args[i.args.length - 1] ?? '') && i.args.some((a) => /^\/proc\//.test(a) && a !== i.args[i.args.length - 1]));
     return inv ? { hides: inv.args[inv.args.length - 1] } : undefined;
   },
 };
@@ -237,6 +240,9 @@ const execFromTemp: Rule = {
   severity: 'high',
   techniques: ['T1105', 'T1036.005'],
   match: (s): Evidence | undefined => {
+    // The program itself, or the script an interpreter runs (`python3 /dev/shm/a.py`, `sh /tmp/.x/run`).
+    const script = s.invocations.find((i) => (SHELL_NAMES.has(i.program) || INTERPRETERS.test(i.program)) && !i.args.some((a) => /^-[a-zA-Z]*[ce]$/.test(a)) && isDisguisedDrop(i.args.find((a) => !a.startsWith('-')) ?? ''));
+    if (script) return { executable: script.args.find((a) => !a.startsWith('-')) ?? '', interpreter: script.program };
     const inv = s.invocations.find((i) => isDropperPath(i.path) && (isDisguisedDrop(i.path) || !i.program.includes('.')));
     if (!inv) return undefined;
     return { executable: inv.path, ...(MASQUERADE_NAMES.test(inv.program.replace(/^\./, '')) ? { imitates: inv.program } : {}) };
