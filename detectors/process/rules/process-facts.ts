@@ -4,6 +4,7 @@
  */
 import { INTERPRETERS, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
+import type { ProcessFacts } from '../types.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
 
@@ -19,17 +20,48 @@ const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|ph
 export const MINER_CPU_CORES = 0.5;
 
 /**
- * A program run from an anonymous memory file: fileless malware's way of leaving nothing on disk. runc re-executes
- * itself from a sealed memfd (`runc_cloned`, the CVE-2019-5736 fix) while it starts every container; that one is not
- * reported. Other self-protecting tools show up here too and belong in the allow-list by exe.
+ * The memfd names OCI runtimes give the sealed copy of themselves they re-execute against CVE-2019-5736: runc's
+ * libcontainer for `runc init`, crun's libcrun for every crun process. Group 1 is the runtime.
+ */
+const RUNTIME_CLONE = /^\/memfd:(runc|crun)_cloned:/;
+/** What starts a runtime: the runtime itself, or the shim, conmon or engine a detached `runc init` is reparented to. */
+const RUNTIME_PARENT = /^(?:runc|crun|containerd-shim|conmon|crio|podman|containerd|dockerd|docker-containerd)/;
+/** A runtime's clone lives for the moments of a container start (until `runc start` for `runc create`). */
+export const RUNTIME_CLONE_MAX_AGE_SEC = 600;
+
+/**
+ * A program run from an anonymous memory file (T1620): fileless malware's way of leaving nothing on disk. Two
+ * legitimate shapes are told apart by evidence, not by the memfd's name alone (anyone can name a memfd):
+ * - a program re-executing a byte-identical copy of its parent's executable (`exeCopyOfParent`): nothing runs that is
+ *   not already on disk; runc does this against CVE-2019-5736 (and `runc create` is the parent then);
+ * - an OCI runtime's clone by every sign at once: the `runc_cloned:`/`crun_cloned:` memfd, the same runtime in argv
+ *   (`runc init`, or comm `runc:[N:...]`; `crun ...`), a container runtime as parent, younger than ten minutes, and,
+ *   when the parent is that runtime, not a different image.
+ * A memfd named like a runtime's without the rest is reported, with `imitates` in the evidence.
  */
 const memfdExecutable: Rule = {
   name: 'fileless-memfd-executable',
   category: 'system_modification',
   severity: 'critical',
   techniques: ['T1620', 'T1027'],
-  match: (s) => (s.facts.exe?.startsWith('/memfd:') && !s.facts.exe.startsWith('/memfd:runc_cloned') ? { exe: s.facts.exe } : undefined),
+  match: (s) => {
+    const { exe, exeCopyOfParent } = s.facts;
+    if (!exe?.startsWith('/memfd:') || exeCopyOfParent === true || isRuntimeClone(s.facts)) return undefined;
+    const runtime = RUNTIME_CLONE.exec(exe)?.[1];
+    return { exe, ...(runtime ? { imitates: `${runtime} clone` } : {}), ...(exeCopyOfParent === false ? { image: 'not the parent executable' } : {}) };
+  },
 };
+
+/** Every sign of an OCI runtime's self-clone (runc's init stage, a crun process), not just its memfd name. */
+export function isRuntimeClone(facts: ProcessFacts): boolean {
+  const runtime = RUNTIME_CLONE.exec(facts.exe ?? '')?.[1];
+  if (runtime === undefined) return false;
+  const parent = facts.parentChain?.[0] ?? '';
+  const program = baseName(facts.argv[0] ?? '');
+  const itself = runtime === 'runc' ? (program === 'runc' && facts.argv[1] === 'init') || /^runc:\[\d:/.test(facts.comm ?? '') : program === runtime;
+  return itself && RUNTIME_PARENT.test(parent) && !(parent === runtime && facts.exeCopyOfParent === false)
+    && (facts.ageSec === undefined || facts.ageSec < RUNTIME_CLONE_MAX_AGE_SEC);
+}
 
 const deletedExecutable: Rule = {
   name: 'deleted-executable',
@@ -64,7 +96,7 @@ const kernelThreadImpostor: Rule = {
   match: (s) => {
     const { exe, comm } = s.facts;
     const name = (s.facts.argv[0] ?? comm ?? '').trim();
-    if (exe === undefined || exe.startsWith('/memfd:runc_cloned')) return undefined;
+    if (exe === undefined || isRuntimeClone(s.facts)) return undefined;
     if (KERNEL_THREAD_NAMES.test(name) || KERNEL_THREAD_NAMES.test(comm ?? '')) return { name, exe };
     if (!MASQUERADE_NAMES.test(baseName(name))) return undefined;
     const real = baseName(exe);
