@@ -210,8 +210,10 @@ const fileToRawSocket: Rule = {
   severity: 'high',
   techniques: ['T1048', 'T1041'],
   match: (s) => {
+    // A fifo in /tmp feeding the relay is a reverse shell's plumbing (reported as such); any other file is data sent.
+    const fifo = /\bmk(?:fifo|nod)\b/.test(s.text);
     for (const relay of networkRelays(s)) {
-      const input = relay.command.redirects.find((r) => r.op === '<' && r.target && !isTempPath(r.target) && !r.target.startsWith('/dev/'))?.target ?? pipedArchive(s, relay.command.pipedFrom);
+      const input = relay.command.redirects.find((r) => r.op === '<' && r.target && !(fifo && isTempPath(r.target)) && !r.target.startsWith('/dev/'))?.target ?? pipedArchive(s, relay.command.pipedFrom);
       const host = relay.args.find((a) => !a.startsWith('-') && !/^\d+$/.test(a));
       if (input !== undefined && host !== undefined && !isLoopback(host.replace(/^tcp[46]?(?:-connect)?:|:\d+$/gi, ''))) return { tool: relay.program, input, host };
     }

@@ -74,7 +74,7 @@ const authorizedKeysWrite: Rule = {
   techniques: ['T1098.004'],
   match: (s) => {
     // `cat key.pub >> ~/.ssh/authorized_keys` installs a key file the user holds: the documented way to add a key.
-    const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub')));
+    const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub') && !isTempPath(a)));
     return installsPubFile ? undefined : writesTo(s, /\/\.ssh\/authorized_keys2?$/);
   },
 };

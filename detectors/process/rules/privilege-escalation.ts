@@ -19,8 +19,8 @@ const NOT_AN_ESCAPE = new Set([
  * terminals, sandboxes and namespace tools. (With sudo, `ssh localhost /bin/sh` or `unshare /bin/sh` is the escape.)
  */
 const OPENS_SHELLS = new Set([
-  ...NOT_AN_ESCAPE, 'ssh', 'mosh', 'ctr', 'nsenter', 'unshare', 'ip', 'firejail', 'bwrap', 'strace', 'ltrace', 'gdb', 'valgrind', 'perf', 'watch', 'expect',
-  'rlwrap', 'asciinema', 'script', 'xterm', 'gnome-terminal', 'konsole', 'kitty', 'alacritty', 'code', 'toolbox', 'distrobox', 'flatpak', 'vagrant', 'multipass',
+  ...NOT_AN_ESCAPE, 'ssh', 'mosh', 'ctr', 'nsenter', 'unshare', 'ip', 'firejail', 'bwrap', 'strace', 'ltrace', 'gdb', 'valgrind', 'perf', 'expect', 'script',
+  'rlwrap', 'asciinema', 'xterm', 'gnome-terminal', 'konsole', 'kitty', 'alacritty', 'code', 'toolbox', 'distrobox', 'flatpak', 'vagrant', 'multipass',
   'gcloud', 'az', 'aws', 'systemd-run', 'doas', 'pkexec', 'newgrp', 'sg', 'fakeroot', 'proot', 'byobu', 'devcontainer', 'incus', 'lxd',
 ]);
 /** Launchers that add nothing to a bare shell except, for a setuid copy or a sudo rule, the way up (GTFOBins `env /bin/sh`). */
@@ -76,13 +76,34 @@ const programShellEscape: Rule = {
       if (PASS_THROUGH_LAUNCHERS.test(launcher) && SHELL_NAMES.has(inv.program) && inv.args.every((a) => /^-[ilps]+$/.test(a))) return { program: launcher, shell: inv.path };
       // `capsh --` runs a shell; `ssh -o ProxyCommand=';sh 0<&2 1>&2'`: a hook in a program that otherwise opens shells on purpose.
       if (inv.program === 'capsh' && (inv.args[inv.args.length - 1] === '--' || inv.args.some((a) => /^--shell=/.test(a)))) return { program: 'capsh', shell: inv.args.join(' ') };
-      const hookOptions = inv.args.filter((a, i) => /^(?:Proxy|Local|Remote)Command=/i.test(a) || (inv.args[i - 1] === '-o' && /Command=/i.test(a)));
-      const hook = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program) ? shellHook({ ...inv, env: [] }, hookOptions) : shellHook(inv, inv.args);
-      if (hook !== undefined) return { program: inv.program, shell: hook.slice(0, 120) };
+      // Programs that open shells or name files on purpose still escape through their code and command options
+      // (`gdb -ex '!/bin/sh'`, `rpm --eval '%(/bin/sh)'`, `tmux -c /bin/sh`, `vi -c ':shell'`).
+      const deliberate = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program);
+      const hook = deliberate ? shellHook({ ...inv, env: [] }, hookValues(inv.args)) : shellHook(inv, inv.args) ?? tempHook(inv, inv.args);
+      const editor = /^(?:vim?|nvim|view|ex|rvim)$/.test(inv.program) ? inv.args.find((a, i) => /^(?:-c|--cmd)$/.test(inv.args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=)/.test(a)) : undefined;
+      if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
+      // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
+      if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
     }
-    return undefined;
+    // `echo 'esyscmd(/bin/sh 0<&2 1>&2)' | m4`: a shell handed as code to the program reading the pipe.
+    const fed = s.invocations.find((inv) => /^(?:echo|printf)$/.test(inv.program) && inv.command.pipesTo && inv.args.some((a) => interactiveShellIn(a) !== undefined));
+    const reader = fed && s.invocations.find((inv) => inv.command.pipedFrom && !SHELL_NAMES.has(inv.program) && !/^(?:cat|tee|grep|sed|awk|base64|xxd|nc|ncat|socat|at|batch|crontab|ssh)$/.test(inv.program));
+    return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/** Options whose value is code or a command a program runs (`--eval`, `-ex`, `--pipe`, `ProxyCommand=`, `-c` for tmux). */
+const HOOK_OPTION = /^(?:--?(?:eval|pipe|exec|ex|eval-command|command|rsh|rsh-command|to-command|checkpoint-action|use-askpass|password-command|conf-script|pre-hook|post-hook|wrapper)|-c|-e|-o)$/;
+
+/** The values of a program's hook options, in `--name=value`, `Name=value` and `--name value` forms. */
+function hookValues(args: readonly string[]): string[] {
+  return args.flatMap((a, i) => {
+    const inline = /^--?[\w-]+=(.*)$/.exec(a);
+    if (inline && HOOK_OPTION.test(a.slice(0, a.indexOf('=')))) return [inline[1]];
+    if (/^(?:Proxy|Local|Remote)Command=/i.test(a)) return [a.slice(a.indexOf('=') + 1)];
+    return HOOK_OPTION.test(args[i - 1] ?? '') && (args[i - 1] !== '-o' || /Command=/i.test(a)) ? [a.replace(/^\w*Command=/i, '')] : [];
+  });
+}
 
 /** An interactive shell in a program's arguments or hook variables. */
 function shellHook(inv: Invocation, args: readonly string[]): string | undefined {

@@ -107,7 +107,10 @@ const terminalUpgrade: Rule = {
       const command = inv.args.find((_, i) => /^-[a-z]*c$|^--command$/.test(inv.args[i - 1] ?? ''));
       return command !== undefined && (SHELL_PATH.test(command) || SHELL_NAMES.has(baseName(command.split(/\s+/)[0]))) && interactiveShellIn(` ${command}`) !== undefined;
     });
-    return script ? { spawn: `script ${script.args.join(' ')}`.slice(0, 120) } : undefined;
+    if (script) return { spawn: `script ${script.args.join(' ')}`.slice(0, 120) };
+    // `script -q /dev/null`: a pseudo-terminal wanted, the session record thrown away.
+    const blank = invocationsOf(s, 'script').find((inv) => inv.args.filter((a) => !a.startsWith('-'))[0] === '/dev/null' && !inv.args.some((a) => /^-[a-z]*c$|^--command$/.test(a)));
+    return blank ? { spawn: `script ${blank.args.join(' ')}` } : undefined;
   },
 };
 

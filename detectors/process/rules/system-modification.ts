@@ -43,6 +43,9 @@ const logTampering: Rule = {
     const swept = invocationsOf(s, 'find').find((inv) => LOG_FILE.test(`${inv.args[0] ?? ''}/`) && (inv.args.includes('-delete') || /-exec\s+(?:rm|shred|truncate|unlink)\b/.test(inv.args.join(' ')))
       && !inv.args.some((a, i) => /^-(?:[amc]time|[amc]min|newer|size)$/.test(a) || (/^-i?name$/.test(inv.args[i - 1] ?? '') && /\.(?:gz|xz|bz2|zst|\d+|old)['"]?$/.test(a))));
     if (swept) return { tool: 'find', log: swept.args[0] };
+    // `sed -i '/10.0.0.9/d' /var/log/auth.log`: lines cut out of a log in place.
+    const edited = writesTo(s, LOG_FILE);
+    if (edited && s.invocations.some((inv) => /^(?:sed|perl)$/.test(inv.program))) return { edits: edited.writes };
     const overwritten = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => a.startsWith('of=') && LOG_FILE.test(a.slice(3))));
     if (overwritten) return { tool: 'dd', log: overwritten.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
     const vacuum = invocationsOf(s, 'journalctl').flatMap((inv) => inv.args).find(isVacuumToNothing);
@@ -275,9 +278,9 @@ const kernelTamper: Rule = {
   severity: 'high',
   techniques: ['T1562.001', 'T1529'],
   match: (s) => {
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/);
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$/);
     if (written) return written;
-    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\|)/);
+    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
   },
 };
