@@ -10,7 +10,7 @@ import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
 /** Anything that can carry bytes off the machine. */
-const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|require\(["'](?:https?|net)["']\)|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|lftp|sendmail|mail|mutt|smbclient|finger|cancel|rlogin|restic|rclone|gsutil|azcopy)\b/;
+const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|require\s*\(?\s*["'](?:https?|net|socket)["']\)?|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|lftp|sendmail|mail|mutt|smbclient|finger|cancel|rlogin|restic|rclone|gsutil|azcopy)\b/;
 /** Credential directories whose archive is the whole haul. */
 const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker|azure|config\/gcloud)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/(?:tls|db|cred)|\/var\/run\/secrets|\/run\/secrets/;
 /** Directories whose archive is a haul of secrets. */
@@ -85,9 +85,17 @@ const sensitiveFileSent: Rule = {
   },
 };
 
-/** True when the sensitive file only authenticates the network tool (`curl --cacert`, `-E key`, `--key`), or is a kubeconfig for kubectl. */
+/**
+ * True when every mention of the sensitive file only authenticates a tool (`curl --cacert`, `-E key`, `--key`,
+ * `--kubeconfig`) or is a kubeconfig handed to kubectl and friends; a file redirected into a socket tool, or named in
+ * code, is sent.
+ */
 function onlyAuthenticates(s: Subject, file: string): boolean {
-  return s.invocations.every((inv) => !inv.args.some((a) => a.includes(file)) || inv.args.some((a, i) => a.includes(file) && /^(?:--(?:cacert|cert|key|kubeconfig|config|netrc-file|token-file)|-E|--netrc)$/.test(inv.args[i - 1] ?? '') || /^--(?:cacert|cert|key|kubeconfig|netrc-file)=/.test(a)) || /^(?:kubectl|helm|k3s|k9s|ssh|scp)$/.test(inv.program));
+  const mentions = s.invocations.flatMap((inv) => [
+    ...inv.args.map((a, i) => (a.includes(file) ? /^(?:--(?:cacert|cert|key|kubeconfig|config|netrc-file|token-file)|-E|--netrc)$/.test(inv.args[i - 1] ?? '') || /^--(?:cacert|cert|key|kubeconfig|netrc-file)=/.test(a) || /^(?:kubectl|helm|k3s|k9s|ssh|scp)$/.test(inv.program) : undefined)),
+    ...inv.command.redirects.map((r) => (r.target.includes(file) ? false : undefined)),
+  ]).filter((m) => m !== undefined);
+  return mentions.length > 0 && mentions.every((m) => m);
 }
 
 /** `tar -cf - /etc`, `ssh h "(cd /etc && tar -zcvf - *)"`, `zip -r x.zip ~/.ssh`: secrets archived to a stream or staged. */

@@ -114,7 +114,8 @@ const hiddenDirectory: Rule = {
   severity: 'medium',
   techniques: ['T1564.001'],
   match: (s) => {
-    const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && /\/\.[^/.][^/]*\/?$|\/\.[^/.][^/]*\//.test(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a));
+    // The X server's own hidden sockets directories (`/tmp/.X11-unix`, `.ICE-unix`) are not a dropper's.
+    const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && /\/\.[^/.][^/]*\/?$|\/\.[^/.][^/]*\//.test(a) && !/\/\.(?:X11|ICE|font|XIM|Test)-unix\b/.test(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a));
     return dir === undefined ? undefined : { directory: dir };
   },
 };
