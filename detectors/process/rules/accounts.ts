@@ -152,8 +152,11 @@ const passwordChanged: Rule = {
     if (piped) return { tool: piped.program, option: piped.args.join(' ').slice(0, 60) };
     const reopened = invocationsOf(s, 'usermod', 'chage').find((inv) => inv.args.some((a) => /^-U$|^--unlock$/.test(a)) || /(?:-e|--expiredate|-E)[=\s]+(?:""|''|-1|9{4,})/.test(inv.args.join(' ')));
     if (reopened) return { tool: reopened.program, option: reopened.args.join(' ').slice(0, 60) };
-    const crafted = invocationsOf(s, 'openssl').find((inv) => inv.args[0] === 'passwd');
-    return crafted ? { tool: 'openssl passwd' } : undefined;
+    // A password hash made by hand, to paste into /etc/passwd or shadow (`openssl passwd`, `mkpasswd`, `crypt.crypt`).
+    const crafted = invocationsOf(s, 'openssl').find((inv) => inv.args[0] === 'passwd') ?? invocationsOf(s, 'mkpasswd')[0];
+    if (crafted) return { tool: `${crafted.program}${crafted.program === 'openssl' ? ' passwd' : ''}` };
+    const code = excerpt(s.text, /\bcrypt\.crypt\s*\(|\bcrypt\s*\(\s*["'][^"']+["']\s*,\s*["']\$[156y]\$/);
+    return code === undefined ? undefined : { tool: code };
   },
 };
 

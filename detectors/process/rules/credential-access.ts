@@ -11,7 +11,7 @@ import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
 const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA|\btoken\b/i;
-const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate|\.htpasswd|msal_token_cache\.json|accessTokens\.json|\.gnupg|\.bash_history|\*history)['"]?$/i;
+const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate|\.htpasswd|authorized_keys2?|msal_token_cache\.json|accessTokens\.json|\.gnupg|\.bash_history|\*history)['"]?$/i;
 /**
  * Programs that name a key or the account databases without printing them: they authenticate with a key (`ssh -i`),
  * change its mode or owner, list it, delete it, or manage accounts the sanctioned way.

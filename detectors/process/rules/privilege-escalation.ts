@@ -248,7 +248,7 @@ const privilegeEnumeration: Rule = {
   severity: 'medium',
   techniques: ['T1548.001', 'T1083', 'T1082'],
   match: (s): Evidence | undefined => {
-    const find = invocationsOf(s, 'find').find((inv) => inv.args.some((a, i) => inv.args[i - 1] === '-perm' && /^[-/]?(?:[246]000|u=s|g=s|u\+s|g\+s|-?o[+=]w|0?777|222)$/.test(a)));
+    const find = invocationsOf(s, 'find').find((inv) => inv.args.some((a, i) => inv.args[i - 1] === '-perm' && /^[-/]?(?:[246]000|u=s|g=s|u\+s|g\+s|-?o[+=]w|0?777|222|0*2)$/.test(a)) || (/^\/\/?$/.test(inv.args[0] ?? '') && inv.args.includes('-writable')));
     if (find) return { search: find.args.join(' ').slice(0, 120) };
     const getcap = invocationsOf(s, 'getcap').find((inv) => inv.args.includes('-r'));
     if (getcap) return { search: `getcap ${getcap.args.join(' ')}` };
@@ -298,8 +298,24 @@ const exploitFetched: Rule = {
   },
 };
 
+/**
+ * `touch -- '--checkpoint-action=exec=sh x.sh'`: a file named like an option, waiting for a root job's `tar *` or
+ * `rsync *` to take it as one (wildcard injection).
+ */
+const wildcardInjection: Rule = {
+  name: 'option-named-file-planted',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1548', 'T1053.003'],
+  match: (s) => {
+    const name = /^--(?:checkpoint(?:-action)?|use-compress-program|to-command|rsh-command|rsync-path|preserve-root)=|^-e\s+\S*sh\b/;
+    const planted = [...invocationsOf(s, 'touch').flatMap((inv) => inv.args.filter((a) => a !== '--')), ...s.invocations.flatMap((inv) => inv.command.redirects.filter((r) => />/.test(r.op)).map((r) => r.target))].find((f) => name.test(f.replace(/^.*\//, '')));
+    return planted === undefined ? undefined : { file: planted };
+  },
+};
+
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  exploitFetched, privilegeReconnaissance,
+  wildcardInjection, exploitFetched, privilegeReconnaissance,
   sudoUidBypass, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape,
 ];
