@@ -8,9 +8,10 @@
 import { Counter, Gauge } from 'prom-client';
 import { parseAllowList, type AllowEntry } from '../process/allow-list.js';
 import { RuleEngine } from '../process/engine.js';
-import { FileWatcher, type FileFinding } from '../process/file-watcher.js';
+import { FILE_WATCH_LABELS, FileWatcher, type FileFinding } from '../process/file-watcher.js';
 import { DEFAULT_MAX_CMDLINE_BYTES, ProcReader, type ProcReadStats } from '../process/proc-reader.js';
 import { ResourceAnomalies } from '../process/resource-anomaly.js';
+import { ALL_RULES } from '../process/rules/index.js';
 import { ProcessScanner, type ProcessFinding } from '../process/scan.js';
 import type { Finding, ProcessFacts } from '../process/types.js';
 import { AnomalyGauges } from '../runtime/anomaly-gauges.js';
@@ -50,6 +51,14 @@ export interface ProcessModePaths {
 }
 
 const THREAT_LABELS = ['category', 'severity', 'rule'] as const;
+
+/**
+ * Every (category, severity, rule) the rules and the file watcher can report, from their definitions: the threat
+ * counter starts at 0 for each, so `increase()` in the alert rules sees the first finding.
+ */
+export function threatLabelSets(): Array<Record<(typeof THREAT_LABELS)[number], string>> {
+  return [...ALL_RULES.map((r) => ({ category: r.category, severity: r.severity, rule: r.name })), ...FILE_WATCH_LABELS.map((f) => ({ ...f }))];
+}
 const SCORE_LABELS = ['detector', 'metric', 'process_name'] as const;
 
 interface ProcessMetrics {
@@ -91,6 +100,7 @@ export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
       skipped: new Counter({ name: 'odin_process_scan_skipped_total', help: '/proc entries not fully read: vanished mid-read, unreadable, cut (huge command line), malformed.', labelNames: ['reason'], registers }),
       processes: new Gauge({ name: 'odin_process_scanned', help: 'Processes read in the last cycle.', registers }),
     };
+    for (const labels of threatLabelSets()) this.metrics.threatsTotal.inc(labels, 0);
   }
 
   /** The resource scorers learn as they score (in data time); there is no separate training window to fetch. */

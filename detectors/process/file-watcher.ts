@@ -29,6 +29,11 @@ export const WATCHED: readonly WatchedPath[] = [
     .map((path) => ({ path, rule: 'startup-file-changed', category: 'persistence' as const, severity: 'medium' as const })),
 ];
 
+/** The finding labels the watcher can report, one per rule: the process mode creates their counters at 0. */
+export const FILE_WATCH_LABELS: readonly Pick<Finding, 'category' | 'severity' | 'rule'>[] = [
+  ...new Map(WATCHED.map((w) => [w.rule, { category: w.category, severity: w.severity, rule: w.rule }])).values(),
+];
+
 /** Directory levels walked under a watched directory (/etc/systemd/system/x.target.wants/y.service is level 2). */
 const MAX_DEPTH = 2;
 /** Files larger than this are compared by size and mtime only. */

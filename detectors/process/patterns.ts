@@ -48,9 +48,11 @@ function isHiddenPath(path: string): boolean {
  * credentials, another process's memory. Reading one is credential access.
  */
 export const SECRET_FILE = new RegExp([
-  String.raw`/etc/g?shadow\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
-  String.raw`\.config/gcloud/(?:credentials|access_tokens|application_default)`, String.raw`/proc/(?:\d+|self|\*|\$\w+)/(?:mem|environ)\b`, String.raw`\.git-credentials`,
-  String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`/dev/k?mem\b`,
+  String.raw`/etc/g?shadow\b`, String.raw`/etc/(?:master\.passwd|spwd\.db)\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
+  String.raw`\.config/gcloud/(?:credentials|access_tokens|application_default)`, String.raw`/proc/(?:\d+|self|\*|\$\w+|\$\{\w+\}|\$\([^)]*\))/(?:mem|environ)\b`, String.raw`\.git-credentials`,
+  String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`/dev/k?mem\b`, String.raw`/etc/security/opasswd\b`,
+  String.raw`\.pgpass\b`, String.raw`/etc/krb5\.keytab\b`, String.raw`/(?:etc/kubernetes/pki|var/lib/rancher/k3s/server/tls)/[\w./-]*\.key\b`, String.raw`\.gnupg/private-keys`,
+  String.raw`\.azure/(?:accessTokens|msal_token_cache)`, String.raw`\.oci/sessions`,
 ].join('|'));
 /**
  * Secrets plus the files administrators read routinely but must never send off the machine: kubeconfigs (the K3s
@@ -59,8 +61,16 @@ export const SECRET_FILE = new RegExp([
 export const SENSITIVE_FILE = new RegExp([
   SECRET_FILE.source, String.raw`/etc/passwd\b`, String.raw`/etc/sudoers\b`, String.raw`\.docker/config\.json`, String.raw`/etc/kubernetes/[\w.-]+\.conf`, String.raw`/etc/rancher/k3s/k3s\.yaml`, String.raw`\.kube/config\b`,
   String.raw`\.netrc\b`,
-  String.raw`/var/lib/rancher/k3s/server/(?:tls|db|cred)`,
+  String.raw`/var/lib/rancher/k3s/server/(?:tls|cred|token)`,
 ].join('|'));
+
+/** Services where anyone can drop a file and fetch it later, or a chat hook that takes uploads: untrusted both ways. */
+export const FILE_DROP_HOST = /(?:^|\.)(?:transfer\.sh|file\.io|0x0\.st|termbin\.com|pastebin\.com|paste\.ee|paste\.rs|hastebin\.com|anonfiles\.com|gofile\.io|webhook\.site|requestbin\.net|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|temp\.sh|bashupload\.com|oshi\.at|catbox\.moe|discord(?:app)?\.com|api\.telegram\.org|interact\.sh|oast\.\w+|burpcollaborator\.net|trycloudflare\.com|serveo\.net|localhost\.run)$/;
+
+/** A library in the system library directories, by absolute path (allocators preloaded from /usr/lib are ordinary). */
+export function isSystemLibrary(library: string): boolean {
+  return library.split(/[\s:]+/).filter(Boolean).every((lib) => /^\/(?:usr\/)?(?:local\/)?lib(?:64|32)?\/[^.][^/]*(?:\/[^./][^/]*)*$/.test(lib));
+}
 
 /** A URL with its host. */
 export const URL_PATTERN = /\b(?:https?|ftp):\/\/(\[[0-9a-f:]+\]|[^\s'"/:|;)]+)(?::(\d+))?[^\s'"|;)]*/gi;
@@ -116,3 +126,41 @@ export function excerpt(text: string, pattern: RegExp, max = 160): string | unde
   const match = (pattern.global ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : pattern).exec(text);
   return match ? match[0].slice(0, max) : undefined;
 }
+
+/**
+ * A shell named in a text: a path (`/bin/sh`) after any separator, or a bare name (`sh`, `bash`) right after a quote,
+ * `!`, `=`, `:`, `(` or `,` as code and hook options write it (`system("sh")`, `exec=bash`); `apt install zsh` names
+ * a package, not a shell to run.
+ */
+const SHELL_MENTION = /(?:(?<=^|[\s'"`!=:(,;{])((?:\/[\w.-]+)*\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=\w)(\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|a|mk|c|tc|fi)?sh)|(?<=['"`!=:(,{;|]|\bexec\s+)((?:ba|da|z|k|a|mk|tc)?sh))(?=$|[\s'"`),;&|}<>\\])/g;
+/**
+ * What may follow an interactive shell: its options (`-i`, `-p`, `-li`, `-s`), redirections (`0<&2`, `>& /dev/tcp/...`),
+ * socat address options (`,pty,stderr`), closing quotes and escaped separators.
+ */
+const INTERACTIVE_TAIL = /^(?:\s*(?:-[ilpsmrE]+|--(?:norc|noprofile|login|posix)?|[0-9&]*[<>]{1,2}&?\s*[^\s'"`;|)]*|,[\w=,.-]*|&|["'`),;}]|\\[;)]?|#.*|$))*$/;
+
+/**
+ * An interactive shell mentioned in a text (an argument, inline code, a hook option): a shell with no command string
+ * and no script after it, like `/bin/sh`, `"sh", "-p"`, `bash -i 0<&2 1>&2`, `exec=/bin/sh`. `sh -c 'x'`, `bash
+ * run.sh` and `/bin/sh {}` run something else and do not count.
+ */
+export function interactiveShellIn(text: string): string | undefined {
+  for (const m of text.matchAll(SHELL_MENTION)) {
+    const shell = m[1] ?? m[2] ?? m[3];
+    const after = text.slice(m.index + shell.length, m.index + shell.length + 60);
+    // `SHELL=/bin/bash`, `--shell /bin/bash`: a login shell setting, not a shell run.
+    if (/(?:^|[\s'"])(?:\w*SHELL=|-{1,2}(?:login-)?shell[=\s]|shell:\s*)["']?$/i.test(text.slice(Math.max(0, m.index - 16), m.index))) continue;
+    // `["/bin/sh", "-c", ...]`, `("sh", "script.sh")`: an argument list that gives the shell a command or a script.
+    const nextArgument = /^["']\s*,\s*["']([^"']*)["']/.exec(after)?.[1];
+    if (nextArgument !== undefined && !/^-[ilps]+$/.test(nextArgument)) continue;
+    // Up to the next separator: what the shell was given (`sh -p`, `/bin/sh 1>&0`); `sh -c ...` and `sh script` are commands.
+    const tail = /^[^'"`;|)}\n]*/.exec(after)?.[0] ?? '';
+    if (INTERACTIVE_TAIL.test(tail) || /^["'],\s*["']-[ip]/.test(after)) return `${shell}${tail}`.trim().slice(0, 80);
+  }
+  return undefined;
+}
+
+/** Tools that move bytes between a socket and a process or file. */
+export const NETWORK_RELAYS = ['nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd', 'socat', 'socket', 'telnet', 'openssl', 'cryptcat', 'pwncat', 'pwncat-cs', 'rcat', 'rustcat', 'powercat'];
+/** Groups whose members are root in all but name (sudo rights, the root group, raw disks, shadow, the LXD socket). */
+export const PRIVILEGED_GROUPS = /^(?:root|sudo|wheel|admin|adm|shadow|disk|lxd|sudoers)$/;

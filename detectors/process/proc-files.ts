@@ -3,6 +3,7 @@
  * deny access (another user's process without CAP_SYS_PTRACE) and can be huge (a 10 MB command line): every read
  * here is capped and every failure is sorted into one of those kinds, never thrown past the reader.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 
 export type ReadFailure = 'vanished' | 'unreadable' | 'error';
@@ -46,6 +47,37 @@ export function readCapped(path: string, maxBytes: number, withOwner = false): C
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Whether two files hold the same bytes: `false` when their sizes differ, a SHA-256 comparison otherwise, `undefined`
+ * when either cannot be opened (vanished, not ours to read) or is larger than `maxBytes`. For /proc/<pid>/exe this
+ * reads the executable image itself, memfd-backed or deleted ones included.
+ */
+export function sameContent(a: string, b: string, maxBytes: number): boolean | undefined {
+  const fds: number[] = [];
+  try {
+    for (const path of [a, b]) fds.push(openSync(path, 'r'));
+    const [sizeA, sizeB] = fds.map((fd) => fstatSync(fd).size);
+    if (sizeA !== sizeB) return false;
+    if (sizeA > maxBytes) return undefined;
+    const [digestA, digestB] = fds.map(digest);
+    return digestA === digestB;
+  } catch {
+    return undefined;
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
+
+function digest(fd: number): string {
+  const hash = createHash('sha256');
+  let position = 0;
+  for (let n = readSync(fd, scratch, 0, scratch.length, position); n > 0; n = readSync(fd, scratch, 0, scratch.length, position)) {
+    hash.update(scratch.subarray(0, n));
+    position += n;
+  }
+  return hash.digest('hex');
 }
 
 export function readText(path: string, maxBytes: number): string {

@@ -4,7 +4,7 @@
  * of 2,000 processes stays well under the cycle's CPU budget without the overhead of 20,000 promises.
  */
 import { readdirSync } from 'node:fs';
-import { ProcReadError, readCapped, readLink, readText } from './proc-files.js';
+import { ProcReadError, readCapped, readLink, readText, sameContent } from './proc-files.js';
 import { SocketTables, socketInode } from './net-sockets.js';
 import type { ProcessFacts } from './types.js';
 
@@ -47,6 +47,8 @@ export interface ProcSnapshot {
 const CLOCK_TICKS_PER_SEC = 100;
 const PAGE_BYTES = 4096;
 const SMALL_FILE_BYTES = 64 * 1024;
+/** Executables larger than this are not compared byte for byte (runc is about 10 MB; K3s's multi-call binary ~70 MB). */
+const MAX_COMPARED_EXE_BYTES = 256 * 1024 * 1024;
 const STDIO_FDS = ['0', '1', '2'];
 
 export class ProcReader {
@@ -65,14 +67,25 @@ export class ProcReader {
   read(): ProcSnapshot {
     const stats: ProcReadStats = { processes: 0, vanished: 0, unreadable: 0, truncated: 0, errors: 0 };
     const sockets = new SocketTables(this.procDir);
+    const uptimeSec = optional(() => Number(readText(`${this.procDir}/uptime`, 256).split(' ')[0]));
     const processes: ProcessFacts[] = [];
     for (const entry of readdirSync(this.procDir)) {
       if (!/^\d+$/.test(entry)) continue;
-      const facts = this.readOne(Number(entry), sockets, stats);
-      if (facts) processes.push(facts);
+      const facts = this.readOne(Number(entry), sockets, stats, uptimeSec);
+      if (facts) processes.push(facts.exe?.startsWith('/memfd:') ? this.withImageComparison(facts) : facts);
     }
     stats.processes = processes.length;
     return { processes: withParentChains(processes, this.maxParentDepth), stats, remotePorts: (pid) => this.remotePorts(pid, sockets) };
+  }
+
+  /**
+   * A memfd-backed process compared with its parent's executable: runc re-executes a sealed copy of itself at every
+   * container start, fileless malware runs code that exists nowhere else. Rare, so the byte comparison is affordable.
+   */
+  private withImageComparison(facts: ProcessFacts): ProcessFacts {
+    if (facts.ppid === undefined || facts.ppid <= 0) return facts;
+    const same = sameContent(`${this.procDir}/${facts.pid}/exe`, `${this.procDir}/${facts.ppid}/exe`, MAX_COMPARED_EXE_BYTES);
+    return same === undefined ? facts : { ...facts, exeCopyOfParent: same };
   }
 
   private remotePorts(pid: number, sockets: SocketTables): number[] {
@@ -84,7 +97,7 @@ export class ProcReader {
     }
   }
 
-  private readOne(pid: number, sockets: SocketTables, stats: ProcReadStats): ProcessFacts | undefined {
+  private readOne(pid: number, sockets: SocketTables, stats: ProcReadStats, uptimeSec: number | undefined): ProcessFacts | undefined {
     const dir = `${this.procDir}/${pid}`;
     try {
       const statFile = readCapped(`${dir}/stat`, SMALL_FILE_BYTES, true);
@@ -102,6 +115,7 @@ export class ProcReader {
         ppid: stat.ppid,
         uid: statFile.uid,
         state: stat.state,
+        ...(uptimeSec !== undefined && Number.isFinite(uptimeSec) ? { ageSec: Math.max(0, uptimeSec - stat.startSec) } : {}),
         cpuSeconds: stat.cpuSeconds,
         rssBytes: stat.rssBytes,
         ...definedField('containerId', optional(() => containerIdOf(readText(`${dir}/cgroup`, SMALL_FILE_BYTES)), denied)),
@@ -133,6 +147,8 @@ interface StatFields {
   readonly ppid: number;
   readonly cpuSeconds: number;
   readonly rssBytes: number;
+  /** Start time after boot, in seconds. */
+  readonly startSec: number;
 }
 
 /** /proc/<pid>/stat: `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split at the last `)`. */
@@ -148,6 +164,7 @@ function parseStat(text: string): StatFields {
     ppid: num(1),
     cpuSeconds: (num(11) + num(12)) / CLOCK_TICKS_PER_SEC,
     rssBytes: num(21) * PAGE_BYTES,
+    startSec: num(19) / CLOCK_TICKS_PER_SEC,
   };
 }
 

@@ -72,8 +72,9 @@ export class ProcessScanner {
 
   /** The engine's findings, reused when a process (or one just like it) had the same facts in this or the last pass. */
   private evaluate(facts: ProcessFacts, verdicts: Map<string, Finding[]>): Finding[] {
-    // Connections and CPU rate change every pass; the few busy processes that have them are always evaluated.
-    if (facts.remotePorts !== undefined) return this.engine.evaluate(facts);
+    // Connections and CPU rate change every pass, a memfd process's verdict depends on its age: the few processes that
+    // have them are always evaluated.
+    if (facts.remotePorts !== undefined || facts.exe?.startsWith('/memfd:')) return this.engine.evaluate(facts);
     // JSON, not a join: argv, comm and exe may hold any separator, and two processes must not share a key by shifting one.
     const key = JSON.stringify([facts.argv, facts.exe, facts.exeDeleted, facts.comm, facts.parentChain?.[0], facts.containerId, facts.ldPreload, facts.stdioRemote]);
     const findings = verdicts.get(key) ?? this.verdicts.get(key) ?? this.engine.evaluate(facts);

@@ -26,31 +26,59 @@ const OPERATORS = ['&&', '||', '|&', '|', ';', '&', '\n', '(', ')'];
 const REDIRECTS = ['&>>', '&>', '>>', '>&', '>|', '<<<', '<<', '<&', '<>', '>', '<'];
 /** The first characters of every operator and redirection: any other character continues a word. */
 const OPERATOR_START = new Set([...OPERATORS, ...REDIRECTS].map((op) => op[0]));
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'csh', 'tcsh', 'elvish', 'fish', 'su', 'runuser']);
+/** Words that run the command after them: `sudo bash -c '...'`, `nohup sh -c '...'`, `env X=1 sh -c '...'`. */
+const LAUNCHER_WORDS = new Set(['sudo', 'doas', 'env', 'nohup', 'setsid', 'nice', 'ionice', 'timeout', 'stdbuf', 'exec', 'busybox', 'time', 'chrt', 'taskset', 'flock', 'caffeinate']);
 /** Scripts nested deeper than this are left as words (a crafted command line must not recurse forever). */
 const MAX_DEPTH = 4;
 /** Simple commands kept per script: real ones have a handful; a crafted `a|a|a|...` must not make every rule slow. */
 const MAX_COMMANDS = 256;
 
-/** Splits `text` into simple commands, including those of nested `sh -c` scripts. */
+/**
+ * Splits `text` into simple commands, including those of nested `sh -c` scripts and of command substitutions
+ * (`URL=$(curl -d x https://paste.rs)`, `` `cat f` ``), which run as commands of their own.
+ */
 export function parseCommands(text: string, depth = 0): SimpleCommand[] {
   const commands = groupCommands(lex(text));
   if (depth >= MAX_DEPTH) return commands;
   const nested = commands.flatMap((command) => {
     const script = inlineShellScript(command.argv);
-    return script === undefined ? [] : parseCommands(script, depth + 1);
+    const scripts = [...(script === undefined ? [] : [script]), ...command.argv.flatMap(substitutions)];
+    return scripts.flatMap((inner) => parseCommands(inner, depth + 1));
   });
-  return [...commands, ...nested];
+  return [...commands, ...nested].slice(0, MAX_COMMANDS);
 }
 
-/** The script of `sh -c '<script>'` (also `bash -lc`, `busybox sh -c`), or undefined. */
+/** The scripts of the `$(...)` and backtick substitutions in a word (outermost only; deeper ones recurse). */
+function substitutions(word: string): string[] {
+  const found: string[] = [];
+  for (let i = word.indexOf('$('); i >= 0 && found.length < 8; i = word.indexOf('$(', i + 1)) {
+    if (word[i + 2] === '(') continue; // `$((1+2))` is arithmetic
+    const end = closingParen(word, i + 1);
+    found.push(word.slice(i + 2, end));
+    i = end;
+  }
+  const ticks = word.match(/`[^`]+`/g) ?? [];
+  return [...found, ...ticks.slice(0, 8).map((t) => t.slice(1, -1))];
+}
+
+/**
+ * The script of `sh -c '<script>'` (also `bash -lc`, `busybox sh -c`, `sudo bash -c`, `su -c '<script>' user`), or
+ * undefined. Launchers and their options before the shell are skipped; `su` takes its script after `-c` and its user
+ * after that.
+ */
 export function inlineShellScript(argv: readonly string[]): string | undefined {
-  const start = argv[0] !== undefined && baseName(argv[0]) === 'busybox' ? 1 : 0;
+  let start = 0;
+  while (start < argv.length - 1 && (LAUNCHER_WORDS.has(baseName(argv[start])) || (start > 0 && /^-|^\d+[smhd]?$|^[A-Za-z_]\w*=/.test(argv[start])))) {
+    if (SHELLS.has(baseName(argv[start]))) break;
+    start++;
+  }
   if (argv[start] === undefined || !SHELLS.has(baseName(argv[start]))) return undefined;
+  const isSu = /^(?:su|runuser)$/.test(baseName(argv[start]));
   for (let i = start + 1; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('-')) return undefined;
-    if (/^-[a-z]*c[a-z]*$/.test(arg)) return argv.slice(i + 1).join(' ');
+    if (/^-[a-z]*c[a-z]*$|^--command$/.test(arg)) return isSu ? argv[i + 1] : argv.slice(i + 1).join(' ');
+    if (!arg.startsWith('-') && !isSu) return undefined;
   }
   return undefined;
 }

@@ -14,6 +14,8 @@ export interface Invocation {
   readonly path: string;
   /** The arguments after the program. */
   readonly args: readonly string[];
+  /** `NAME=value` assignments written before the program or a launcher (`PAGER=... git`, `sudo LESSOPEN=... less`). */
+  readonly env: readonly string[];
   /** Run through sudo, doas or su. */
   readonly elevated: boolean;
   /** The command sudo/doas runs, as written, before other launchers (env, nice, ...) are looked through. */
@@ -33,6 +35,8 @@ const LAUNCHERS: Readonly<Record<string, string>> = {
   sudo: 'ugCDhprtU', doas: 'uC', nohup: '', setsid: '', nice: 'n', ionice: 'cnp', timeout: 'sk', env: 'uCS',
   stdbuf: '', time: 'fo', exec: 'a', command: '', busybox: '', screen: 'SLcdlhpTe', xargs: 'aIndELPs', chrt: 'p',
   taskset: '', unbuffer: '', caffeinate: '', 'start-stop-daemon': '',
+  // Shell keywords that start a command: `for x in y; do sshpass ...`, `if curl ...; then sh x; fi`.
+  do: '', then: '', else: '', elif: '', if: '', while: '', until: '', '!': '', '{': '',
 };
 const ELEVATORS = new Set(['sudo', 'doas']);
 
@@ -49,25 +53,33 @@ function commandsOfArgv(argv: readonly string[]): SimpleCommand[] {
   return script === undefined ? [top] : [top, ...parseCommands(script)];
 }
 
+/** A shell variable assignment word: `NAME=value`. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 function invocationOf(command: SimpleCommand): Invocation {
   const argv = command.argv;
+  const env: string[] = [];
   let i = 0;
   let elevated = false;
   let sudoAt = -1;
   while (i < argv.length) {
+    while (i < argv.length - 1 && ASSIGNMENT.test(argv[i])) env.push(argv[i++]);
     const name = baseName(argv[i]).toLowerCase();
     const valueOptions = LAUNCHERS[name];
     if (valueOptions === undefined || i === argv.length - 1) break;
-    if (ELEVATORS.has(name)) { elevated = true; sudoAt = i; }
+    if (ELEVATORS.has(name)) { elevated = true; if (sudoAt < 0) sudoAt = i; }
     i = skipLauncherOptions(argv, i + 1, name, valueOptions);
   }
-  const path = argv[i] ?? '';
-  const sudoTargetAt = sudoAt < 0 ? -1 : skipLauncherOptions(argv, sudoAt + 1, 'sudo', LAUNCHERS.sudo);
+  // A line of assignments only (`URL=$(curl ...)`) runs no program of its own; its substitutions are parsed apart.
+  const path = i === argv.length - 1 && ASSIGNMENT.test(argv[i]) ? '' : argv[i] ?? '';
+  let sudoTargetAt = sudoAt < 0 ? -1 : skipLauncherOptions(argv, sudoAt + 1, 'sudo', LAUNCHERS.sudo);
+  while (sudoTargetAt >= 0 && sudoTargetAt < argv.length - 1 && ASSIGNMENT.test(argv[sudoTargetAt])) sudoTargetAt++;
   return {
     command,
     program: baseName(path).toLowerCase(),
     path,
     args: argv.slice(i + 1),
+    env,
     elevated,
     ...(sudoTargetAt >= 0 && sudoTargetAt < argv.length ? { sudoTarget: argv[sudoTargetAt], sudoArgs: argv.slice(sudoTargetAt + 1) } : {}),
   };
@@ -80,7 +92,7 @@ function skipLauncherOptions(argv: readonly string[], from: number, launcher: st
   while (i < argv.length) {
     const word = argv[i];
     if (word === '--') return i + 1;
-    if (launcher === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) { i++; continue; }
+    if (ASSIGNMENT.test(word) && (launcher === 'env' || launcher === 'sudo' || launcher === 'doas')) return i;
     if (launcher === 'timeout' && !positionalSkipped && !word.startsWith('-')) { positionalSkipped = true; i++; continue; }
     if (!word.startsWith('-') || word === '-') return i;
     const takesValue = !word.startsWith('--') && valueOptions.includes(word[word.length - 1]);

@@ -30,6 +30,14 @@ export interface ProcessFacts {
   readonly exe?: string;
   /** The executable was deleted (or replaced) after the process started. */
   readonly exeDeleted?: boolean;
+  /**
+   * For a memfd-backed executable: true when its image is byte for byte the parent's executable (a program
+   * re-executing a sealed copy of itself, as runc does against CVE-2019-5736), false when it differs; absent when not
+   * compared (no memfd, or either image unreadable).
+   */
+  readonly exeCopyOfParent?: boolean;
+  /** Seconds since the process started (from its start time in /proc/<pid>/stat and /proc/uptime). */
+  readonly ageSec?: number;
   readonly ppid?: number;
   /** Names of the ancestors, parent first. */
   readonly parentChain?: readonly string[];

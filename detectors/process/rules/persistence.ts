@@ -1,5 +1,9 @@
-/** Persistence: something arranged to run again later (cron, at, systemd, shell start-up files, SSH keys, accounts). */
-import { excerpt, isDropperPath, isTempPath, SHELL_PATH, TEMP_PATHS, urlsIn } from '../patterns.js';
+/**
+ * Persistence: something arranged to run again later: cron and at (T1053), systemd units and timers (T1543.002,
+ * T1053.006), shell start-up files (T1546.004), SSH keys (T1098.004), traps (T1546.005), Python start-up hooks,
+ * PAM and udev hooks. Account persistence is in accounts.ts.
+ */
+import { excerpt, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -7,18 +11,23 @@ import { writesTo } from './rule.js';
 
 const CRON_PATH = /^\/etc\/cron(?:tab$|\.(?:d|hourly|daily|weekly|monthly)\/)|^\/var\/spool\/cron\/|^\/etc\/anacrontab$/;
 /** Start-up scripts every login or boot runs. */
-const SYSTEM_STARTUP_FILE = /^\/etc\/(?:profile$|bash\.bashrc$|zsh\/\w+$|environment$|rc\.local$|rc\.d\/|rc\d\.d\/|profile\.d\/|init\.d\/|init\/|update-motd\.d\/|xdg\/autostart\/)/;
-const USER_STARTUP_FILE = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|xprofile|config\/autostart\/)/;
+const SYSTEM_STARTUP_FILE = /^\/etc\/(?:profile$|bash\.bashrc$|bash\.bash_logout$|zsh\/\w+$|environment$|rc\.local$|rc\.common$|rc\.d\/|rc\d\.d\/|profile\.d\/|init\.d\/|init\/|update-motd\.d\/|xdg\/autostart\/|network\/if-(?:pre-)?(?:up|down|post-down)\.d\/|NetworkManager\/dispatcher\.d\/)|^\/usr\/local\/etc\/rc\.d\//;
+const USER_STARTUP_FILE = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|shrc|kshrc|mkshrc|zshrc|zprofile|zshenv|zlogin|zlogout|xprofile|xinitrc|xsessionrc|config\/autostart\/|config\/fish\/config\.fish)/;
 /** A start-up line that only configures the environment (`export PATH=...`, `KUBECONFIG=...`), as install guides add. */
 const CONFIG_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=[^;&|`]*$/;
+/**
+ * What install guides and dotfiles add to a user's shell rc besides variables: comments, aliases, completion, sourcing
+ * an environment file, a tool's `eval "$(x init bash)"`, shell options.
+ */
+const USER_CONFIG_LINE = new RegExp(`${CONFIG_LINE.source}|^\\s*(?:#.*|alias\\s+\\w[\\w-]*=.*|complete\\s.*|(?:source|\\.)\\s+(?:<\\(\\S+\\s+completion\\b.*|["']?(?:~|\\$HOME|\\$\\{?\\w+\\}?|/(?:usr|opt|etc))\\S*)|eval\\s+"\\$\\(\\S+\\s+(?:init|shellenv|env|hook|completion)\\b[^"]*\\)"|\\[\\s+-[sfr]\\s+\\S+\\s+\\]\\s+&&\\s+\\\\?\\.\\s+\\S+|(?:set|shopt|setopt|bindkey|ulimit|umask)\\s.*|)$`);
 /** Aliases that capture credentials or hide activity by shadowing a trusted command. */
 const SHADOWING_ALIAS = /\balias\s+(?:sudo|su|ssh|passwd|ls|ps|netstat|ss|top|cat|kill)=/;
-const SYSTEM_ACCOUNTS = /^(?:nobody|daemon|bin|sys|sync|games|man|lp|mail|news|uucp|proxy|www-data|backup|list|irc|gnats|systemd-\w+|messagebus|syslog|_apt|sshd)$/;
 
 const cronWrite: Rule = {
   name: 'cron-file-write',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1053.003'],
   match: (s) => {
     const written = writesTo(s, CRON_PATH);
     const payload = written && stagedPayload(s);
@@ -34,6 +43,7 @@ const crontabInstall: Rule = {
   name: 'crontab-replaced',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1053.003'],
   match: (s) => {
     for (const inv of invocationsOf(s, 'crontab')) {
       const operands = inv.args.filter((a, i) => (a === '-' || !a.startsWith('-')) && inv.args[i - 1] !== '-u');
@@ -50,6 +60,7 @@ const atJob: Rule = {
   name: 'at-job-scheduled',
   category: 'persistence',
   severity: 'medium',
+  techniques: ['T1053.002'],
   match: (s) => {
     const inv = invocationsOf(s, 'at', 'batch').find((i) => i.command.pipedFrom || i.args.includes('-f'));
     return inv ? { schedule: inv.args.join(' ').slice(0, 120) } : undefined;
@@ -60,9 +71,10 @@ const authorizedKeysWrite: Rule = {
   name: 'authorized-keys-write',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1098.004'],
   match: (s) => {
     // `cat key.pub >> ~/.ssh/authorized_keys` installs a key file the user holds: the documented way to add a key.
-    const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub')));
+    const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub') && !isTempPath(a)));
     return installsPubFile ? undefined : writesTo(s, /\/\.ssh\/authorized_keys2?$/);
   },
 };
@@ -75,6 +87,7 @@ const startupFileWrite: Rule = {
   name: 'shell-startup-file-write',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1546.004', 'T1037.004'],
   match: (s): Evidence | undefined => {
     const content = echoedContent(s);
     const system = writesTo(s, SYSTEM_STARTUP_FILE);
@@ -83,7 +96,9 @@ const startupFileWrite: Rule = {
     if (!user) return undefined;
     const alias = excerpt(s.text, SHADOWING_ALIAS);
     const payload = stagedPayload(s);
-    return alias !== undefined ? { ...user, alias } : payload ? { ...user, ...payload } : undefined;
+    // A command that runs at every login (`echo 'echo x > /tmp/y' >> ~/.bashrc`), beside settings and tool hooks.
+    const command = content?.split('\n').find((line) => !USER_CONFIG_LINE.test(line));
+    return alias !== undefined ? { ...user, alias } : payload ? { ...user, ...payload } : command !== undefined ? { ...user, content: command.slice(0, 120) } : undefined;
   },
 };
 
@@ -92,7 +107,11 @@ const rcLocalEnabled: Rule = {
   name: 'rc-local-enabled',
   category: 'persistence',
   severity: 'medium',
-  match: (s) => (invocationsOf(s, 'chmod').some((inv) => inv.args.includes('/etc/rc.local') && inv.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a))) ? { file: '/etc/rc.local' } : undefined),
+  techniques: ['T1037.004'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^\/etc\/rc\.(?:local|common)$/.test(a)) && i.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a)));
+    return inv ? { file: inv.args[inv.args.length - 1] } : undefined;
+  },
 };
 
 /** `systemctl link /dev/shm/x.service`, `systemctl enable --now /tmp/.x/y.service`: a unit installed from a drop location. */
@@ -100,6 +119,7 @@ const unitFromTemp: Rule = {
   name: 'systemd-unit-from-temp',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1543.002', 'T1053.006'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'systemctl')) {
       const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a));
@@ -107,40 +127,8 @@ const unitFromTemp: Rule = {
     }
     const copied = invocationsOf(s, 'cp', 'mv', 'install', 'ln').find((inv) => inv.args.some(isTempPath) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(isTempPath) ?? '', installedIn: copied.args[copied.args.length - 1] };
-    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop)=\S*(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/)\S*/);
+    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n"']*?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/)\S*/);
     return exec === undefined ? undefined : { unitLine: exec };
-  },
-};
-
-/** `useradd -p HASH`, `useradd -o -u 0`: an account created ready to log in, or a second root. */
-const accountWithPassword: Rule = {
-  name: 'account-created-with-password',
-  category: 'persistence',
-  severity: 'high',
-  match: (s) => {
-    for (const inv of invocationsOf(s, 'useradd', 'adduser', 'usermod')) {
-      const password = inv.args.some((a) => a === '-p' || a.startsWith('--password'));
-      const uid0 = /(?:^|\s)(?:-u|--uid)[=\s]?0(?:\s|$)/.test(inv.args.join(' '));
-      if (password || uid0) return { tool: inv.program, account: inv.args[inv.args.length - 1], ...(uid0 ? { uid: '0' } : {}) };
-    }
-    return undefined;
-  },
-};
-
-/** `chsh -s /bin/bash nobody`: a service account given a login shell to come back through. */
-const systemAccountShell: Rule = {
-  name: 'system-account-login-shell',
-  category: 'persistence',
-  severity: 'high',
-  match: (s) => {
-    for (const inv of invocationsOf(s, 'chsh', 'usermod', 'useradd')) {
-      const shell = inv.args.find((a) => SHELL_PATH.test(a));
-      const account = inv.args[inv.args.length - 1];
-      // `useradd -r` makes a system account: one with a login shell is a back door dressed as a service user.
-      const systemAccount = SYSTEM_ACCOUNTS.test(account ?? '') || (inv.program === 'useradd' && inv.args.some((a) => a === '-r' || a === '--system' || /^-[a-zA-Z]*r[a-zA-Z]*$/.test(a)));
-      if (shell !== undefined && account !== undefined && systemAccount) return { account, shell };
-    }
-    return undefined;
   },
 };
 
@@ -149,6 +137,7 @@ const exitTrap: Rule = {
   name: 'shell-trap-relaunch',
   category: 'persistence',
   severity: 'medium',
+  techniques: ['T1546.005'],
   match: (s) => {
     // A cleanup trap (`trap 'rm -rf /tmp/x' EXIT`) is everywhere; one that launches a program in the background is not.
     const trap = excerpt(s.text, /\btrap\s+(["'])[^"']*?(?:nohup|setsid|curl|wget|\b(?:ba)?sh\s+\S)[^"']*\1\s+(?:EXIT|0|HUP|SIGHUP|INT|TERM|SIGTERM|DEBUG|RETURN|ERR)\b/);
@@ -161,6 +150,7 @@ const pythonStartupHook: Rule = {
   name: 'python-startup-hook',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1546.018'],
   match: (s) => writesTo(s, /\.pth$|\/(?:site|user)customize\.py$/),
 };
 
@@ -169,6 +159,7 @@ const transientTimer: Rule = {
   name: 'transient-systemd-timer',
   category: 'persistence',
   severity: 'medium',
+  techniques: ['T1053.006'],
   match: (s) => {
     const inv = invocationsOf(s, 'systemd-run').find((i) => i.args.some((a) => /^--on-(?:calendar|active|boot|startup|unit-active|unit-inactive)\b/.test(a)));
     return inv ? { timer: inv.args.join(' ').slice(0, 160) } : undefined;
@@ -180,6 +171,7 @@ const loginOrDeviceHook: Rule = {
   name: 'pam-or-udev-hook',
   category: 'persistence',
   severity: 'high',
+  techniques: ['T1556.003', 'T1546'],
   match: (s) => {
     const pam = writesTo(s, /^\/etc\/pam\.d\//);
     if (pam) return pam;
@@ -194,7 +186,7 @@ function stagedPayload(s: Subject): Evidence | undefined {
   if (temp !== undefined) return { payload: temp };
   const url = urlsIn(s.text)[0];
   if (url) return { payload: url.url.slice(0, 160) };
-  const other = excerpt(s.text, /\/dev\/tcp\/\S+|\bbase64\s+(?:-d|--decode)\b|\bnohup\b|\bmkfifo\b/);
+  const other = excerpt(s.text, /\/dev\/(?:tcp|udp)\/\S+|\bbase64\s+(?:-d|--decode)\b|b64decode|\bnohup\b|\bmkfifo\b|\|\s*(?:\/bin\/)?(?:ba)?sh\b|\b(?:python[\d.]*|perl|ruby|php)\s+-[ce]\b|\b(?:nc|ncat|socat)\s+(?:-\w+\s+)*[\w.-]+\s+\d+|\/\.\.\.\/?\S*|\b(?:curl|wget)\s+\S*\d+\.\d+\.\d+\.\d+/);
   return other === undefined ? undefined : { payload: other };
 }
 
@@ -206,6 +198,5 @@ function echoedContent(s: Subject): string | undefined {
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
   transientTimer, loginOrDeviceHook,
-  cronWrite, crontabInstall, atJob, authorizedKeysWrite, startupFileWrite, rcLocalEnabled, unitFromTemp, accountWithPassword,
-  systemAccountShell, exitTrap, pythonStartupHook,
+  cronWrite, crontabInstall, atJob, authorizedKeysWrite, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
 ];

@@ -1,57 +1,154 @@
-/** Privilege escalation: shell escapes through sudo, setuid bits and capabilities, container escapes, kernel helper hijacks. */
-import { allOf, excerpt, isTempPath, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
+/**
+ * Privilege escalation: shell escapes through sudo and other programs' hooks (T1548.003, GTFOBins), setuid bits and
+ * capabilities (T1548.001), exploits of setuid programs, enumeration of the ways up. Container escapes are in
+ * container-escape.ts, sudoers and account databases in accounts.ts.
+ */
+import { excerpt, interactiveShellIn, isDisguisedDrop, isDropperPath, isTempPath, SHELL_NAMES, SHELL_PATH } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
-import { invocationsOf } from '../subject.js';
+import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
-import { writesTo } from './rule.js';
 
 /** Programs whose shell arguments run inside a container or a new login, not as an escape from sudo. */
 const NOT_AN_ESCAPE = new Set([
-  ...SHELL_NAMES, 'su', 'login', 'docker', 'podman', 'nerdctl', 'kubectl', 'k3s', 'crictl', 'ctr', 'chroot', 'runuser', 'machinectl', 'lxc',
-  'lxc-attach', 'systemd-nspawn', 'nsenter', 'unshare', 'chsh', 'usermod', 'useradd', 'adduser', 'tmux', 'screen', 'systemd-run',
+  ...SHELL_NAMES, 'su', 'login', 'sudo', 'docker', 'podman', 'nerdctl', 'kubectl', 'k3s', 'crictl', 'chroot', 'runuser', 'machinectl', 'lxc',
+  'lxc-attach', 'systemd-nspawn', 'chsh', 'usermod', 'useradd', 'adduser', 'screen', 'tmux',
 ]);
-/** A shell named inside an argument: a path, or after `!`, `=`, `exec`, `system(`, as GTFOBins escapes write it. */
-const SHELL_IN_ARGUMENT = new RegExp(`${SHELL_PATH.source}|(?:^|[!=]|(?:system|exec|spawn|popen)\\s*\\(?\\s*["'])(?:ba|da|z)?sh\\b`);
+/**
+ * Without sudo, also the programs people use to open a shell on purpose: remote and container shells, debuggers,
+ * terminals, sandboxes and namespace tools. (With sudo, `ssh localhost /bin/sh` or `unshare /bin/sh` is the escape.)
+ */
+const OPENS_SHELLS = new Set([
+  ...NOT_AN_ESCAPE, 'ssh', 'mosh', 'ctr', 'nsenter', 'unshare', 'ip', 'firejail', 'bwrap', 'strace', 'ltrace', 'gdb', 'valgrind', 'perf', 'expect', 'script',
+  'rlwrap', 'asciinema', 'xterm', 'gnome-terminal', 'konsole', 'kitty', 'alacritty', 'code', 'toolbox', 'distrobox', 'flatpak', 'vagrant', 'multipass',
+  'gcloud', 'az', 'aws', 'systemd-run', 'doas', 'pkexec', 'newgrp', 'sg', 'fakeroot', 'proot', 'byobu', 'devcontainer', 'incus', 'lxd',
+]);
+/** Launchers that add nothing to a bare shell except, for a setuid copy or a sudo rule, the way up (GTFOBins `env /bin/sh`). */
+const PASS_THROUGH_LAUNCHERS = /^(?:env|nice|ionice|chrt|taskset|stdbuf|flock|setsid|time|timeout|xargs|exec|unbuffer|stdbuf)$/;
+/** Options that name a program to run, beside the `--name=value` ones (`tcpdump -z`, `scp -S`, `logrotate -m`). */
+const HOOK_OPTIONS: Readonly<Record<string, readonly string[]>> = { tcpdump: ['-z'], scp: ['-S'], sftp: ['-S'], logrotate: ['-m'], rsync: ['-e'], tar: ['-I', '--use-compress-program'] };
+/** Programs that take a shell's path as a file to copy, link, inspect or register, not as a command to run. */
+const FILE_TOOLS = new Set([
+  'ln', 'cp', 'mv', 'install', 'rm', 'ls', 'stat', 'file', 'readlink', 'realpath', 'which', 'whereis', 'type', 'command', 'cat', 'cmp', 'diff', 'strings', 'ldd',
+  'sha256sum', 'md5sum', 'update-alternatives', 'dpkg-divert', 'dpkg', 'rpm', 'getcap', 'setcap', 'chmod', 'chown', 'chattr', 'lsattr', 'grep', 'echo', 'printf',
+]);
+/** Shell-valued settings that are login shells, not hooks: `SHELL=/bin/bash make`, `ZSH=...`. */
+const LOGIN_SHELL_VARIABLE = /^(?:\w*SHELL|ZSH|BASH)=/;
 const DANGEROUS_CAPABILITY = /cap_(?:setuid|setgid|sys_admin|sys_ptrace|sys_module|dac_override|dac_read_search|chown|fowner|bpf)/i;
 /** Programs installed setuid root that Looney Tunables (CVE-2023-4911) and similar loader bugs attack. */
 const SETUID_PROGRAMS = /(?:^|[\s/])(?:su|sudo|passwd|chsh|chfn|pkexec|mount|umount|newgrp|gpasswd|fusermount3?)(?:\s|$)/;
 const SYSTEM_BINARY_DIR = /^\/(?:usr\/)?(?:local\/)?s?bin\//;
 
-/** GTFOBins: a program allowed by sudo (find, env, rsync, apt-get, strace, ...) told to run a shell. */
+/**
+ * GTFOBins: a program allowed by sudo (find, env, rsync, apt-get, strace, git, less, ...) told to run a shell, or a
+ * temporary executable, through an argument or a hook variable (`PAGER=`, `LESSOPEN=`, `SYSTEMD_EDITOR=`).
+ */
 const sudoShellEscape: Rule = {
   name: 'sudo-shell-escape',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.003', 'T1059.004'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
-      const shell = inv.sudoArgs?.find((a) => SHELL_IN_ARGUMENT.test(a));
-      if (shell !== undefined) return { sudoRuns: inv.sudoTarget, shell: shell.slice(0, 120) };
+      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget)) || FILE_TOOLS.has(baseName(inv.sudoTarget))) continue;
+      const hook = shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []);
+      if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
     return undefined;
   },
 };
+
+/**
+ * The same escapes without sudo: `find . -exec /bin/sh \\; -quit`, `awk 'BEGIN {system("/bin/sh")}'`, `vim -c ':!/bin/sh'`
+ * (as root), `python -c 'import os; os.system("/bin/sh")'`. Run by a setuid copy or a program with capabilities they
+ * are the way up; otherwise a restricted shell left behind.
+ */
+const programShellEscape: Rule = {
+  name: 'shell-escape-through-program',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1548', 'T1059.004'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      if (inv.sudoTarget !== undefined || inv.program === '') continue;
+      // `env /bin/sh`, `nice /bin/sh`, `flock -u / /bin/sh`: a bare shell behind a launcher that adds nothing.
+      const launcher = baseName(inv.command.argv[0] ?? '');
+      if (PASS_THROUGH_LAUNCHERS.test(launcher) && SHELL_NAMES.has(inv.program) && inv.args.every((a) => /^-[ilps]+$/.test(a))) return { program: launcher, shell: inv.path };
+      // `capsh --` runs a shell; `ssh -o ProxyCommand=';sh 0<&2 1>&2'`: a hook in a program that otherwise opens shells on purpose.
+      if (inv.program === 'capsh' && (inv.args[inv.args.length - 1] === '--' || inv.args.some((a) => /^--shell=/.test(a)))) return { program: 'capsh', shell: inv.args.join(' ') };
+      // Programs that open shells or name files on purpose still escape through their code and command options
+      // (`gdb -ex '!/bin/sh'`, `rpm --eval '%(/bin/sh)'`, `tmux -c /bin/sh`, `vi -c ':shell'`).
+      const deliberate = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program);
+      const hook = deliberate ? shellHook({ ...inv, env: [] }, hookValues(inv.args)) : shellHook(inv, inv.args) ?? tempHook(inv, inv.args);
+      const editor = /^(?:vim?|nvim|view|ex|rvim)$/.test(inv.program) ? inv.args.find((a, i) => /^(?:-c|--cmd)$/.test(inv.args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=)/.test(a)) : undefined;
+      if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
+      // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
+      if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
+    }
+    // `echo 'esyscmd(/bin/sh 0<&2 1>&2)' | m4`: a shell handed as code to the program reading the pipe.
+    const fed = s.invocations.find((inv) => /^(?:echo|printf)$/.test(inv.program) && inv.command.pipesTo && inv.args.some((a) => interactiveShellIn(a) !== undefined));
+    const reader = fed && s.invocations.find((inv) => inv.command.pipedFrom && !SHELL_NAMES.has(inv.program) && !/^(?:cat|tee|grep|sed|awk|base64|xxd|nc|ncat|socat|at|batch|crontab|ssh)$/.test(inv.program));
+    return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/** Options whose value is code or a command a program runs (`--eval`, `-ex`, `--pipe`, `ProxyCommand=`, `-c` for tmux). */
+const HOOK_OPTION = /^(?:--?(?:eval|pipe|exec|ex|eval-command|command|rsh|rsh-command|to-command|checkpoint-action|use-askpass|password-command|conf-script|pre-hook|post-hook|wrapper)|-c|-e|-o)$/;
+
+/** The values of a program's hook options, in `--name=value`, `Name=value` and `--name value` forms. */
+function hookValues(args: readonly string[]): string[] {
+  return args.flatMap((a, i) => {
+    const inline = /^--?[\w-]+=(.*)$/.exec(a);
+    if (inline && HOOK_OPTION.test(a.slice(0, a.indexOf('=')))) return [inline[1]];
+    if (/^(?:Proxy|Local|Remote)Command=/i.test(a)) return [a.slice(a.indexOf('=') + 1)];
+    return HOOK_OPTION.test(args[i - 1] ?? '') && (args[i - 1] !== '-o' || /Command=/i.test(a)) ? [a.replace(/^\w*Command=/i, '')] : [];
+  });
+}
+
+/** An interactive shell in a program's arguments or hook variables. */
+function shellHook(inv: Invocation, args: readonly string[]): string | undefined {
+  for (const value of [...inv.env.filter((e) => !LOGIN_SHELL_VARIABLE.test(e)).map((e) => e.slice(e.indexOf('=') + 1)), ...args]) {
+    const shell = interactiveShellIn(value) ?? (SHELL_PATH.test(value) && interactiveShellIn(` ${value}`) !== undefined ? value : undefined);
+    if (shell !== undefined) return shell;
+  }
+  return undefined;
+}
+
+/** A dropped executable handed to a program as a hook (`--on-download-error=/tmp/x`, `-z /tmp/x`, `AUTOM4TE=/tmp/x`). */
+function tempHook(inv: Invocation, args: readonly string[]): string | undefined {
+  const isPayload = (v: string): boolean => isDropperPath(v) && (isDisguisedDrop(v) || !baseName(v).includes('.'));
+  const fromEnv = inv.env.map((e) => e.slice(e.indexOf('=') + 1).split(/\s/)[0]).find(isPayload);
+  if (fromEnv !== undefined) return fromEnv;
+  for (let i = 0; i < args.length; i++) {
+    const value = /^--?[\w-]+=(.*)$/.exec(args[i])?.[1] ?? (HOOK_OPTIONS[inv.program]?.includes(args[i - 1] ?? '') ? args[i] : undefined);
+    const path = value?.replace(/^["']/, '').split(/\s/)[0];
+    if (path !== undefined && isPayload(path)) return path;
+  }
+  return undefined;
+}
 
 /** `sh -p` keeps the effective uid of a setuid shell copy instead of dropping it; also `execl("/bin/sh", "sh", "-p")`. */
 const privilegedShell: Rule = {
   name: 'shell-keeps-setuid',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.001'],
   match: (s): Evidence | undefined => {
     const inv = s.invocations.find((i) => SHELL_NAMES.has(i.program) && i.args.includes('-p'));
     if (inv) return { shell: `${inv.path} -p` };
-    const call = excerpt(s.text, /["'](?:\/\S*\/)?(?:ba|da|z)?sh["']\s*,\s*["']-p\w*["']|\/bin\/(?:ba|da|z)?sh\s+-p\b/);
+    const call = excerpt(s.text, /["'](?:\/\S*\/)?(?:ba|da|z)?sh["']\s*,\s*\[?\s*["']-p\w*["']|\/bin\/(?:ba|da|z)?sh\s+-p\b/);
     return call === undefined ? undefined : { call };
   },
 };
 
+/** `os.setuid(0)`, `POSIX::setuid(0)`, `process.setuid(0)`: code asking for root, which works only from a setuid or capable binary. */
 const setuidCall: Rule = {
   name: 'setuid-root-call',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.001'],
   match: (s): Evidence | undefined => {
-    const call = excerpt(s.text, /(?:\b|_)set(?:res|re)?[ug]id\s*\(\s*0\s*[,)]/);
+    const call = excerpt(s.text, /(?:\b|_)set(?:res|re)?[ug]id\s*\(\s*0\s*[,)]|Process::Sys\.setuid\s*\(?\s*0|\$<\s*=\s*0/);
     return call === undefined ? undefined : { call };
   },
 };
@@ -60,6 +157,7 @@ const setcapDangerous: Rule = {
   name: 'setcap-privileged-capability',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.001'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'setcap')) {
       const cap = inv.args.find((a) => DANGEROUS_CAPABILITY.test(a) && /[+=]\w*e/.test(a));
@@ -71,19 +169,21 @@ const setcapDangerous: Rule = {
 };
 
 /**
- * `chmod u+s`, `chmod 4755`, `chmod g+xs`: a setuid bit, or setgid on an executable. Setgid alone (`chmod 2775 dir`,
- * `g+s`) is how shared directories are made and is not reported.
+ * `chmod u+s`, `chmod 4755`, `chmod g+xs`, `install -m 4755`, `unzip -K` (keeps setuid bits from the archive): a
+ * setuid bit, or setgid on an executable. Setgid alone (`chmod 2775 dir`, `g+s`) is how shared directories are made.
  */
 const chmodSetuid: Rule = {
   name: 'chmod-setuid',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.001', 'T1222.002'],
   match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'chmod')) {
-      const mode = inv.args.find(isSetuidMode);
+    for (const inv of invocationsOf(s, 'chmod', 'install')) {
+      const mode = inv.program === 'chmod' ? inv.args.find(isSetuidMode) : inv.args.find((a, i) => /^(?:-m|--mode)$/.test(inv.args[i - 1] ?? '') && isSetuidMode(a)) ?? inv.args.find((a) => /^--mode=/.test(a) && isSetuidMode(a.slice(7)));
       if (mode !== undefined) return { mode, file: inv.args[inv.args.length - 1] };
     }
-    return undefined;
+    const unzip = invocationsOf(s, 'unzip').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*K/.test(a)));
+    return unzip ? { mode: 'unzip -K keeps setuid', file: unzip.args.filter((a) => !a.startsWith('-'))[0] ?? '' } : undefined;
   },
 };
 
@@ -92,6 +192,7 @@ const shellOverBinary: Rule = {
   name: 'shell-over-system-binary',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548', 'T1036.005'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'ln', 'mount', 'cp', 'mv', 'install')) {
       const operands = inv.args.filter((a) => !a.startsWith('-'));
@@ -104,52 +205,12 @@ const shellOverBinary: Rule = {
   },
 };
 
-/**
- * `docker run -v /:/host`, or `--privileged` with an interactive terminal or a host bind mount: a container with
- * the host's powers. `--privileged` alone (binfmt installers, k3d nodes, GPU exporters) is not reported.
- */
-const privilegedContainer: Rule = {
-  name: 'container-with-host-access',
-  category: 'privilege_escalation',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'docker', 'podman', 'nerdctl')) {
-      if (!['run', 'create'].includes(inv.args[0] ?? '')) continue;
-      const text = ` ${inv.args.join(' ')} `;
-      // Read-only host root mounts are how node-exporter and cAdvisor are documented to run.
-      const hostRoot = excerpt(text, /\s(?:-v|--volume)[=\s]\/:\S*|\s--mount[=\s]\S*(?:src|source)=\/(?:,|\s)\S*/);
-      if (hostRoot !== undefined && !/(?::|,)(?:ro|readonly)\b/.test(hostRoot)) return { runtime: inv.program, option: hostRoot.trim() };
-      const privileged = /\s--privileged(?:=true)?\s/.test(text);
-      const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
-      if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };
-    }
-    return undefined;
-  },
-};
-
-/** Writing a kernel usermode helper (core_pattern, modprobe path, uevent_helper, cgroup release_agent) runs code as root on the host. */
-const kernelHelperHijack: Rule = {
-  name: 'kernel-helper-hijack',
-  category: 'privilege_escalation',
-  severity: 'critical',
-  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$/),
-};
-
-const containerSocket: Rule = {
-  name: 'container-runtime-socket-access',
-  category: 'privilege_escalation',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    const socket = excerpt(s.text, /(?:--unix-socket[=\s]+|unix-connect:|unix-client:|\s-U\s+)\S*(?:docker|containerd|crio|podman|cri-dockerd)\.sock/i);
-    return socket === undefined ? undefined : { socket: socket.trim() };
-  },
-};
-
 /** PwnKit (CVE-2021-4034) runs pkexec with no program to execute. */
 const pkexecWithoutProgram: Rule = {
   name: 'pkexec-without-program',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1068'],
   match: (s) => (invocationsOf(s, 'pkexec').some((inv) => inv.args.length === 0) ? { command: 'pkexec' } : undefined),
 };
 
@@ -157,53 +218,11 @@ const glibcTunables: Rule = {
   name: 'glibc-tunables-on-setuid-program',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1068'],
   match: (s): Evidence | undefined => {
     const tunables = excerpt(s.text, /GLIBC_TUNABLES=\S*/);
     return tunables !== undefined && SETUID_PROGRAMS.test(s.text) ? { environment: tunables } : undefined;
   },
-};
-
-/** Mounting a raw disk from inside a container exposes the host filesystem (on the host it is ordinary admin work). */
-const blockDeviceMount: Rule = {
-  name: 'container-mounts-block-device',
-  category: 'privilege_escalation',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    if (s.facts.containerId === undefined) return undefined;
-    for (const inv of invocationsOf(s, 'mount')) {
-      const device = inv.args.find((a) => /^\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|hd[a-z]|mapper\/|dm-\d)/.test(a));
-      if (device !== undefined) return { device, mountpoint: inv.args[inv.args.length - 1] };
-    }
-    return undefined;
-  },
-};
-
-/** Writing the account databases directly: a second uid 0, a password hash swapped in. */
-const accountFileWrite: Rule = {
-  name: 'account-database-write',
-  category: 'privilege_escalation',
-  severity: 'critical',
-  match: (s) => writesTo(s, /^\/etc\/(?:passwd|shadow|group|gshadow)$/),
-};
-
-/** `nsenter -t 1 -m ...`: entering the host's namespaces through PID 1, the way out of a privileged container. */
-const hostNamespaceEntry: Rule = {
-  name: 'host-namespace-entry',
-  category: 'privilege_escalation',
-  severity: 'high',
-  match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'nsenter').find((i) => /(?:^|\s)(?:-t\s*1|--target[=\s]1)(?:\s|$)/.test(i.args.join(' ')) && i.args.some((a) => /^-[a-zA-Z]*m|^--mount/.test(a)));
-    if (inv) return { command: `nsenter ${inv.args.join(' ')}`.slice(0, 160) };
-    const overrides = allOf(s.text, /\bkubectl\b/, /--overrides/, /"(?:hostPID|privileged)"\s*:\s*true/);
-    return overrides === undefined ? undefined : { overrides: overrides[2] };
-  },
-};
-
-const sudoersWrite: Rule = {
-  name: 'sudoers-write',
-  category: 'privilege_escalation',
-  severity: 'high',
-  match: (s) => writesTo(s, /^\/etc\/sudoers(?:\.d\/|$)/) ?? (/NOPASSWD:\s*ALL/.test(s.text) ? { grant: 'NOPASSWD: ALL' } : undefined),
 };
 
 /** CVE-2019-14287: `sudo -u#-1` runs as uid 0 when root is excluded. */
@@ -211,24 +230,35 @@ const sudoUidBypass: Rule = {
   name: 'sudo-uid-bypass',
   category: 'privilege_escalation',
   severity: 'high',
+  techniques: ['T1548.003', 'T1068'],
   match: (s) => {
     const option = excerpt(s.text, /\bsudo\s+(?:-\S+\s+)*-u\s*#(?:-1|4294967295)\b/);
     return option === undefined ? undefined : { option };
   },
 };
 
-/** `find / -perm -4000`, `getcap -r /`: listing setuid binaries and capabilities to find a way up. */
+/**
+ * `find / -perm -4000`, `getcap -r /`, linPEAS, LinEnum, linux-exploit-suggester, pspy: listing setuid binaries,
+ * capabilities, writable paths and kernel exploits to find a way up. The scripts are recognised as the program run,
+ * the script an interpreter runs, or the file a download fetches.
+ */
 const privilegeEnumeration: Rule = {
   name: 'setuid-enumeration',
   category: 'privilege_escalation',
   severity: 'medium',
+  techniques: ['T1548.001', 'T1083', 'T1082'],
   match: (s): Evidence | undefined => {
-    const find = invocationsOf(s, 'find').find((inv) => inv.args.some((a, i) => inv.args[i - 1] === '-perm' && /^[-/]?(?:[246]000|u=s|g=s|u\+s)$/.test(a)));
+    const find = invocationsOf(s, 'find').find((inv) => inv.args.some((a, i) => inv.args[i - 1] === '-perm' && /^[-/]?(?:[246]000|u=s|g=s|u\+s|g\+s|-?o[+=]w|0?777|222|0*2)$/.test(a)) || (/^\/\/?$/.test(inv.args[0] ?? '') && inv.args.includes('-writable')));
     if (find) return { search: find.args.join(' ').slice(0, 120) };
     const getcap = invocationsOf(s, 'getcap').find((inv) => inv.args.includes('-r'));
-    return getcap ? { search: `getcap ${getcap.args.join(' ')}` } : undefined;
+    if (getcap) return { search: `getcap ${getcap.args.join(' ')}` };
+    const script = excerpt(s.text, ENUMERATION_SCRIPT);
+    return script === undefined ? undefined : { tool: script };
   },
 };
+
+/** Privilege-escalation and container-escape enumeration kits: no administrator runs these on a node. */
+const ENUMERATION_SCRIPT = /(?:^|[\s/'"=])(?:linpeas(?:_\w+)?(?:\.sh)?|linenum\.sh|LinEnum(?:\.sh)?|linux-exploit-suggester(?:-2)?(?:\.sh|\.pl)?|les\.sh|lse\.sh|linux-smart-enumeration|pspy(?:32|64)?s?|deepce\.sh|AutoSUID\.sh|unix-privesc-check|linuxprivchecker\.py|traitor-amd64|peirates|suid3num\.py|BeRoot\.py)(?=$|[\s'"?&;|)])/i;
 
 /** Setuid in octal (4xxx to 7xxx) or symbolic (`u+s`, `+s`), or setgid together with execute (`g+xs`). */
 function isSetuidMode(mode: string): boolean {
@@ -238,8 +268,54 @@ function isSetuidMode(mode: string): boolean {
   return m[1] === '' || m[1].includes('u') || m[1].includes('a') || m[2].includes('x');
 }
 
+/**
+ * `sudo -l`: what this account may run as root, the first question of a sudo escape (also a user checking their
+ * rights); `chown root /tmp/x`: a file in a drop location handed to root before its setuid bit is set.
+ */
+const privilegeReconnaissance: Rule = {
+  name: 'sudo-rights-listed',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1548.003', 'T1548.001'],
+  match: (s): Evidence | undefined => {
+    const list = s.invocations.find((inv) => baseName(inv.command.argv[0] ?? '') === 'sudo' && inv.command.argv.slice(1).some((a) => /^-[a-zA-Z]*l[a-zA-Z]*$|^--list$/.test(a)) && inv.command.argv.length <= 3);
+    if (list) return { command: list.command.argv.join(' ') };
+    const chown = invocationsOf(s, 'chown').find((inv) => /^root(?::root)?$|^0(?::0)?$/.test(inv.args.find((a) => !a.startsWith('-')) ?? '') && inv.args.some((a) => isDropperPath(a) && !baseName(a).includes('.')));
+    return chown ? { command: `chown ${chown.args.join(' ')}` } : undefined;
+  },
+};
+
+/** Exploit code fetched onto the node: a repository or file named for a CVE, an exploit, a proof of concept or a kernel bug. */
+const EXPLOIT_NAME = /(?:exploit|CVE-\d{4}-\d{3,}|[-_/]poc(?:[-_./]|$)|proof-?of-?concept|privesc|priv-esc|pwnkit|dirty-?pipe|dirty-?cow|dirty-?cred|looney-?tunables|log4shell|container-?escape|kernel-?exploit|linux-exploit)/i;
+const exploitFetched: Rule = {
+  name: 'exploit-code-fetched',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1068', 'T1588.005'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'git', 'wget', 'curl', 'gh', 'svn').find((i) => (i.program !== 'git' || i.args.includes('clone')) && i.args.some((a) => /^(?:https?|git|ssh):\/\/|^git@/.test(a) && EXPLOIT_NAME.test(a)));
+    return inv ? { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' } : undefined;
+  },
+};
+
+/**
+ * `touch -- '--checkpoint-action=exec=sh x.sh'`: a file named like an option, waiting for a root job's `tar *` or
+ * `rsync *` to take it as one (wildcard injection).
+ */
+const wildcardInjection: Rule = {
+  name: 'option-named-file-planted',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1548', 'T1053.003'],
+  match: (s) => {
+    const name = /^--(?:checkpoint(?:-action)?|use-compress-program|to-command|rsh-command|rsync-path|preserve-root)=|^-e\s+\S*sh\b/;
+    const planted = [...invocationsOf(s, 'touch').flatMap((inv) => inv.args.filter((a) => a !== '--')), ...s.invocations.flatMap((inv) => inv.command.redirects.filter((r) => />/.test(r.op)).map((r) => r.target))].find((f) => name.test(f.replace(/^.*\//, '')));
+    return planted === undefined ? undefined : { file: planted };
+  },
+};
+
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  sudoUidBypass, privilegeEnumeration, accountFileWrite, hostNamespaceEntry,
-  sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary, privilegedContainer,
-  kernelHelperHijack, containerSocket, pkexecWithoutProgram, glibcTunables, blockDeviceMount, sudoersWrite,
+  wildcardInjection, exploitFetched, privilegeReconnaissance,
+  sudoUidBypass, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
+  pkexecWithoutProgram, glibcTunables, programShellEscape,
 ];

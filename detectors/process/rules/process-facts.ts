@@ -2,8 +2,9 @@
  * Rules over what only /proc shows: the real executable (deleted, memfd-backed, in a drop directory), names that
  * imitate kernel threads, standard streams on a TCP socket, LD_PRELOAD, mining-pool connections with sustained CPU.
  */
-import { INTERPRETERS, isDisguisedDrop, isDropperPath, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
+import { INTERPRETERS, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, KERNEL_THREAD_NAMES, MASQUERADE_NAMES, SHELL_NAMES } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
+import type { ProcessFacts } from '../types.js';
 import type { Rule } from './rule.js';
 import { MINING_PORTS } from './crypto-miner.js';
 
@@ -19,21 +20,54 @@ const SERVICE_PARENTS = /^(?:nginx|apache2|httpd|lighttpd|caddy|php-fpm[\d.]*|ph
 export const MINER_CPU_CORES = 0.5;
 
 /**
- * A program run from an anonymous memory file: fileless malware's way of leaving nothing on disk. runc re-executes
- * itself from a sealed memfd (`runc_cloned`, the CVE-2019-5736 fix) while it starts every container; that one is not
- * reported. Other self-protecting tools show up here too and belong in the allow-list by exe.
+ * The memfd names OCI runtimes give the sealed copy of themselves they re-execute against CVE-2019-5736: runc's
+ * libcontainer for `runc init`, crun's libcrun for every crun process. Group 1 is the runtime.
+ */
+const RUNTIME_CLONE = /^\/memfd:(runc|crun)_cloned:/;
+/** What starts a runtime: the runtime itself, or the shim, conmon or engine a detached `runc init` is reparented to. */
+const RUNTIME_PARENT = /^(?:runc|crun|containerd-shim|conmon|crio|podman|containerd|dockerd|docker-containerd)/;
+/** A runtime's clone lives for the moments of a container start (until `runc start` for `runc create`). */
+export const RUNTIME_CLONE_MAX_AGE_SEC = 600;
+
+/**
+ * A program run from an anonymous memory file (T1620): fileless malware's way of leaving nothing on disk. Two
+ * legitimate shapes are told apart by evidence, not by the memfd's name alone (anyone can name a memfd):
+ * - a program re-executing a byte-identical copy of its parent's executable (`exeCopyOfParent`): nothing runs that is
+ *   not already on disk; runc does this against CVE-2019-5736 (and `runc create` is the parent then);
+ * - an OCI runtime's clone by every sign at once: the `runc_cloned:`/`crun_cloned:` memfd, the same runtime in argv
+ *   (`runc init`, or comm `runc:[N:...]`; `crun ...`), a container runtime as parent, younger than ten minutes, and,
+ *   when the parent is that runtime, not a different image.
+ * A memfd named like a runtime's without the rest is reported, with `imitates` in the evidence.
  */
 const memfdExecutable: Rule = {
   name: 'fileless-memfd-executable',
   category: 'system_modification',
   severity: 'critical',
-  match: (s) => (s.facts.exe?.startsWith('/memfd:') && !s.facts.exe.startsWith('/memfd:runc_cloned') ? { exe: s.facts.exe } : undefined),
+  techniques: ['T1620', 'T1027'],
+  match: (s) => {
+    const { exe, exeCopyOfParent } = s.facts;
+    if (!exe?.startsWith('/memfd:') || exeCopyOfParent === true || isRuntimeClone(s.facts)) return undefined;
+    const runtime = RUNTIME_CLONE.exec(exe)?.[1];
+    return { exe, ...(runtime ? { imitates: `${runtime} clone` } : {}), ...(exeCopyOfParent === false ? { image: 'not the parent executable' } : {}) };
+  },
 };
+
+/** Every sign of an OCI runtime's self-clone (runc's init stage, a crun process), not just its memfd name. */
+export function isRuntimeClone(facts: ProcessFacts): boolean {
+  const runtime = RUNTIME_CLONE.exec(facts.exe ?? '')?.[1];
+  if (runtime === undefined) return false;
+  const parent = facts.parentChain?.[0] ?? '';
+  const program = baseName(facts.argv[0] ?? '');
+  const itself = runtime === 'runc' ? (program === 'runc' && facts.argv[1] === 'init') || /^runc:\[\d:/.test(facts.comm ?? '') : program === runtime;
+  return itself && RUNTIME_PARENT.test(parent) && !(parent === runtime && facts.exeCopyOfParent === false)
+    && (facts.ageSec === undefined || facts.ageSec < RUNTIME_CLONE_MAX_AGE_SEC);
+}
 
 const deletedExecutable: Rule = {
   name: 'deleted-executable',
   category: 'system_modification',
   severity: 'medium',
+  techniques: ['T1070.004'],
   match: (s) => (s.facts.exeDeleted && s.facts.exe !== undefined && !s.facts.exe.startsWith('/memfd:') ? { exe: `${s.facts.exe} (deleted)` } : undefined),
 };
 
@@ -41,6 +75,7 @@ const exeInTemp: Rule = {
   name: 'executable-in-temp-dir',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1105', 'T1036'],
   // An installer unpacked in /tmp (`/tmp/cuda_12.4.0_linux.run`) has an extension; a dropped payload rarely does.
   match: (s) => {
     const exe = s.facts.exe;
@@ -57,10 +92,11 @@ const kernelThreadImpostor: Rule = {
   name: 'kernel-thread-impostor',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1036.004'],
   match: (s) => {
     const { exe, comm } = s.facts;
     const name = (s.facts.argv[0] ?? comm ?? '').trim();
-    if (exe === undefined || exe.startsWith('/memfd:runc_cloned')) return undefined;
+    if (exe === undefined || isRuntimeClone(s.facts)) return undefined;
     if (KERNEL_THREAD_NAMES.test(name) || KERNEL_THREAD_NAMES.test(comm ?? '')) return { name, exe };
     if (!MASQUERADE_NAMES.test(baseName(name))) return undefined;
     const real = baseName(exe);
@@ -74,6 +110,7 @@ const stdioOnSocket: Rule = {
   name: 'shell-stdio-on-tcp-socket',
   category: 'reverse_shell',
   severity: 'critical',
+  techniques: ['T1059.004'],
   match: (s) => {
     const remote = s.facts.stdioRemote;
     const program = baseName(s.facts.exe ?? s.facts.argv[0] ?? '');
@@ -90,9 +127,10 @@ const preloadEnvironment: Rule = {
   name: 'ld-preload-in-environment',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1574.006'],
   match: (s) => {
     const libraries = (s.facts.ldPreload ?? '').split(/[\s:]+/).filter(Boolean);
-    const foreign = libraries.find((lib) => !/^\/(?:usr\/)?(?:local\/)?lib(?:64|32)?\/[^.][^/]*(?:\/[^./][^/]*)*$/.test(lib));
+    const foreign = libraries.find((lib) => !isSystemLibrary(lib));
     return foreign === undefined ? undefined : { ldPreload: foreign.slice(0, 200) };
   },
 };
@@ -101,6 +139,7 @@ const shellFromService: Rule = {
   name: 'shell-spawned-by-service',
   category: 'reverse_shell',
   severity: 'high',
+  techniques: ['T1505.003', 'T1059.004'],
   match: (s) => {
     const parent = s.facts.parentChain?.[0];
     const program = s.invocations[0]?.program ?? '';
@@ -112,6 +151,7 @@ const miningConnection: Rule = {
   name: 'mining-port-with-sustained-cpu',
   category: 'crypto_miner',
   severity: 'high',
+  techniques: ['T1496'],
   match: (s) => {
     const port = s.facts.remotePorts?.find((p) => MINING_PORTS.has(p));
     const cores = s.facts.cpuCores ?? 0;

@@ -7,6 +7,8 @@ export interface Rule {
   readonly name: string;
   readonly category: Category;
   readonly severity: Severity;
+  /** The MITRE ATT&CK techniques (`T1059.004`) whose evidence the rule reads; the README's coverage table lists them. */
+  readonly techniques: readonly string[];
   match(subject: Subject): Evidence | undefined;
 }
 
@@ -14,11 +16,26 @@ export interface Rule {
 const writtenBySubject = new WeakMap<Subject, string[]>();
 
 /** Words that write their output to a file argument (beside shell redirections). */
-const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync']);
+const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp']);
+/** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
+const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
+  curl: /^(?:-o|--output)$/, wget: /^(?:-O|--output-document)$/, find: /^-fprintf$|^-fprint0?$/,
+};
+/**
+ * Interpreter code that writes a literal path: `open("/etc/x","w")` (Python, Lua's io.open, Ruby), `file_put_contents`,
+ * `writeFileSync`, `File.write`, awk's `print > "/etc/x"`, sed's `w /etc/x`. Group 1 is the path.
+ */
+const CODE_WRITES = [
+  /\bopen\s*\(\s*["'](\/[^"'\s]+)["']\s*,\s*["'][wa+]/g, /(?:file_put_contents|writeFileSync|writeFile|appendFileSync|File\.write|IO\.write|File\.open)\s*\(\s*["'](\/[^"'\s]+)["']/g,
+  /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";])w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
+];
+/** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `iptables-save -f`, `--dump-bin`). */
+const ANY_OUTPUT_OPTION = /^(?:-o|--output|--output-file|--outfile|-out|--dump-bin)$/;
 
 /**
- * The files a command line writes to: redirection targets (`>`, `>>`, `&>`) and the destinations of tee, cp, mv,
- * install, ln and dd. Reading (`<`) is not writing.
+ * The files a command line writes to: redirection targets (`>`, `>>`, `&>`), the destinations of tee, cp, mv,
+ * install, ln, dd, rsync, scp and lwp-download, the files `sed -i`/`perl -pi` edit in place, output options, and
+ * quoted paths that inline interpreter code opens for writing. Reading (`<`) is not writing.
  */
 function writtenFiles(subject: Subject): readonly string[] {
   const known = writtenBySubject.get(subject);
@@ -26,18 +43,28 @@ function writtenFiles(subject: Subject): readonly string[] {
   const files: string[] = [];
   for (const inv of subject.invocations) {
     for (const r of inv.command.redirects) if (/>/.test(r.op) && !/^[0-9]*>&$/.test(r.op) && r.target) files.push(r.target);
-    if (!FILE_WRITERS.has(inv.program)) continue;
-    const operands = inv.args.filter((a) => !a.startsWith('-'));
-    if (inv.program === 'tee') files.push(...operands);
-    else if (inv.program === 'dd') files.push(...operands.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)));
-    else if (operands.length >= 2) files.push(operands[operands.length - 1]);
+    if (FILE_WRITERS.has(inv.program)) files.push(...writtenByProgram(inv.program, inv.args));
+    else files.push(...inv.args.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.args[i - 1] ?? '') && /^[/~]/.test(a)));
   }
+  for (const pattern of CODE_WRITES) files.push(...[...subject.text.matchAll(pattern)].map((m) => m[1]));
   writtenBySubject.set(subject, files);
   return files;
 }
 
+function writtenByProgram(program: string, args: readonly string[]): string[] {
+  const operands = args.filter((a, i) => !a.startsWith('-') && !(OUTPUT_OPTIONS[program]?.test(args[i - 1] ?? '') ?? false));
+  const options = OUTPUT_OPTIONS[program];
+  const outputs = options ? args.filter((_, i) => i > 0 && options.test(args[i - 1])) : [];
+  if (program === 'tee') return operands;
+  if (program === 'dd') return operands.filter((a) => a.startsWith('of=')).map((a) => a.slice(3));
+  // `sed -i 's/a/b/' FILE...`, `perl -pi -e '...' FILE...`: every operand after the script is edited in place.
+  if (program === 'sed' || program === 'perl') return args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place')) ? operands.slice(program === 'sed' && !args.some((a) => a === '-e' || a.startsWith('--expression')) ? 1 : 0).filter((a) => a.startsWith('/') || a.startsWith('~')) : [];
+  if (program === 'curl' || program === 'wget' || program === 'find') return outputs;
+  return operands.length >= 2 ? [operands[operands.length - 1]] : [];
+}
+
 /** The first written file matching `pattern`, as evidence. */
 export function writesTo(subject: Subject, pattern: RegExp): Evidence | undefined {
-  const file = writtenFiles(subject).find((f) => pattern.test(f));
+  const file = writtenFiles(subject).find((f) => pattern.test(f.replace(/^~|^\$HOME\b|^\$\{HOME\}/, '/root')));
   return file === undefined ? undefined : { writes: file };
 }

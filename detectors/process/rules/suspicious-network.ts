@@ -1,5 +1,10 @@
-/** Suspicious network use: tunnels, scans, interception, payload downloads into temporary directories. */
-import { excerpt, isDisguisedDrop, isIpLiteral, isLoopback, isTempPath, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
+/**
+ * Suspicious network use: tunnels and proxies (T1572, T1090), scans (T1046), sniffing and interception (T1040,
+ * T1557), ingress tool transfer (T1105: payloads fetched from untrusted places into drop locations, or run), brute
+ * force, disguised downloaders.
+ */
+import { excerpt, FILE_DROP_HOST, isDisguisedDrop, isIpLiteral, isLoopback, isTempPath, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -7,7 +12,9 @@ import { networkRelays } from './reverse-shell.js';
 
 const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
 /** Programs built to tunnel or proxy traffic out of a network. */
-const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole'];
+const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
+/** Packet capture tools; reading a saved capture (`-r`) or listing interfaces is not capturing. */
+const SNIFFERS = ['tcpdump', 'tshark', 'dumpcap', 'ngrep', 'tcpflow', 'termshark', 'netsniff-ng', 'dsniff', 'urlsnarf'];
 const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping'];
 const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'dsniff', 'mitm6'];
 
@@ -16,6 +23,7 @@ const netcatCommandRelay: Rule = {
   name: 'netcat-command-relay',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1090'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'nc', 'ncat', 'netcat', 'nc.traditional')) {
       const i = inv.args.findIndex((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a === '--exec' || a === '--sh-exec');
@@ -30,9 +38,10 @@ const reverseTunnel: Rule = {
   name: 'reverse-tunnel',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1572', 'T1090'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'ssh', 'autossh')) {
-      const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a));
+      const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a) || a === '-w' || /^-o\s*Tunnel=/.test(a));
       if (forward >= 0) return { tool: 'ssh', forward: inv.args.slice(forward, forward + 2).join(' ') };
     }
     const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => !/^(?:-h|--help|-V|--version|version|help)$/.test(a)));
@@ -47,6 +56,7 @@ const networkScan: Rule = {
   name: 'network-scan',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1046', 'T1018'],
   match: (s): Evidence | undefined => {
     const probe = excerpt(s.text, /\/dev\/(?:tcp|udp)\/[^\s/]+\/\$\{?\w+|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\$\{?\w+/);
     if (probe !== undefined) return { probe };
@@ -64,6 +74,7 @@ const shellRawSocket: Rule = {
   name: 'shell-raw-socket',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1095'],
   match: (s): Evidence | undefined => {
     const socket = excerpt(s.text, /\bztcp\s+\S+\s+\d+/);
     return socket === undefined ? undefined : { socket };
@@ -74,6 +85,7 @@ const trafficInterception: Rule = {
   name: 'traffic-interception',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1557', 'T1040'],
   match: (s): Evidence | undefined => {
     const proxy = invocationsOf(s, 'mitmproxy', 'mitmdump', 'mitmweb').find((inv) => /--mode[=\s]+(?:transparent|wireguard|local)/.test(inv.args.join(' ')));
     if (proxy) return { tool: proxy.program, mode: 'transparent' };
@@ -93,6 +105,7 @@ const downloadIntoTemp: Rule = {
   name: 'download-into-temp',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1105'],
   match: (s): Evidence | undefined => {
     // `nc -l -p 9001 > /tmp/.x`: a socket tool's output written straight into a drop location.
     const received = networkRelays(s).flatMap((inv) => inv.command.redirects).find((r) => /^1?>>?$/.test(r.op) && isDisguisedDrop(r.target));
@@ -110,6 +123,7 @@ const untrustedPipeToShell: Rule = {
   name: 'untrusted-download-piped-to-shell',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1105', 'T1059.004'],
   match: (s): Evidence | undefined => {
     const runsPipe = s.invocations.some((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
@@ -124,6 +138,7 @@ const opensslTransport: Rule = {
   name: 'openssl-raw-transport',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1573', 'T1105'],
   match: (s): Evidence | undefined => {
     const client = networkRelays(s).find((inv) => inv.program === 'openssl' && inv.command.redirects.some((r) => /^[0-9]*[<>]{1,2}$/.test(r.op) && r.target !== '/dev/null'));
     return client ? { connect: client.args.join(' ').slice(0, 160) } : undefined;
@@ -135,6 +150,7 @@ const whoisChannel: Rule = {
   name: 'whois-data-channel',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1105', 'T1048'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'whois')) {
       const port = inv.args[inv.args.indexOf('-p') + 1];
@@ -148,6 +164,7 @@ const sshpassInline: Rule = {
   name: 'sshpass-inline-password',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1110', 'T1021.004'],
   match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' } : undefined),
 };
 
@@ -156,6 +173,7 @@ const anonymityNetwork: Rule = {
   name: 'anonymity-network',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1090.003'],
   match: (s): Evidence | undefined => {
     const service = invocationsOf(s, 'systemctl', 'service').find((inv) => inv.args.some((a) => /^tor(?:@\w*)?(?:\.service)?$/.test(a)) && inv.args.some((a) => /^(?:start|enable|restart)$/.test(a)));
     if (service) return { service: 'tor' };
@@ -167,8 +185,13 @@ const anonymityNetwork: Rule = {
 /** Where a command line reads remote bytes from: a URL, a socat TCP address, an s_client connection. */
 function remoteSource(s: Subject): { text: string; fromIp: boolean } | undefined {
   const url = urlsIn(s.text).find((u) => !isLoopback(u.host));
-  if (url) return { text: url.url.slice(0, 160), fromIp: isIpLiteral(url.host) };
-  const socket = excerpt(s.text, /\b(?:tcp[46]?(?:-connect|-listen)?:|-connect\s+|\/dev\/tcp\/)(?:[\w.-]+[:/])?\d+/i);
+  if (url) return { text: url.url.slice(0, 160), fromIp: isIpLiteral(url.host) || FILE_DROP_HOST.test(url.host) };
+  // `scp user@203.0.113.5:/x /tmp/.x`, `tar xf user@h:/x.tar --rsh-command=...`, `smbclient '\\\\h\\share' -c 'get ...'`.
+  const client = /\b(?:tftp|ftp|nc|ncat|netcat|telnet)\s+(?:-\S+\s+)*(\d{1,3}(?:\.\d{1,3}){3})\b/.exec(s.text);
+  if (client) return { text: client[0], fromIp: true };
+  const copy = excerpt(s.text, /(?:^|\s)[\w.-]+@([\w.-]+):\S*|\\\\[\w.-]+\\\S*|\b(?:s?ftp|tftp|smb|scp|sftp|rsync):\/\/\S+/);
+  if (copy !== undefined) return { text: copy.trim(), fromIp: /\d+\.\d+\.\d+\.\d+/.test(copy) };
+  const socket = excerpt(s.text, /(?:\btcp[46]?(?:-connect|-listen)?:|-connect\s+|\/dev\/tcp\/)(?:[\w.-]+[:/])?\d+/i);
   if (socket === undefined) return undefined;
   return { text: socket, fromIp: /\d+\.\d+\.\d+\.\d+/.test(socket) };
 }
@@ -178,6 +201,7 @@ const bruteForceLogin: Rule = {
   name: 'brute-force-login',
   category: 'suspicious_network',
   severity: 'high',
+  techniques: ['T1110.001', 'T1110.003'],
   match: (s) => {
     const inv = invocationsOf(s, 'hydra', 'medusa', 'ncrack', 'patator', 'crackmapexec', 'netexec', 'nxc').find((i) => i.args.some((a) => /^-[PpUuCL]$|^--?pass(?:word)?s?(?:-file)?$/.test(a)));
     return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 160) } : undefined;
@@ -192,18 +216,70 @@ const spoofedUserAgent: Rule = {
   name: 'downloader-user-agent-spoofed',
   category: 'suspicious_network',
   severity: 'medium',
+  techniques: ['T1071.001'],
   match: (s) => {
     for (const inv of invocationsOf(s, 'curl', 'wget')) {
       const i = inv.args.findIndex((a) => a === '-A' || a === '-U' || a === '--user-agent');
       const agent = i >= 0 ? inv.args[i + 1] : inv.args.find((a) => a.startsWith('--user-agent='))?.slice('--user-agent='.length);
       const remote = urlsIn(inv.args.join(' ')).some((u) => !isLoopback(u.host)) || inv.args.some((a) => /^[\w-]+(?:\.[\w-]+)+(?:\/\S*)?$/.test(a));
-      if (agent !== undefined && remote && !/^(?:Mozilla\/5\.0|curl\/|Wget\/|kube-probe\/|Prometheus\/|Go-http-client\/)/.test(agent)) return { tool: inv.program, userAgent: agent.slice(0, 80) };
+      // A script keeps its tool's own agent or sends a modern browser's; curl calling itself Wget (or the reverse) is a disguise.
+      const own = inv.program === 'curl' ? /^curl\//i : /^Wget\//i;
+      if (agent !== undefined && remote && !own.test(agent) && !/^(?:Mozilla\/5\.0|kube-probe\/|Prometheus\/|Go-http-client\/)/.test(agent)) return { tool: inv.program, userAgent: agent.slice(0, 80) };
     }
     return undefined;
   },
 };
 
+/** `tcpdump -i eth0`, `tshark -i any`: packets captured on the host (T1040); everyday debugging too, hence low. */
+const packetCapture: Rule = {
+  name: 'packet-capture',
+  category: 'suspicious_network',
+  severity: 'low',
+  techniques: ['T1040'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, ...SNIFFERS).find((i) => !i.args.some((a) => /^(?:-r|--read-file|-D|--list-interfaces|-h|--help|--version|-v|-V)$/.test(a) || /^-[a-zA-Z]*r$/.test(a)) && (i.args.length > 0 || i.program !== 'tshark'));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `wget http://203.0.113.5/x -O x; chmod +x x; ./x`, `curl -o y http://h/y && sh y`: a file fetched from a bare address,
+ * over plain HTTP, from a drop box or a raw socket, then made executable or run (T1105). Installers from named HTTPS
+ * hosts (`get_helm.sh`, `get.docker.com`) are not.
+ */
+const untrustedDownloadExecuted: Rule = {
+  name: 'untrusted-download-executed',
+  category: 'suspicious_network',
+  severity: 'high',
+  techniques: ['T1105', 'T1059.004'],
+  match: (s): Evidence | undefined => {
+    const fetch = invocationsOf(s, ...DOWNLOADERS, 'scp', 'tftp', 'ftp', 'lwp-download').find((inv) => {
+      const url = urlsIn(inv.args.join(' ')).find((u) => !isLoopback(u.host));
+      return url !== undefined && (isIpLiteral(url.host) || FILE_DROP_HOST.test(url.host) || (url.plainHttp && !/\.(?:local|lan|internal|home|corp)$/.test(url.host)));
+    });
+    if (!fetch) return undefined;
+    const target = fetch.args.find((_, i) => /^(?:-o|-O|--output|--output-document)$/.test(fetch.args[i - 1] ?? '')) ?? baseName(urlsIn(fetch.args.join(' '))[0]?.url.replace(/[?#].*$/, '') ?? '');
+    const name = baseName(target);
+    const run = s.invocations.find((inv) => inv !== fetch && name !== '' && ((inv.program === 'chmod' && inv.args.some((a) => /x|^[0-7]?[0-7]*[1357][0-7]*$/.test(a)) && inv.args.some((a) => baseName(a) === name)) || baseName(inv.path) === name || ((SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)) && inv.args.some((a) => baseName(a) === name))));
+    return run ? { source: urlsIn(fetch.args.join(' '))[0]?.url.slice(0, 160) ?? '', runs: `${run.program} ${run.args.join(' ')}`.slice(0, 80) } : undefined;
+  },
+};
+
+/** Attack frameworks and scanners with no use on a node but attacking others: Metasploit, Sliver, web fuzzers, Impacket. */
+const OFFENSIVE_TOOLS = ['msfconsole', 'msfrpcd', 'sliver', 'sliver-client', 'sliver-server', 'havoc', 'merlin-agent', 'ps-empire', 'pupy', 'villain', 'sqlmap', 'nikto', 'gobuster', 'dirb', 'dirbuster', 'ffuf', 'wfuzz', 'feroxbuster', 'enum4linux', 'evil-winrm', 'kerbrute', 'bloodhound-python', 'nuclei', 'wpscan', 'commix', 'xsstrike', 'impacket-secretsdump', 'secretsdump.py', 'psexec.py', 'wmiexec.py', 'smbexec.py', 'kube-hunter', 'peirates', 'cdk'];
+const offensiveTool: Rule = {
+  name: 'offensive-tool-run',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1588.002', 'T1595'],
+  match: (s) => {
+    const inv = invocationsOf(s, ...OFFENSIVE_TOOLS).find((i) => !i.args.some((a) => /^(?:-h|--help|--version|-V|version)$/.test(a)));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
+  offensiveTool, packetCapture, untrustedDownloadExecuted,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,

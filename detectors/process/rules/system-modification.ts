@@ -1,17 +1,22 @@
-/** System modification and defence evasion: logs wiped, security tools stopped, rootkits loaded, binaries planted. */
-import { allOf, excerpt, isDisguisedDrop, isDropperPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
+/**
+ * System modification and defence evasion: logs and histories wiped (T1070), security and audit tools stopped
+ * (T1562.001, .012), rootkits and kernel modules loaded (T1014, T1547.006), the loader hijacked (T1574.006), payloads
+ * decoded (T1140) or planted among system binaries. Defence evasion that is also everyday administration is in
+ * defense-evasion.ts.
+ */
+import { allOf, excerpt, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
-const LOG_FILE = /^\/var\/log\/|_history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$/;
+const LOG_FILE = /^\/var\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
 /**
- * Endpoint security and audit services. Host firewalls (ufw, firewalld) are left out: the K3s and kubeadm install
- * guides tell users to disable them, so stopping one is not evidence on a Kubernetes node.
+ * Endpoint security, audit and logging services. Host firewalls (ufw, firewalld) are in defense-evasion.ts at low
+ * severity: the K3s and kubeadm install guides tell users to disable them.
  */
-const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|systemd-journald|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|rkhunter|chkrootkit|lynis)(?:\.service)?$/;
+const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
 const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
@@ -23,6 +28,7 @@ const logTampering: Rule = {
   name: 'log-tampering',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1070.002', 'T1070.003', 'T1562.012'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'rm', 'shred', 'truncate', 'unlink', 'ln')) {
       const log = inv.args.find((a) => LOG_FILE.test(a.replace(/^~/, '/home/u')));
@@ -32,11 +38,21 @@ const logTampering: Rule = {
       const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
       if (truncated) return { truncates: truncated.target };
     }
+    // `find /var/log -name '*.log' -exec truncate -s 0 {} +`, `find /var/log -delete`: every log at once.
+    // Pruning old or rotated logs (`-mtime +30`, `-name '*.gz'`) is housekeeping.
+    const swept = invocationsOf(s, 'find').find((inv) => LOG_FILE.test(`${inv.args[0] ?? ''}/`) && (inv.args.includes('-delete') || /-exec\s+(?:rm|shred|truncate|unlink)\b/.test(inv.args.join(' ')))
+      && !inv.args.some((a, i) => /^-(?:[amc]time|[amc]min|newer|size)$/.test(a) || (/^-i?name$/.test(inv.args[i - 1] ?? '') && /\.(?:gz|xz|bz2|zst|\d+|old)['"]?$/.test(a))));
+    if (swept) return { tool: 'find', log: swept.args[0] };
+    // `sed -i '/10.0.0.9/d' /var/log/auth.log`: lines cut out of a log in place.
+    const edited = writesTo(s, LOG_FILE);
+    if (edited && s.invocations.some((inv) => /^(?:sed|perl)$/.test(inv.program))) return { edits: edited.writes };
+    const overwritten = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => a.startsWith('of=') && LOG_FILE.test(a.slice(3))));
+    if (overwritten) return { tool: 'dd', log: overwritten.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
     const vacuum = invocationsOf(s, 'journalctl').flatMap((inv) => inv.args).find(isVacuumToNothing);
     if (vacuum !== undefined) return { journal: vacuum };
     const cleared = invocationsOf(s, 'dmesg').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*[cC]$|^--clear$|^--read-clear$/.test(a)));
     if (cleared) return { kernelLog: 'cleared' };
-    const history = excerpt(s.text, /\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTFILE=\/dev\/null|\bHIST(?:FILE)?SIZE=0\b|\bset\s+\+o\s+history\b/);
+    const history = excerpt(s.text, /\bhistory\s+-[cw]\b|\bunset\s+HIST(?:FILE|SIZE)\b|\bHISTFILE=["']?\/dev\/null|\bHIST(?:FILE)?SIZE=["']?0\b|\bset\s+\+o\s+history\b|\bsetopt\s+(?:no_?hist|histignorespace)|\bHISTCONTROL=["']?ignore(?:space|both)|\bHISTIGNORE=["']?\*|\bhistory\s+-d\s+-?\d/);
     return history === undefined ? undefined : { history };
   },
 };
@@ -45,17 +61,21 @@ const securityToolDisabled: Rule = {
   name: 'security-tool-disabled',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1562.001', 'T1562.004', 'T1562.012'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'systemctl', 'service', 'chkconfig', 'update-rc.d', 'apt', 'apt-get', 'dpkg', 'yum', 'dnf', 'pkill', 'killall')) {
-      const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill|off|remove|purge|-r|-P|erase)$/.test(a));
+      const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill|off|remove|purge|-r|-P|erase|--now)$/.test(a));
       const service = inv.args.find((a) => SECURITY_SERVICE.test(a));
       if (stops && service !== undefined) return { service, action: inv.args.find((a) => /^(?:stop|disable|mask|kill|off|remove)$/.test(a)) ?? '' };
     }
+    // `kill -9 $(pidof auditd)`, `kill $(pgrep falco)`: a security agent killed by name.
+    const killed = invocationsOf(s, 'kill').flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SECURITY_SERVICE.test(name));
+    if (killed !== undefined) return { service: killed, action: 'kill' };
     // Flushing every table (`-t nat -F` too) is the documented cluster reset; flushing only the filter rules opens the host.
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
     const flush = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:-F|--flush)$/.test(a)) || /-P\s+(?:INPUT|FORWARD)\s+ACCEPT/.test(inv.args.join(' ')));
     if (flush && !fullReset) return { firewall: `${flush.program} ${flush.args.join(' ')}`.slice(0, 120) };
-    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+-(?:e\s*0|D)\b/) ?? allOf(s.text, /\bmdatp\b/, /\bdisabled\b/)?.join(' … ');
+    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+(?:-\w+\s+)*-(?:e\s*0|D)\b|\bStorage=none\b|\bsystemctl\s+(?:stop|mask)\s+(?:auditd|systemd-journald)\b/) ?? allOf(s.text, /\bmdatp\b/, /\bdisabled\b/)?.join(' … ');
     return command === undefined ? undefined : { command };
   },
 };
@@ -64,6 +84,7 @@ const destructiveWipe: Rule = {
   name: 'destructive-wipe',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1485', 'T1561'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'rm')) {
       const recursive = inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
@@ -81,9 +102,13 @@ const timestomp: Rule = {
   name: 'timestamp-forgery',
   category: 'system_modification',
   severity: 'medium',
+  techniques: ['T1070.006'],
   match: (s): Evidence | undefined => {
     const inv = invocationsOf(s, 'touch').find((i) => i.args.some((a) => /^-[a-z]*[tdr]$|^--(?:date|reference)\b/.test(a)));
-    return inv ? { command: `touch ${inv.args.join(' ')}`.slice(0, 160) } : undefined;
+    if (inv) return { command: `touch ${inv.args.join(' ')}`.slice(0, 160) };
+    // The clock set by hand so that files written now carry another time (`date -s`, `timedatectl set-time`).
+    const clock = invocationsOf(s, 'date', 'timedatectl').find((i) => i.args.some((a) => /^(?:-s|--set(?:=.*)?|set-time)$/.test(a)) || (i.program === 'date' && /^\d{8,12}(?:\.\d\d)?$/.test(i.args[0] ?? '')));
+    return clock ? { command: `${clock.program} ${clock.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -91,13 +116,16 @@ const kernelModule: Rule = {
   name: 'kernel-module-rootkit',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1547.006', 'T1014'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'insmod', 'modprobe')) {
       // A module file from outside the kernel's module tree, or a known rootkit by name.
       const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (/\.ko(?:\.[xg]z|\.zst)?$/.test(a) && !/^\/(?:usr\/)?lib\/modules\//.test(a))));
       if (module !== undefined) return { module };
     }
-    return undefined;
+    // A module file copied into the module tree from a download location, to load at every boot (with depmod).
+    const planted = invocationsOf(s, 'cp', 'mv', 'install').find((inv) => inv.args.some((a) => /\.ko(?:\.[xg]z|\.zst)?$/.test(a) && isTempPath(a)) && /^\/(?:usr\/)?lib\/modules\//.test(inv.args[inv.args.length - 1] ?? ''));
+    return planted ? { module: planted.args.find((a) => isTempPath(a)) ?? '', installedIn: planted.args[planted.args.length - 1] } : undefined;
   },
 };
 
@@ -105,6 +133,7 @@ const rootkitSignal: Rule = {
   name: 'rootkit-control-signal',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1014'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'kill')) {
       const i = inv.args.findIndex((a) => ROOTKIT_SIGNALS.has(a) && (a.startsWith('-') || inv.args[inv.args.indexOf(a) - 1] === '-s'));
@@ -118,11 +147,17 @@ const preloadWrite: Rule = {
   name: 'ld-preload-hijack',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1574.006'],
   match: (s): Evidence | undefined => {
-    const written = writesTo(s, /\/etc\/ld\.so\.preload$/);
+    const written = writesTo(s, /\/etc\/ld\.so\.preload$/) ?? (s.invocations.some((inv) => /^(?:vim?|nvim|nano|emacs|ed|joe|mcedit)$/.test(inv.program) && inv.args.includes('/etc/ld.so.preload')) ? { edits: '/etc/ld.so.preload' } : undefined);
     if (written) return written;
-    const env = excerpt(s.text, /\bLD_PRELOAD=\S+/);
-    return env !== undefined && (isDropperPath(env.slice(11)) || /\/\./.test(env)) ? { environment: env } : undefined;
+    // A library from outside the system library directories (allocators preloaded from /usr/lib are ordinary).
+    const env = excerpt(s.text, /\bLD_PRELOAD=["']?[^\s"']+/);
+    const library = env?.replace(/^LD_PRELOAD=["']?/, '');
+    if (library !== undefined && !/^\$/.test(library) && !isSystemLibrary(library)) return { environment: env! };
+    // `LD_LIBRARY_PATH=/tmp/x cmd`, `ldconfig -f /tmp/x`: the loader pointed at a drop directory.
+    const path = excerpt(s.text, /\bLD_LIBRARY_PATH=["']?(?:\/var)?\/(?:tmp|dev\/shm)\/\S*/) ?? invocationsOf(s, 'ldconfig').map((inv) => inv.args.find((a, i) => inv.args[i - 1] === '-f' && isTempPath(a))).find((a) => a !== undefined);
+    return path === undefined ? undefined : { loaderPath: path };
   },
 };
 
@@ -131,18 +166,31 @@ const procHiding: Rule = {
   name: 'process-hidden-by-mount',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1564', 'T1036'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/\d+\/?$/.test(i.args[i.args.length - 1] ?? ''));
+    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/(?:\d+|\$\S+)\/?$/.test(i.args[i.args.length - 1] ?? '') && i.args.some((a) => /^\/proc\//.test(a) && a !== i.args[i.args.length - 1]));
     return inv ? { hides: inv.args[inv.args.length - 1] } : undefined;
   },
 };
 
-/** Encoded payloads decoded straight into a shell, or into a script in a temporary directory. */
+/**
+ * Interpreter code that decodes data and runs it: `exec(base64.b64decode(...))`, `eval(decode_base64(...))`,
+ * `os.system(b64decode(...))`, `eval(atob(...))`, `eval(Buffer.from(x, 'base64')...)`.
+ */
+const DECODE_AND_EXECUTE_IN_CODE = /\b(?:exec|eval|system|os\.system|os\.popen|subprocess\.\w+|Function)\s*\(\s*(?:[\w.]*\(\s*)*(?:[\w.]*b(?:16|32|64|85)decode|decode_base64|atob|Buffer\.from\s*\([^)]*base64|zlib\.decompress|codecs\.decode|bytes\.fromhex|unhexlify|\w*xor\w*)/i;
+
+/**
+ * Encoded payloads decoded straight into a shell or interpreter, into a script in a temporary directory, or decoded
+ * and run inside interpreter code; also a base64-encoded `#!/bin/...` script on the command line.
+ */
 const decodeAndRun: Rule = {
   name: 'decoded-payload',
   category: 'system_modification',
   severity: 'critical',
+  techniques: ['T1140', 'T1027'],
   match: (s): Evidence | undefined => {
+    const inline = excerpt(s.text, DECODE_AND_EXECUTE_IN_CODE) ?? excerpt(s.text, /\{base64,-d\}|\bIyEv(?:YmluL|dXNyL)[A-Za-z0-9+/]*/);
+    if (inline !== undefined) return { decodes: inline.slice(0, 120) };
     const decoder = s.invocations.find((inv) => isDecoder(inv.program, inv.args));
     if (!decoder) return undefined;
     const runner = s.invocations.find((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
@@ -160,11 +208,14 @@ const binaryPlanted: Rule = {
   name: 'binary-planted-from-temp',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1036.005', 'T1105'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'cp', 'mv', 'install', 'ln')) {
       const operands = inv.args.filter((a) => !a.startsWith('-'));
       const target = operands[operands.length - 1];
       const source = operands.slice(0, -1).find(isDropperPath);
+      // `cp /bin/sh /tmp/crond`: a system program copied to a drop location under a daemon's name.
+      if (target !== undefined && SYSTEM_DIR.test(operands[0] ?? '') && isDisguisedDrop(target)) return { source: operands[0], target };
       if (source === undefined || target === undefined || !SYSTEM_DIR.test(target)) continue;
       const renamed = !/\/$/.test(target) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(target) && baseName(target) !== baseName(source);
       if (renamed || isDisguisedDrop(source)) return { source, target };
@@ -178,6 +229,7 @@ const unsafeBpf: Rule = {
   name: 'unsafe-bpf-program',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1059', 'T1014'],
   match: (s) => (invocationsOf(s, 'bpftrace').some((inv) => inv.args.includes('--unsafe')) ? { tool: 'bpftrace', option: '--unsafe' } : undefined),
 };
 
@@ -189,7 +241,11 @@ const execFromTemp: Rule = {
   name: 'exec-from-temp',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1105', 'T1036.005'],
   match: (s): Evidence | undefined => {
+    // The program itself, or the script an interpreter runs (`python3 /dev/shm/a.py`, `sh /tmp/.x/run`).
+    const script = s.invocations.find((i) => (SHELL_NAMES.has(i.program) || INTERPRETERS.test(i.program)) && !i.args.some((a) => /^-[a-zA-Z]*[ce]$/.test(a)) && isDisguisedDrop(i.args.find((a) => !a.startsWith('-')) ?? ''));
+    if (script) return { executable: script.args.find((a) => !a.startsWith('-')) ?? '', interpreter: script.program };
     const inv = s.invocations.find((i) => isDropperPath(i.path) && (isDisguisedDrop(i.path) || !i.program.includes('.')));
     if (!inv) return undefined;
     return { executable: inv.path, ...(MASQUERADE_NAMES.test(inv.program.replace(/^\./, '')) ? { imitates: inv.program } : {}) };
@@ -207,10 +263,12 @@ function isVacuumToNothing(arg: string): boolean {
 }
 
 function isDecoder(program: string, args: readonly string[]): boolean {
-  if (program === 'base64' || program === 'base32') return args.some((a) => /^-[a-z]*d|^--decode$/.test(a));
+  if (program === 'base64' || program === 'base32' || program === 'basenc') return args.some((a) => /^-[a-zA-Z]*[dD]|^--decode$/.test(a));
+  if (program === 'b64decode' || program === 'uudecode') return true;
   if (program === 'xxd') return args.some((a) => /^-r/.test(a));
-  return program === 'openssl' && args[0] === 'base64' && args.includes('-d');
+  return program === 'openssl' && /^(?:base64|enc)$/.test(args[0] ?? '') && args.includes('-d') && (args[0] === 'base64' || args.some((a) => /^-(?:a|base64)$/.test(a)));
 }
+
 
 
 /** `echo c > /proc/sysrq-trigger`, `randomize_va_space=0`: the kernel crashed on demand or its hardening turned off. */
@@ -218,10 +276,11 @@ const kernelTamper: Rule = {
   name: 'kernel-tampering',
   category: 'system_modification',
   severity: 'high',
+  techniques: ['T1562.001', 'T1529'],
   match: (s) => {
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|modules_disabled)$/);
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$/);
     if (written) return written;
-    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\|)/);
+    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
   },
 };

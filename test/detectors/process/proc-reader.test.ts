@@ -3,10 +3,11 @@
  * look-alike, and on a fake /proc tree with vanished, malformed and huge entries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { classify } from '../../../detectors/process/proc-files.js';
+import { RuleEngine } from '../../../detectors/process/engine.js';
 import { ProcReader } from '../../../detectors/process/proc-reader.js';
 import { ProcessScanner, scanProcDir } from '../../../detectors/process/scan.js';
 import { fakeProc } from './fake-proc.js';
@@ -16,8 +17,17 @@ const started: ChildProcess[] = [];
 const dirs: string[] = [];
 const track = (dir: string): string => (dirs.push(dir), dir);
 
+/** Kills a process that may already be gone. */
+function kill(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  for (const child of started) if (child.exitCode === null) kill(child.pid);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,7 +59,7 @@ describe('process scan on the real /proc', () => {
       expect(result.findings.filter((f) => f.pid === healthcheck)).toEqual([]);
       expect(result.processes.find((p) => p.pid === miner)).toMatchObject({ uid: process.getuid!(), comm: 'xmrig' });
     } finally {
-      for (const child of started) if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+      for (const child of started) if (child.exitCode === null) kill(child.pid);
     }
   });
 
@@ -67,6 +77,68 @@ describe('process scan on the real /proc', () => {
       expect(second.some((f) => f.isNew)).toBe(false);
     } finally {
       process.kill(miner, 'SIGKILL');
+    }
+  });
+});
+
+/** memfd_create's syscall number for perl's `syscall` (perl-base is Essential on Debian: present wherever the tests run). */
+const MEMFD_CREATE: Partial<Record<string, number>> = { x64: 319, arm64: 279, ia32: 356, arm: 385 };
+/**
+ * Runs `argv` from an anonymous memory file holding a copy of `image`, the way runc re-executes itself and fileless
+ * malware runs a payload. With `fork`, perl forks first and stays as the parent, so a copy of `/proc/self/exe` is a
+ * copy of the parent's own executable. Resolves to the pid of the memfd process.
+ */
+async function startFromMemfd(memfdName: string, image: string, argv: string[], fork = false): Promise<number> {
+  const script = `my ($nr, $name, $image, @argv) = @ARGV;
+    if (${fork ? 1 : 0}) { my $child = fork; if ($child) { waitpid($child, 0); exit 0 } }
+    my $fd = syscall($nr, $name, 0); die "memfd_create: $!" if $fd < 0;
+    open(my $out, '>&=', $fd) or die "fd: $!"; binmode $out;
+    open(my $in, '<:raw', $image) or die "$image: $!"; my $bytes = do { local $/; <$in> }; print $out $bytes; $out->flush;
+    exec { "/proc/self/fd/$fd" } @argv or die "exec: $!";`;
+  const perl = spawn('perl', ['-e', script, String(MEMFD_CREATE[process.arch]), memfdName, image, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  started.push(perl);
+  let stderr = '';
+  perl.stderr!.on('data', (d) => (stderr += d));
+  for (let i = 0; i < 150; i++) {
+    const pid = [perl.pid!, ...childrenOf(perl.pid!)].find((p) => readLinkOrEmpty(`/proc/${p}/exe`).startsWith('/memfd:'));
+    if (pid !== undefined) return pid;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no process ran from the memfd (is vm.memfd_noexec set?): ${stderr}`);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function readLinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
+describe('memory-file executables on the real /proc', () => {
+  test('a program re-executing a copy of its parent is not reported; a memfd named like runc\'s under another parent is', async () => {
+    const selfCopy = await startFromMemfd('agent-sealed', '/proc/self/exe', ['perl', '-e', 'sleep 30'], true);
+    const imitator = await startFromMemfd('runc_cloned:/proc/self/exe', '/bin/sleep', ['runc', '30']);
+    try {
+      const { processes } = new ProcReader().read();
+      const facts = (pid: number) => processes.find((p) => p.pid === pid)!;
+      // The kernel's own shapes: the link text, the fd number as comm, the parent chain from this snapshot.
+      expect(facts(selfCopy)).toMatchObject({ exe: '/memfd:agent-sealed', exeDeleted: true, exeCopyOfParent: true, parentChain: expect.arrayContaining(['perl']) });
+      expect(facts(imitator)).toMatchObject({ exe: '/memfd:runc_cloned:/proc/self/exe', exeDeleted: true, exeCopyOfParent: false, argv: ['runc', '30'] });
+      expect(facts(imitator).ageSec).toBeLessThan(60);
+      const engine = new RuleEngine();
+      expect(engine.evaluate(facts(selfCopy))).toEqual([]);
+      expect(engine.evaluate(facts(imitator))[0]).toMatchObject({ rule: 'fileless-memfd-executable', severity: 'critical', evidence: { imitates: 'runc clone', image: 'not the parent executable' } });
+    } finally {
+      for (const pid of [selfCopy, imitator]) kill(pid);
     }
   });
 });

@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseProcessSettings } from '../../../detectors/modes/process.js';
+import { Registry } from 'prom-client';
+import { parseProcessSettings, ProcessMode, threatLabelSets } from '../../../detectors/modes/process.js';
+import type { ModeContext } from '../../../detectors/runtime/mode.js';
 import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
 import { eventually } from '../helpers/wait-for.js';
 import { fakeProc } from './fake-proc.js';
@@ -38,6 +40,12 @@ describe('process mode', () => {
       return sampleValue(body, 'odin_process_threats', IMPOSTOR) === 1 ? body : undefined;
     });
     expect(sampleValue(first, 'odin_process_threats_total', IMPOSTOR)).toBe(1);
+    // Every other label set the rules and the file watcher can report is there at 0, before any finding of its own.
+    const missing = threatLabelSets().filter((l) => sampleValue(first, 'odin_process_threats_total', `category="${l.category}",severity="${l.severity}",rule="${l.rule}"`) === undefined);
+    expect(threatLabelSets().length).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+    expect(sampleValue(first, 'odin_process_threats_total', 'category="persistence",severity="high",rule="cron-changed"')).toBe(0);
+    expect(sampleValue(first, 'odin_process_threats_total', 'category="crypto_miner",severity="critical",rule="miner-stratum-url"')).toBe(0);
     expect(sampleValue(first, 'odin_process_threats', 'rule="shell-stdio-on-tcp-socket"')).toBe(1);
     expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="vanished"')).toBeGreaterThanOrEqual(1);
     expect(sampleValue(first, 'odin_process_scan_skipped_total', 'reason="truncated"')).toBeGreaterThanOrEqual(1);
@@ -54,6 +62,18 @@ describe('process mode', () => {
     const threatLines = detector.logs.split('\n').filter((l) => l.includes('"rule":"kernel-thread-impostor"'));
     expect(threatLines).toHaveLength(1);
     expect(JSON.parse(threatLines[0])).toMatchObject({ msg: 'threat found', pid: 100, cmdline: '[kworker/0:1]', exe: '/dev/shm/.x/kworker', container_id: 'ab'.repeat(32) });
+  });
+
+  test('the threat counter exists at 0 for every rule and file-watch label set as soon as the mode starts', async () => {
+    const registry = new Registry();
+    const mode = new ProcessMode(parseProcessSettings({}), { procDir: '/nonexistent', hostRoot: '/nonexistent' });
+    // start() only registers metrics: nothing else of the context is read before the first cycle.
+    await mode.start({ registry } as Pick<ModeContext, 'registry'> as ModeContext);
+    const text = await registry.metrics();
+    const series = threatLabelSets().map((l) => sampleValue(text, 'odin_process_threats_total', `category="${l.category}",severity="${l.severity}",rule="${l.rule}"`));
+    expect(series.every((v) => v === 0)).toBe(true);
+    expect(new Set(threatLabelSets().map((l) => l.rule)).size).toBe(threatLabelSets().length);
+    expect(threatLabelSets()).toContainEqual({ category: 'persistence', severity: 'high', rule: 'cron-changed' });
   });
 
   test('settings: allow-list entries and limits are validated with the field named', () => {

@@ -4,8 +4,11 @@
  * idioms written differently from the corpus) that must be found.
  */
 import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { parseAllowList } from '../../../detectors/process/allow-list.js';
 import { classifyCommandLine, RuleEngine } from '../../../detectors/process/engine.js';
+import { FILE_WATCH_LABELS } from '../../../detectors/process/file-watcher.js';
+import { ALL_RULES } from '../../../detectors/process/rules/index.js';
 
 const engine = new RuleEngine();
 const classify = (cmdline: string) => classifyCommandLine(engine, { cmdline });
@@ -24,7 +27,6 @@ const BENIGN_LOOK_ALIKES = [
 `curl -Lo /tmp/helm.tar.gz https://get.helm.sh/helm-v3.15.0-linux-amd64.tar.gz`,
 `docker run --rm --privileged multiarch/qemu-user-static --reset -p yes`,
 `docker run -d --gpus all --cap-add SYS_ADMIN --rm -p 9400:9400 nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04`,
-`ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`,
 `iptables -F && iptables -t nat -F && iptables -t mangle -F && iptables -X`,
 `trap 'rm -rf /tmp/build.x' EXIT`, `timeout 1 bash -c '</dev/tcp/10.0.0.5/6443'`, `nc -z 10.0.0.5 6443`, `nc -zv db 5432`,
 `chmod 2775 /srv/shared`, `ln -sf /bin/bash /bin/sh`, `mv /tmp/k9s /usr/local/bin/`, `sudo install -m 0755 /tmp/kubectl /usr/local/bin/kubectl`,
@@ -35,10 +37,10 @@ const BENIGN_LOOK_ALIKES = [
 `sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
 `python3 -m http.server 8000`, `tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
 `grep -rn password src/`, `find . -name '*.pem' -newer x`, `journalctl --vacuum-time=2d`, `echo $CERT | base64 -d > /tmp/ca.crt`,
-`sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`, `tcpdump -i any port 53`,
+`sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`,
 `mount /dev/nvme1n1 /mnt/data`, `sudo mkfs.ext4 /dev/nvme1n1`, `rsync -a /root/.ssh/ /backup/ssh/`, `scp /etc/rancher/k3s/k3s.yaml me@laptop:~/.kube/config`,
 `openssl s_client -connect api.acme.dev:443 -servername api.acme.dev </dev/null`, `socat TCP-LISTEN:8443,fork TCP:10.0.0.4:443`,
-`useradd -m -s /bin/bash -G sudo alice`, `wget -O /tmp/get-docker.sh https://get.docker.com`, `sh /tmp/get-docker.sh`,
+`wget -O /tmp/get-docker.sh https://get.docker.com`, `sh /tmp/get-docker.sh`,
 `perl -e 'print "hello\\n"'`, `node -e "require('child_process').execSync('ls')"`, `sudo systemctl restart sshd`, `kill -9 31337`,
 `/usr/bin/python3 -c "import socket; s=socket.socket(); s.connect(('localhost', 5432)); print('ok')"`,
 `git clone https://github.com/acme/miner-stats.git`, `./xmrig --version`, `docker run --rm -it -v $(pwd):/work ubuntu bash`,
@@ -77,9 +79,23 @@ const ATTACK_VARIANTS = [
 `ngrok tcp 22`, `hping3 -S --flood -p 80 10.0.0.1`, `echo "alias sudo='sudo /tmp/.k'" >> ~/.bashrc`,
 ];
 
+/**
+ * Techniques that are also everyday administration on a K3s node (the K3s guides say to turn the host firewall off):
+ * reported, at low severity, so that no alert pages for them while the finding is still counted and logged.
+ */
+const ADMIN_AT_LOW_SEVERITY = [
+  `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
+  `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
+  `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`,
+];
+
 describe('rule engine on command lines', () => {
   test.each(BENIGN_LOOK_ALIKES)('quiet on %s', (cmdline) => {
     expect(classify(cmdline)).toEqual({ category: null, severity: null, rule: null });
+  });
+
+  test.each(ADMIN_AT_LOW_SEVERITY)('reports everyday admin at low severity: %s', (cmdline) => {
+    expect(classify(cmdline).severity).toBe('low');
   });
 
   test.each(ATTACK_VARIANTS)('finds %s', (cmdline) => {
@@ -125,9 +141,23 @@ describe('crafted command lines', () => {
 });
 
 describe('/proc facts', () => {
-  test('a memfd executable is fileless unless it is runc cloning itself to start a container', () => {
-    expect(new RuleEngine().evaluate({ argv: ['./x'], exe: '/memfd:payload', exeDeleted: true }).map((f) => f.rule)).toContain('fileless-memfd-executable');
-    expect(new RuleEngine().evaluate({ argv: ['runc', 'init'], comm: 'runc:[2:INIT]', exe: '/memfd:runc_cloned:/proc/self/exe', exeDeleted: true })).toEqual([]);
+  test('a memfd executable is fileless unless the evidence says it is runc starting a container or a copy of its parent', () => {
+    const rules = (facts: Parameters<RuleEngine['evaluate']>[0]): string[] => new RuleEngine().evaluate(facts).map((f) => f.rule);
+    const runcInit = { argv: ['runc', 'init'], comm: 'runc:[2:INIT]', exe: '/memfd:runc_cloned:/proc/self/exe', exeDeleted: true, parentChain: ['containerd-shim', 'systemd'], ageSec: 0.4 };
+    expect(rules({ argv: ['./x'], exe: '/memfd:payload', exeDeleted: true })).toContain('fileless-memfd-executable');
+    // runc's init stage: the memfd name, argv or comm, a runtime parent, a short life; its comm is the fd number on newer kernels.
+    expect(rules(runcInit)).toEqual([]);
+    expect(rules({ ...runcInit, comm: '3', parentChain: ['runc', 'containerd-shim'], exeCopyOfParent: true })).toEqual([]);
+    // The name alone is not enough: another parent, another argv, a day-old "init", or a different image under runc.
+    const imitations = [{ ...runcInit, parentChain: ['bash', 'sshd'] }, { ...runcInit, argv: ['runc', '-o', 'pool:3333'], comm: '3' }, { ...runcInit, ageSec: 86_400 }, { ...runcInit, parentChain: ['runc'], exeCopyOfParent: false }];
+    for (const facts of imitations) expect(new RuleEngine().evaluate(facts)[0]).toMatchObject({ rule: 'fileless-memfd-executable', severity: 'critical', evidence: { imitates: 'runc clone' } });
+    // crun re-executes every crun process from its own sealed copy; run by a shell instead of a runtime, it is reported.
+    const crun = { argv: ['crun', '--root', '/run/crun', 'create', 'c1'], comm: '3', exe: '/memfd:crun_cloned:/proc/self/exe', exeDeleted: true, parentChain: ['conmon'], ageSec: 1 };
+    expect(rules(crun)).toEqual([]);
+    expect(new RuleEngine().evaluate({ ...crun, parentChain: ['bash'] })[0].evidence.imitates).toBe('crun clone');
+    // Any program re-executing a byte-identical copy of its parent's executable runs nothing that is not on disk.
+    expect(rules({ argv: ['agent', '--worker'], comm: '4', exe: '/memfd:sealed-0a1b', exeDeleted: true, exeCopyOfParent: true })).toEqual([]);
+    expect(new RuleEngine().evaluate({ argv: ['agent'], exe: '/memfd:sealed-0a1b', exeDeleted: true, exeCopyOfParent: false })[0].evidence).toEqual({ exe: '/memfd:sealed-0a1b', image: 'not the parent executable' });
   });
 
   test('kernel-thread names with an executable are impostors; daemon names only when the binary hides', () => {
@@ -171,5 +201,58 @@ describe('allow-lists', () => {
     const parsed = parseAllowList([{ rule: 'x' }, 'nope', { rule: 3 }]);
     expect(parsed.entries).toEqual([{ rule: 'x' }]);
     expect(parsed.errors).toEqual([expect.stringMatching(/^process\.allow\[1\] must be an object/), expect.stringMatching(/^process\.allow\[2\] \.rule must be a non-empty string/)]);
+  });
+});
+
+describe('rule definitions', () => {
+  test('names are unique kebab-case labels, each rule reads at least one ATT&CK technique', () => {
+    const names = [...ALL_RULES.map((r) => r.name), ...FILE_WATCH_LABELS.map((f) => f.rule)];
+    expect(new Set(names).size).toBe(names.length);
+    for (const rule of ALL_RULES) {
+      expect(rule.name).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(rule.techniques.length).toBeGreaterThan(0);
+      for (const t of rule.techniques) expect(t).toMatch(/^T\d{4}(?:\.\d{3})?$/);
+    }
+  });
+
+  /**
+   * The README's coverage table, `| T1234 name, T1235.001 | rule-a, rule-b | Falco ... |`: the technique ids of column
+   * 1 (sub-technique shorthand like `.003` after an id included) and the rule names in backquotes of column 2.
+   */
+  const readmeTable = (): Array<{ techniques: string[]; rules: string[] }> => {
+    const readme = readFileSync(new URL('../../../detectors/process/README.md', import.meta.url), 'utf8');
+    return readme.split('\n').filter((line) => /^\| T\d{4}/.test(line)).map((row) => {
+      const [column1, column2] = row.split('|').slice(1, 3);
+      const techniques = [...column1.matchAll(/T\d{4}(?:\.\d{3})?((?:,\s*\.\d{3})*)/g)].flatMap((m) => {
+        const base = m[0].slice(0, 5);
+        return [m[0].replace(/,.*$/, ''), ...[...m[1].matchAll(/\.\d{3}/g)].map((sub) => `${base}${sub[0]}`)];
+      });
+      return { techniques, rules: [...column2.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]) };
+    });
+  };
+  const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
+  test("the README's technique table names existing rules that read the technique, and covers every technique a rule reads", () => {
+    const table = readmeTable();
+    const byName = new Map(ALL_RULES.map((r) => [r.name, r]));
+    for (const { techniques, rules } of table) {
+      expect({ techniques, rules: rules.length > 0 }).toEqual({ techniques, rules: true });
+      for (const name of rules) {
+        const rule = byName.get(name);
+        const fileRule = FILE_WATCH_LABELS.some((f) => f.rule === name);
+        expect({ techniques, name, known: rule !== undefined || fileRule }).toEqual({ techniques, name, known: true });
+        if (rule) expect({ name, techniques, reads: rule.techniques.some((t) => techniques.some((l) => related(t, l))) }).toEqual({ name, techniques, reads: true });
+      }
+    }
+    const listed = table.flatMap((row) => row.techniques);
+    const unlisted = [...new Set(ALL_RULES.flatMap((r) => r.techniques))].filter((t) => !listed.some((l) => related(t, l)));
+    expect(unlisted).toEqual([]);
+  });
+
+  test('the techniques the issue asks for all have rules', () => {
+    const asked = ['T1059.004', 'T1548.001', 'T1548.003', 'T1136', 'T1098', 'T1053.003', 'T1543.002', 'T1546.004', 'T1547.006', 'T1574.006', 'T1611', 'T1496', 'T1041', 'T1048',
+      'T1552.001', 'T1552.004', 'T1552.007', 'T1562.001', 'T1562.004', 'T1562.006', 'T1562.012', 'T1070', 'T1105', 'T1222.002', 'T1620'];
+    const read = ALL_RULES.flatMap((r) => r.techniques);
+    expect(asked.filter((t) => !read.some((r) => r === t || r.startsWith(`${t}.`)))).toEqual([]);
   });
 });

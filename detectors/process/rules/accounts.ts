@@ -1,0 +1,174 @@
+/**
+ * Accounts and sudo policy: accounts created (T1136.001) or manipulated (T1098) to come back as, the account
+ * databases and sudoers written directly (T1548.003). Creating a login or granting admin rights is also everyday
+ * administration, so those plain cases are reported at low severity; a second root, a password fixed on the command
+ * line or a service account given a shell are not everyday.
+ */
+import { excerpt, PRIVILEGED_GROUPS, SHELL_PATH } from '../patterns.js';
+import { invocationsOf, type Invocation } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
+
+const SYSTEM_ACCOUNTS = /^(?:nobody|daemon|bin|sys|sync|games|man|lp|mail|news|uucp|proxy|www-data|backup|list|irc|gnats|systemd-\w+|messagebus|syslog|_apt|sshd)$/;
+const NO_LOGIN_SHELL = /(?:nologin|false|sync|true)$/;
+/** sudo policy weakened in place: no password, no re-authentication, no per-terminal tickets. */
+const SUDO_POLICY_WEAKENED = /NOPASSWD:\s*ALL|timestamp_timeout\s*=\s*-1|!["']*\s*tty_tickets|!["']*\s*authenticate\b|\bDefaults\s+["']*!?["']*\s*(?:tty_tickets|authenticate)\b/;
+const SUDOERS = /^(?:\/usr\/local)?\/etc\/sudoers(?:\.d\/|$)/;
+
+/** Writing the account databases directly: a second uid 0, a password hash swapped in. */
+const accountFileWrite: Rule = {
+  name: 'account-database-write',
+  category: 'privilege_escalation',
+  severity: 'critical',
+  techniques: ['T1136.001', 'T1098'],
+  match: (s) => writesTo(s, /^\/etc\/(?:passwd|shadow|group|gshadow|master\.passwd)$/),
+};
+
+const sudoersWrite: Rule = {
+  name: 'sudoers-write',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1548.003'],
+  match: (s) => {
+    const written = writesTo(s, SUDOERS);
+    if (written) return written;
+    const grant = excerpt(s.text, SUDO_POLICY_WEAKENED);
+    return grant === undefined ? undefined : { grant };
+  },
+};
+
+/** `visudo -f /etc/sudoers.d/x`, `vim /etc/sudoers`, `cat /etc/sudoers`: the sudo policy opened (administration, or reconnaissance). */
+const sudoersOpened: Rule = {
+  name: 'sudoers-opened',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1548.003'],
+  match: (s): Evidence | undefined => {
+    const visudo = invocationsOf(s, 'visudo').find((inv) => !inv.args.some((a) => /^-[a-z]*c|^--check$/.test(a)));
+    if (visudo) return { tool: 'visudo', file: visudo.args.find((a) => a.startsWith('/')) ?? '/etc/sudoers' };
+    const opened = s.invocations.find((inv) => inv.program !== 'visudo' && inv.args.some((a) => SUDOERS.test(a)) && !/^(?:chmod|chown|ls|stat|test|\[)$/.test(inv.program));
+    return opened ? { tool: opened.program, file: opened.args.find((a) => SUDOERS.test(a)) ?? '' } : undefined;
+  },
+};
+
+/** `useradd -p HASH`, `useradd -o -u 0`, `usermod -p`: an account created or changed ready to log in, or a second root. */
+const accountWithPassword: Rule = {
+  name: 'account-created-with-password',
+  category: 'persistence',
+  severity: 'high',
+  techniques: ['T1136.001', 'T1098'],
+  match: (s) => {
+    for (const inv of accountTools(s.invocations)) {
+      const password = inv.args.some((a) => a === '-p' || a.startsWith('--password'));
+      const uid0 = /(?:^|\s)(?:-u|--uid)[=\s]?0(?:\s|$)/.test(inv.args.join(' '));
+      if (password || uid0) return { tool: inv.program, account: inv.args[inv.args.length - 1], ...(uid0 ? { uid: '0' } : {}) };
+    }
+    return undefined;
+  },
+};
+
+/** `chsh -s /bin/bash nobody`, `useradd -r -s /bin/bash x`: a service account given a login shell to come back through. */
+const systemAccountShell: Rule = {
+  name: 'system-account-login-shell',
+  category: 'persistence',
+  severity: 'high',
+  techniques: ['T1136.001', 'T1098', 'T1078.003'],
+  match: (s) => {
+    for (const inv of invocationsOf(s, 'chsh', 'usermod', 'useradd')) {
+      const shell = loginShell(inv);
+      const account = inv.args[inv.args.length - 1];
+      // `useradd -r` makes a system account: one with a login shell is a back door dressed as a service user.
+      const systemAccount = SYSTEM_ACCOUNTS.test(account ?? '') || (inv.program === 'useradd' && inv.args.some((a) => a === '--system' || /^-[a-zA-Z]*r[a-zA-Z]*$/.test(a)));
+      if (shell !== undefined && account !== undefined && systemAccount) return { account, shell };
+    }
+    return undefined;
+  },
+};
+
+/** `useradd -g 0 -d /root`, `useradd -G root`, `usermod -o -u 0`: an account that is root by group, home or a shared uid. */
+const rootIdentity: Rule = {
+  name: 'account-given-root-identity',
+  category: 'persistence',
+  severity: 'high',
+  techniques: ['T1136.001', 'T1098'],
+  match: (s) => {
+    for (const inv of accountTools(s.invocations)) {
+      const text = ` ${inv.args.join(' ')} `;
+      const root = excerpt(text, /\s(?:-g|--gid)[=\s]*(?:0|root)\s|\s(?:-d|--home(?:-dir)?)[=\s]*\/root\/?\s|\s(?:-o|--non-unique)\s|\s(?:-[aG]+|--groups|--append)\s+(?:\S+,)?root(?:,\S+)?\s/);
+      if (root !== undefined) return { tool: inv.program, option: root.trim(), account: inv.args[inv.args.length - 1] ?? '' };
+    }
+    return undefined;
+  },
+};
+
+/** `usermod -aG sudo bob`, `useradd -G wheel bob`, `gpasswd -a bob sudo`: admin rights granted (everyday, and T1098). */
+const adminGroupGranted: Rule = {
+  name: 'account-given-admin-group',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1098'],
+  match: (s): Evidence | undefined => {
+    for (const inv of accountTools(s.invocations)) {
+      const groups = inv.args.find((a, i) => /^-[a-zA-Z]*G$|^--groups$/.test(inv.args[i - 1] ?? '') || /^--groups=/.test(a))?.replace(/^--groups=/, '');
+      const granted = groups?.split(',').find((g) => PRIVILEGED_GROUPS.test(g));
+      if (granted !== undefined) return { tool: inv.program, group: granted };
+    }
+    const added = invocationsOf(s, 'gpasswd', 'adduser', 'addgroup').find((inv) => (inv.program === 'gpasswd' ? inv.args.some((a) => a === '-a' || a === '-M') : inv.args.filter((a) => !a.startsWith('-')).length === 2) && inv.args.some((a) => PRIVILEGED_GROUPS.test(a)));
+    return added ? { tool: added.program, group: added.args.find((a) => PRIVILEGED_GROUPS.test(a)) ?? '' } : undefined;
+  },
+};
+
+/** `useradd -m -s /bin/bash art`, `adduser alice`: a new login account (everyday administration, and T1136). */
+const loginAccountCreated: Rule = {
+  name: 'login-account-created',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1136.001'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'useradd', 'adduser')) {
+      // `-r`/`--system` (shadow-utils), `-S` and `-D` (BusyBox adduser: system, no password), `--disabled-*` (Debian adduser).
+      const system = inv.args.some((a) => a === '--system' || /^-[a-zA-Z]*[rSD][a-zA-Z]*$/.test(a) || /^--disabled-(?:login|password)$/.test(a));
+      const shell = inv.args.find((a, i) => /^(?:-s|--shell)$/.test(inv.args[i - 1] ?? '') || a.startsWith('--shell='))?.replace(/^--shell=/, '');
+      const interactive = shell !== undefined ? !NO_LOGIN_SHELL.test(shell) : inv.program === 'adduser';
+      const account = inv.args.filter((a) => !a.startsWith('-')).pop();
+      if (!system && interactive && account !== undefined && !inv.args.includes('--help')) return { tool: inv.program, account, ...(shell ? { shell } : {}) };
+    }
+    return undefined;
+  },
+};
+
+/**
+ * `echo 'u:pw' | chpasswd`, `echo -e 'x\nx' | passwd`, `passwd --stdin u`, `passwd -d u`, `usermod --unlock u`,
+ * `openssl passwd -1 pw`: a password fixed, removed or crafted without a terminal, or a locked account reopened.
+ */
+const passwordChanged: Rule = {
+  name: 'account-password-set-noninteractively',
+  category: 'persistence',
+  severity: 'medium',
+  techniques: ['T1098', 'T1078.003'],
+  match: (s): Evidence | undefined => {
+    const piped = invocationsOf(s, 'chpasswd', 'passwd').find((inv) => inv.command.pipedFrom || inv.command.redirects.some((r) => r.op === '<' || r.op === '<<<') || inv.args.some((a) => /^--stdin$|^-[a-zA-Z]*[du]$|^--(?:delete|unlock)$/.test(a)));
+    if (piped) return { tool: piped.program, option: piped.args.join(' ').slice(0, 60) };
+    const reopened = invocationsOf(s, 'usermod', 'chage').find((inv) => inv.args.some((a) => /^-U$|^--unlock$/.test(a)) || /(?:-e|--expiredate|-E)[=\s]+(?:""|''|-1|9{4,})/.test(inv.args.join(' ')));
+    if (reopened) return { tool: reopened.program, option: reopened.args.join(' ').slice(0, 60) };
+    // A password hash made by hand, to paste into /etc/passwd or shadow (`openssl passwd`, `mkpasswd`, `crypt.crypt`).
+    const crafted = invocationsOf(s, 'openssl').find((inv) => inv.args[0] === 'passwd') ?? invocationsOf(s, 'mkpasswd')[0];
+    if (crafted) return { tool: `${crafted.program}${crafted.program === 'openssl' ? ' passwd' : ''}` };
+    const code = excerpt(s.text, /\bcrypt\.crypt\s*\(|\bcrypt\s*\(\s*["'][^"']+["']\s*,\s*["']\$[156y]\$/);
+    return code === undefined ? undefined : { tool: code };
+  },
+};
+
+function accountTools(invocations: readonly Invocation[]): Invocation[] {
+  return invocations.filter((inv) => /^(?:useradd|adduser|usermod)$/.test(inv.program));
+}
+
+function loginShell(inv: Invocation): string | undefined {
+  const shell = inv.args.find((a) => SHELL_PATH.test(a) || /^--shell=/.test(a));
+  return shell === undefined || NO_LOGIN_SHELL.test(shell) ? undefined : shell.replace(/^--shell=/, '');
+}
+
+export const ACCOUNT_RULES: readonly Rule[] = [
+  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, sudoersOpened,
+];

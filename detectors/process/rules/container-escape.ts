@@ -1,0 +1,122 @@
+/**
+ * Escape to the host (T1611): containers given the host's root or namespaces, the runtime's socket, a host disk
+ * mounted, kernel usermode helpers (core_pattern, release_agent) pointed at a container's file, PID 1's namespaces
+ * entered.
+ */
+import { allOf, excerpt } from '../patterns.js';
+import { invocationsOf } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
+
+/** Host directories that give root when mounted writable into a container. */
+const HOST_ROOT_MOUNT = /\s(?:-v|--volume)[=\s](?:\/|\/etc|\/root|\/home|\/boot|\/dev|\/var\/lib\/rancher(?:\/k3s)?|\/var\/lib\/kubelet|\/proc|\/sys):\S*|\s--mount[=\s]\S*(?:src|source)=\/(?:,|\s)\S*/;
+/** Where escape write-ups mount or find the host's root filesystem. */
+const HOST_ROOT_PATH = /^\/(?:host|hostfs|host-root|hostroot|rootfs|node|mnt\/host|mnt\/root|proc\/1\/root)\/?$/;
+const BLOCK_DEVICE = /^\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|hd[a-z]|mapper\/|dm-\d|root\b)/;
+
+/**
+ * `docker run -v /:/host`, or `--privileged` with an interactive terminal, the host's PID namespace or a host bind
+ * mount: a container with the host's powers. `--privileged` alone (binfmt installers, k3d nodes, GPU exporters) and
+ * read-only host mounts (node-exporter, cAdvisor) are not reported.
+ */
+const privilegedContainer: Rule = {
+  name: 'container-with-host-access',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611', 'T1610'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'docker', 'podman', 'nerdctl', 'ctr', 'crictl')) {
+      if (!inv.args.slice(0, 3).some((a) => a === 'run' || a === 'create')) continue;
+      const text = ` ${inv.args.join(' ')} `;
+      const hostRoot = excerpt(text, HOST_ROOT_MOUNT) ?? excerpt(text, /\s--mount[=\s]\S*type=bind,src=\/,\S*/);
+      if (hostRoot !== undefined && !/(?::|,)(?:ro|readonly)\b|options=ro\b/.test(hostRoot)) return { runtime: inv.program, option: hostRoot.trim() };
+      const privileged = /\s--privileged(?:=true)?\s/.test(text);
+      const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
+      if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };
+    }
+    return undefined;
+  },
+};
+
+/** Writing a kernel usermode helper (core_pattern, modprobe path, uevent_helper, cgroup release_agent) runs code as root on the host. */
+const kernelHelperHijack: Rule = {
+  name: 'kernel-helper-hijack',
+  category: 'privilege_escalation',
+  severity: 'critical',
+  techniques: ['T1611'],
+  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$|notify_on_release$/),
+};
+
+/** `mount -t cgroup -o rdma cgroup /tmp/cgrp`: a cgroup v1 hierarchy mounted to reach its release_agent. */
+const cgroupMount: Rule = {
+  name: 'cgroup-mounted-for-release-agent',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'mount').find((i) => /(?:^|\s)-t\s+cgroup(?:\s|$)/.test(i.args.join(' ')) && !/\/sys\/fs\/cgroup/.test(i.args[i.args.length - 1] ?? ''));
+    return inv ? { mount: `mount ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
+  },
+};
+
+const containerSocket: Rule = {
+  name: 'container-runtime-socket-access',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611', 'T1609'],
+  match: (s): Evidence | undefined => {
+    const socket = excerpt(s.text, /(?:--unix-socket[=\s]+|unix-connect:|unix-client:|\s-U\s+|(?:-H|--host)[=\s]+unix:\/\/|DOCKER_HOST=unix:\/\/)\S*(?:docker|containerd|crio|podman|cri-dockerd)\.sock/i);
+    if (socket !== undefined) return { socket: socket.trim() };
+    // Any HTTP client or socket tool pointed at a runtime socket (`curl -XPOST –unix-socket /var/run/docker.sock ...`).
+    const client = invocationsOf(s, 'curl', 'wget', 'socat', 'nc', 'ncat', 'python', 'python3', 'perl', 'ruby', 'node').find((inv) => inv.args.some((a) => /(?:docker|containerd|crio|podman|cri-dockerd)\.sock\b/.test(a)));
+    if (client) return { socket: client.args.find((a) => /\.sock\b/.test(a)) ?? '', client: client.program };
+    // The Docker API without TLS on the network (port 2375), the classic open daemon.
+    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b/);
+    return remote === undefined ? undefined : { socket: remote };
+  },
+};
+
+/**
+ * A raw disk mounted from inside a container, or onto a mount point named for the host (`mount /dev/sda1 /mnt/host`),
+ * or read with debugfs: the host filesystem without its permissions. (`mount /dev/nvme1n1 /mnt/data` on the host is
+ * ordinary admin work.)
+ */
+const blockDeviceMount: Rule = {
+  name: 'host-disk-mounted',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611', 'T1006'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'mount')) {
+      const device = inv.args.find((a) => BLOCK_DEVICE.test(a));
+      const mountpoint = inv.args[inv.args.length - 1] ?? '';
+      if (device !== undefined && (s.facts.containerId !== undefined || HOST_ROOT_PATH.test(mountpoint))) return { device, mountpoint };
+    }
+    const debugfs = invocationsOf(s, 'debugfs').find((inv) => inv.args.some((a) => BLOCK_DEVICE.test(a)) && !inv.args.includes('-R'));
+    return debugfs ? { tool: 'debugfs', device: debugfs.args.find((a) => BLOCK_DEVICE.test(a)) ?? '' } : undefined;
+  },
+};
+
+/**
+ * `nsenter -t 1 -m ...`, `chroot /host`, `kubectl run --overrides '{"hostPID": true}'`: entering the host through PID 1's
+ * namespaces or its root filesystem mounted in a container.
+ */
+const hostNamespaceEntry: Rule = {
+  name: 'host-namespace-entry',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'nsenter').find((i) => /(?:^|\s)(?:-t\s*1|--target[=\s]1)(?:\s|$)/.test(i.args.join(' ')) && i.args.some((a) => /^-[a-zA-Z]*[ma]|^--(?:mount|all)/.test(a)));
+    if (inv) return { command: `nsenter ${inv.args.join(' ')}`.slice(0, 160) };
+    const chroot = invocationsOf(s, 'chroot').find((i) => HOST_ROOT_PATH.test(i.args.find((a) => !a.startsWith('-')) ?? ''));
+    if (chroot) return { command: `chroot ${chroot.args.join(' ')}`.slice(0, 160) };
+    const overrides = allOf(s.text, /\bkubectl\b/, /--overrides/, /"(?:hostPID|privileged|hostNetwork|hostIPC)"\s*:\s*true|"path"\s*:\s*"\/"/);
+    return overrides === undefined ? undefined : { overrides: overrides[2] };
+  },
+};
+
+export const CONTAINER_ESCAPE_RULES: readonly Rule[] = [
+  hostNamespaceEntry, privilegedContainer, kernelHelperHijack, cgroupMount, containerSocket, blockDeviceMount,
+];

@@ -1,0 +1,219 @@
+/**
+ * Credential access (T1552, T1003), reported as data exfiltration: secrets read by any program, hunted for across
+ * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
+ * temporary file for the trip out.
+ */
+import { excerpt, isTempPath, SECRET_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
+import { invocationsOf, type Invocation } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
+
+const CREDENTIAL_WORD = /password|passwd|secret[_-]?key|api[_-]?key|access[_-]?key|aws_secret|BEGIN [A-Z ]*PRIVATE|PRIVATE KEY|\bAKIA|\btoken\b/i;
+const CREDENTIAL_FILE_NAME = /^['"]?\*?(?:credentials(?:\.db|\.json)?|access_tokens\.db|id_(?:rsa|dsa|ecdsa|ed25519)|\*?\.pem|\*?\.key|\.git-credentials|\.netrc|wallet\.dat|shadow|kubeconfig|\*?\.kdbx|\.pgpass|\.vault-token|\.env|wp-config\.php|terraform\.tfstate|\.htpasswd|authorized_keys2?|msal_token_cache\.json|accessTokens\.json|\.gnupg|\.bash_history|\*history)['"]?$/i;
+/**
+ * Programs that name a key or the account databases without printing them: they authenticate with a key (`ssh -i`),
+ * change its mode or owner, list it, delete it, or manage accounts the sanctioned way.
+ */
+const KEY_USERS = new Set([
+  'ssh', 'scp', 'sftp', 'sshfs', 'ssh-add', 'ssh-keygen', 'ssh-copy-id', 'sshpass', 'autossh', 'mosh', 'rsync', 'chmod', 'chown', 'chgrp', 'ls', 'stat', 'test', '[',
+  'rm', 'shred', 'touch', 'mkdir', 'getfacl', 'lsattr', 'vipw', 'vigr', 'pwck', 'grpck', 'passwd', 'chpasswd', 'usermod', 'useradd', 'openssl', 'certbot',
+  'kubectl', 'helm', 'k3s', 'aws', 'gcloud', 'az', 'vault', 'terraform', 'ansible', 'ansible-playbook', 'gpg', 'age', 'sops', 'install', 'sshd', 'nginx', 'haproxy',
+  'caddy', 'docker', 'podman', 'keychain', 'eval', 'restorecon', 'setfacl', 'chattr', 'echo', 'mount', 'umount', 'systemctl', 'export', 'unset',
+]);
+/** Where a credential hunt starts: the whole filesystem, all homes, a system tree (not a project directory). */
+const SEARCH_ROOT = /^(?:\/+|~\/?|\$HOME\/?|\/(?:home|root|etc|var|opt|srv|mnt|usr|data)\/?)$/;
+const CREDENTIAL_PLACE = /\/\.(?:ssh|aws|azure|kube|docker|gnupg|oci|config\/gcloud)\b|\/run\/secrets|\/var\/lib\/rancher/;
+const EDITORS = /^(?:vim?|nvim|nano|emacs|code|micro|hx|joe|mcedit)$/;
+/** Files whose copy in a temporary directory is loot: secrets and the account databases (not kubeconfigs admins copy about). */
+const STAGED_LOOT = new RegExp(`${SECRET_FILE.source}|/etc/(?:passwd|group|sudoers)\\b`);
+/** Shell history files: what users typed, passwords given on command lines included. */
+const HISTORY_FILE = /(?:^|\/)\.(?:bash_|zsh_|sh_|mysql_|psql_|python_|node_|lesshst|history)(?:history)?$|\/\.zhistory$|_history$/;
+
+/**
+ * `cat /etc/shadow`, `base64 /etc/shadow`, `diff --line-format=%L /dev/null /etc/shadow`, `lwp-download file:///etc/shadow`,
+ * `python -c 'print(open("/etc/shadow").read())'`, `getent shadow`: a secret read by whatever program is at hand
+ * (GTFOBins lists over two hundred that can). Using a key (`ssh -i`) or changing its mode is not reading it out.
+ */
+const credentialRead: Rule = {
+  name: 'credential-file-read',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1552.001', 'T1552.004', 'T1003.008', 'T1552.007'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const file = readSecret(inv);
+      if (file !== undefined) return { reader: inv.program, file };
+    }
+    const getent = invocationsOf(s, 'getent').find((inv) => /^g?shadow$/.test(inv.args[0] ?? ''));
+    return getent ? { reader: 'getent', file: getent.args[0] } : undefined;
+  },
+};
+
+/** The secret an invocation reads: an operand, an option value, `file://` URL or input redirection, or a path in its code. */
+function readSecret(inv: Invocation): string | undefined {
+  const input = inv.command.redirects.find((r) => r.op === '<' && SECRET_FILE.test(r.target))?.target;
+  if (input !== undefined) return input;
+  // `kubectl exec pod -- cat .../token`, `docker exec c -- cat /etc/shadow`: the command after `--` reads it.
+  const nested = inv.args.indexOf('--');
+  if (nested >= 0 && nested < inv.args.length - 1 && /^(?:kubectl|k3s|docker|podman|nerdctl|crictl|oc)$/.test(inv.program)) return readArguments(baseName(inv.args[nested + 1]), inv.args.slice(nested + 2));
+  return readArguments(inv.program, inv.args);
+}
+
+function readArguments(program: string, args: readonly string[]): string | undefined {
+  // `docker cp /etc/shadow c:/x` copies the file out of the host; `file /etc/shadow` only reads its magic (`-f`/`-m` read it all).
+  const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program);
+  if (!reads || program === '') return undefined;
+  const secret = args.find((a, i) => SECRET_FILE.test(a) && !/^-[a-zA-Z]*i$/.test(args[i - 1] ?? '') && !usedInsideScript(a));
+  // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it.
+  if (secret === undefined || (EDITORS.test(program) && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
+  return /^[/~$]/.test(secret) ? secret : secret.replace(/^.*?(?=\/)/, '');
+}
+
+/** A script argument that hands the secret to a key user (`expect -c 'spawn ssh-add ~/.ssh/id_rsa'`) rather than reading it. */
+function usedInsideScript(arg: string): boolean {
+  if (!/\s/.test(arg)) return false;
+  const before = arg.slice(0, arg.search(SECRET_FILE)).trim().split(/[\s;(]+/);
+  const word = before[before.length - 1] ?? '';
+  return KEY_USERS.has(baseName(word)) || /^-[a-zA-Z]*i$/.test(word) || KEY_USERS.has(baseName(before[before.length - 2] ?? ''));
+}
+
+/** `grep -ri password /`, `find / -name id_rsa`, `grep -e pass ~/.bash_history`: hunting for credentials. */
+const credentialSearch: Rule = {
+  name: 'credential-search',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1552.001', 'T1552.003', 'T1552.004'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'grep', 'egrep', 'rg', 'ag', 'ack')) {
+      const recursive = !/^e?grep$/.test(inv.program) || inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
+      const word = inv.args.find((a) => !a.startsWith('-') && CREDENTIAL_WORD.test(a));
+      // Whole filesystems and homes, not one config file (`grep -rn password /etc/grafana/grafana.ini`).
+      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a));
+      if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
+    }
+    for (const inv of invocationsOf(s, 'find', 'locate', 'mlocate', 'plocate')) {
+      const name = inv.args.find((a, i) => CREDENTIAL_FILE_NAME.test(a) && (inv.program !== 'find' || /^-i?(?:name|path|wholename)$/.test(inv.args[i - 1] ?? '')));
+      // A search of the current project (`find . -name '*.pem'`) is housekeeping; of the filesystem or a home, a hunt.
+      const root = inv.args[0] ?? '';
+      if (name !== undefined && (inv.program !== 'find' || SEARCH_ROOT.test(root) || CREDENTIAL_PLACE.test(root))) return { search: name, in: root };
+    }
+    // Combing a history file for passwords (T1552.003), or reading another account's history.
+    const history = s.invocations.map((inv) => inv.args.find((a) => HISTORY_FILE.test(a))).find((f) => f !== undefined);
+    if (history !== undefined && (CREDENTIAL_WORD.test(s.text) || /\bpass\b|'-p '|"-p "/.test(s.text) || /^\/(?:root|home\/[^/]+)\//.test(history))) return { history };
+    return undefined;
+  },
+};
+
+const secretsApi: Rule = {
+  name: 'kubernetes-secrets-dump',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1552.007'],
+  match: (s): Evidence | undefined => {
+    const url = urlsIn(s.text).find((u) => /\/api\/v1\/(?:namespaces\/[^/\s]+\/)?secrets\b/.test(u.url));
+    if (url) return { url: url.url.slice(0, 160) };
+    // Every secret of every namespace with its values (`-o yaml`), not one secret an install guide decodes.
+    const dump = invocationsOf(s, 'kubectl', 'k3s', 'oc').find((inv) => inv.args.some((a) => /^secrets?$/.test(a)) && inv.args.some((a) => a === '-A' || a === '--all-namespaces') && inv.args.some((a) => /^-o(?:=?(?:yaml|json|jsonpath.*|go-template.*))?$|^--output/.test(a)));
+    return dump ? { command: `${dump.program} ${dump.args.join(' ')}`.slice(0, 160) } : undefined;
+  },
+};
+
+/** Cloud instance metadata credential endpoints: the node's cloud identity, one request away. */
+const cloudMetadataCredentials: Rule = {
+  name: 'cloud-metadata-credentials',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1552.005'],
+  match: (s) => {
+    const url = urlsIn(s.text).find((u) => /^(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|\[fd00:ec2::254\]|169\.254\.170\.2)$/.test(u.host) && /security-credentials|service-accounts\/[^/]+\/token|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
+    return url ? { url: url.url.slice(0, 160) } : undefined;
+  },
+};
+
+/** `john --wordlist=... hashes`, `hashcat -m 1800 ...`, `unshadow`: stolen password hashes being cracked. */
+const passwordCracking: Rule = {
+  name: 'password-cracking',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1110.002'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'john', 'hashcat').find((i) => i.args.some((a) => /^--(?:wordlist|format|show|incremental)|^-[ma]$/.test(a))) ?? invocationsOf(s, 'unshadow')[0];
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 160) } : undefined;
+  },
+};
+
+/**
+ * Single-purpose credential stealers and memory dumps of other processes: mimipenguin, LaZagne, truffleHog and
+ * gitleaks over a host, `gcore` of a running process, gdb's `dump memory`.
+ */
+const credentialDumping: Rule = {
+  name: 'credential-dumping-tool',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1003.007', 'T1555', 'T1552.001'],
+  match: (s): Evidence | undefined => {
+    const tool = s.invocations.find((inv) => /^(?:mimipenguin(?:\.sh|\.py)?|lazagne(?:\.py)?|trufflehog|gitleaks|linikatz(?:\.sh)?|3snake|swap_digger(?:\.sh)?)$/i.test(inv.program) || inv.args.slice(0, 1).some((a) => /(?:^|\/)(?:mimipenguin|lazagne|linikatz)\.(?:sh|py)$/i.test(a)));
+    if (tool) return { tool: tool.program === 'bash' || tool.program === 'sh' || /^python/.test(tool.program) ? baseName(tool.args[0]) : tool.program };
+    const dump = invocationsOf(s, 'gcore').find((inv) => inv.args.length > 0) ?? invocationsOf(s, 'gdb').find((inv) => /dump\s+(?:memory|binary)|generate-core-file|gcore/.test(inv.args.join(' ')));
+    return dump ? { tool: dump.program, arguments: dump.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `cat /etc/passwd > /tmp/x`, `cp /etc/shadow /tmp/`, `python -c "...open('/etc/passwd')...GzipFile('/tmp/passwd.gz'..."`:
+ * an account database or secret copied into a temporary file, staged for the trip out.
+ */
+const sensitiveFileStaged: Rule = {
+  name: 'sensitive-file-staged',
+  category: 'data_exfiltration',
+  severity: 'high',
+  techniques: ['T1074.001', 'T1003.008', 'T1560'],
+  match: (s): Evidence | undefined => {
+    const file = excerpt(s.text, STAGED_LOOT);
+    if (file === undefined) return undefined;
+    const staged = writesTo(s, /^(?:\/var)?\/tmp\/|^\/dev\/shm\//) ?? (/\b(?:open|Gzip|ZipFile|tarfile|bz2)\b/.test(s.text) ? tempPathInCode(s.text, file) : undefined);
+    return staged ? { file, ...staged } : undefined;
+  },
+};
+
+/** A temporary path in interpreter code that also names the sensitive file (the archive it is written to). */
+function tempPathInCode(text: string, file: string): Evidence | undefined {
+  const temp = [...text.matchAll(TEMP_PATHS)].map((m) => m[0]).find((p) => isTempPath(p) && !p.includes(file));
+  return temp === undefined ? undefined : { writes: temp };
+}
+
+/**
+ * Keystrokes and commands captured (T1056.001): `PROMPT_COMMAND` or a `DEBUG` trap copying each command somewhere,
+ * `pam_tty_audit` told to log passwords; and the screen or clipboard read (T1113, T1115).
+ */
+const inputCapture: Rule = {
+  name: 'input-or-screen-capture',
+  category: 'data_exfiltration',
+  severity: 'medium',
+  techniques: ['T1056.001', 'T1113', 'T1115'],
+  match: (s): Evidence | undefined => {
+    const capture = excerpt(s.text, /\bPROMPT_COMMAND=["']?[^"']*(?:logger|curl|wget|\bnc\b|>\(|>>?\s*\/)|\btrap\s+["'][^"']*(?:\$BASH_COMMAND|history)[^"']*>[^"']*["']\s+DEBUG\b|pam_tty_audit\S*\s[^"']*log_passw|\bPS[24]=`?\$?\(?logger\b/);
+    if (capture !== undefined) return { capture: capture.slice(0, 120) };
+    const screen = s.invocations.find((inv) => (inv.program === 'xwd' && inv.args.includes('-root')) || (inv.program === 'import' && inv.args.includes('-window') && inv.args.includes('root')) || /^(?:scrot|gnome-screenshot|xfce4-screenshooter|grim|maim)$/.test(inv.program) || (inv.program === 'ffmpeg' && inv.args.includes('x11grab')) || (/^(?:xclip|xsel)$/.test(inv.program) && inv.args.some((a) => /^-o$|^--output$/.test(a))));
+    return screen ? { tool: screen.program, arguments: screen.args.join(' ').slice(0, 80) } : undefined;
+  },
+};
+
+/** `cat ~/.bash_history`, `tail -n 50 ~/.zsh_history`: typed commands read back, passwords on command lines included (low: also a user looking back). */
+const historyRead: Rule = {
+  name: 'shell-history-read',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1552.003'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'cat', 'head', 'tail', 'less', 'more', 'strings', 'grep', 'egrep', 'awk', 'sed', 'tac', 'nl').find((i) => i.args.some((a) => HISTORY_FILE.test(a)) || i.command.redirects.some((r) => r.op === '<' && HISTORY_FILE.test(r.target)));
+    return inv ? { reader: inv.program, file: inv.args.find((a) => HISTORY_FILE.test(a)) ?? '' } : undefined;
+  },
+};
+
+export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
+  historyRead, inputCapture,
+  passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
+];

@@ -1,0 +1,200 @@
+/**
+ * Defence evasion that is also, often, administration: host firewalls and SELinux relaxed (the K3s and kubeadm guides
+ * say to), logging configuration edited, files shredded, permissions and immutable flags changed on the files that
+ * guard the host (T1222.002), hidden directories made where droppers work. Reported at the severity the evidence
+ * earns, low when it is the everyday form. Also reflective code loading (T1620), which never is.
+ */
+import { excerpt, isTempPath, SENSITIVE_FILE } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
+import { invocationsOf } from '../subject.js';
+import type { Evidence } from '../types.js';
+import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
+
+const FIREWALL_SERVICE = /^(?:ufw|firewalld|nftables|iptables|ip6tables|netfilter-persistent|shorewall|csf|pf)(?:\.service)?$/;
+const LOGGING_CONFIG = /^\/etc\/(?:rsyslog\.conf|rsyslog\.d\/|syslog\.conf|syslog-ng\/|systemd\/journald\.conf|audit\/|audisp\/|libaudit\.conf|security\/audit_event|logrotate\.d\/(?:rsyslog|syslog))/;
+/** Files and directories that guard the host: account databases, sudo, SSH, cron, loader, start-up, system binaries. */
+const GUARDED_PATH = new RegExp(`${SENSITIVE_FILE.source}|^/etc/?$|^/etc/(?:sudoers\\.d|ssh/sshd_config|cron|crontab|ld\\.so\\.preload|profile|rc\\.local|pam\\.d|systemd/system)|/\\.ssh(?:/|$)|authorized_keys|^/(?:usr/)?(?:local/)?s?bin(?:/|$)|^/root/?$|^/$`);
+/** Persistence and authentication files an attacker makes immutable so they cannot be cleaned, or unlocks to edit. */
+const LOCKABLE = /\/(?:passwd|shadow|group|gshadow|sudoers)$|\/sudoers\.d\/|authorized_keys|\/etc\/cron|\/var\/spool\/cron|\/etc\/ld\.so\.preload|\/etc\/rc\.local|\/etc\/profile|\/\.bashrc$|\/etc\/systemd\/system\//;
+
+/** `ufw disable`, `systemctl disable --now firewalld`: the host firewall off, as K3s guides ask (T1562.004). */
+const firewallDisabled: Rule = {
+  name: 'host-firewall-disabled',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1562.004'],
+  match: (s): Evidence | undefined => {
+    const ufw = invocationsOf(s, 'ufw').find((inv) => inv.args[0] === 'disable' || (inv.args[0] === 'logging' && inv.args[1] === 'off') || (inv.args[0] === 'default' && inv.args[1] === 'allow'));
+    if (ufw) return { firewall: `ufw ${ufw.args.join(' ')}` };
+    for (const inv of invocationsOf(s, 'systemctl', 'service', 'chkconfig', 'update-rc.d', 'rc-service', 'rc-update')) {
+      const service = inv.args.find((a) => FIREWALL_SERVICE.test(a));
+      if (service !== undefined && inv.args.some((a) => /^(?:stop|disable|mask|kill|off|del|delete)$/.test(a))) return { firewall: service, action: `${inv.program} ${inv.args.join(' ')}`.slice(0, 80) };
+    }
+    const rules = writesTo(s, /^\/etc\/(?:ufw\/|firewalld\/|nftables\.conf|iptables\/)/);
+    return rules ? { firewallConfig: rules.writes } : undefined;
+  },
+};
+
+/** `setenforce 0`, `SELINUX=disabled` in /etc/selinux/config, `aa-complain`: mandatory access control relaxed (T1562.001). */
+const macRelaxed: Rule = {
+  name: 'mandatory-access-control-relaxed',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1562.001'],
+  match: (s): Evidence | undefined => {
+    const setenforce = invocationsOf(s, 'setenforce').find((inv) => /^(?:0|permissive)$/i.test(inv.args[0] ?? ''));
+    if (setenforce) return { selinux: 'permissive' };
+    const config = writesTo(s, /^\/etc\/selinux\/config$/);
+    if (config && /SELINUX=(?:disabled|permissive)/.test(s.text)) return { selinux: 'disabled in config' };
+    const apparmor = invocationsOf(s, 'aa-complain', 'aa-disable').find((inv) => inv.args.length > 0);
+    return apparmor ? { apparmor: `${apparmor.program} ${apparmor.args.join(' ')}`.slice(0, 80) } : undefined;
+  },
+};
+
+/** Syslog, journald or audit configuration rewritten: what gets recorded may have changed (T1562.006). */
+const loggingConfigChanged: Rule = {
+  name: 'logging-config-changed',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1562.006', 'T1562.012'],
+  match: (s) => writesTo(s, LOGGING_CONFIG),
+};
+
+/** `shred -u file`, `srm`, `wipe`: a file destroyed beyond recovery, the way evidence is removed (T1070.004). */
+const secureDelete: Rule = {
+  name: 'file-shredded',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1070.004'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'shred', 'srm', 'wipe').find((i) => i.args.some((a) => !a.startsWith('-')));
+    return inv ? { tool: inv.program, file: inv.args.filter((a) => !a.startsWith('-')).join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `chmod 777 /etc/shadow`, `chmod o+w /etc/sudoers`, `chown bob /etc/passwd`, `setfacl -m u:bob:rwx /etc/shadow`:
+ * the files that guard the host opened to other users (T1222.002).
+ */
+const guardedPermissions: Rule = {
+  name: 'guarded-file-permissions-opened',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1222.002'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'chmod', 'chown', 'chgrp', 'setfacl')) {
+      // A user's own files (`chown $(id -u) ~/.kube/config`, as the K3s docs say) are theirs to hand over.
+      const targets = inv.args.filter((a) => !a.startsWith('-') && GUARDED_PATH.test(a) && !isTempPath(a) && (inv.program === 'chmod' || !/^(?:~|\$HOME|\$\{HOME\}|\/home\/)/.test(a)));
+      if (targets.length === 0) continue;
+      const mode = inv.args.find((a) => !a.startsWith('-') || /^-[rwxXst]+$/.test(a));
+      const opened = inv.program === 'chmod' ? mode !== undefined && isOpenMode(mode) : inv.program === 'setfacl' ? inv.args.some((a) => /^-[a-zA-Z]*m$|^--modify/.test(a)) : !/^(?:root|0)?(?::(?:root|0|shadow|ssl-cert|adm|syslog|crontab)?)?$/.test(inv.args.find((a) => !a.startsWith('-')) ?? 'root');
+      if (opened) return { tool: inv.program, change: inv.args.join(' ').slice(0, 120) };
+    }
+    return undefined;
+  },
+};
+
+/** `chattr +i /root/.ssh/authorized_keys`, `chattr -i /etc/passwd`: persistence files locked against cleanup, or unlocked to edit. */
+const immutableSensitive: Rule = {
+  name: 'immutable-flag-on-guarded-file',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1222.002'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'chattr').find((i) => i.args.some((a) => /^[+-][aAiu]+$/.test(a)) && i.args.some((a) => LOCKABLE.test(a)));
+    return inv ? { change: `chattr ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
+  },
+};
+
+/** `mkdir /tmp/.x`, `mkdir -p /dev/shm/.cache`, `mkdir ~/...`: a hidden work directory where droppers keep payloads (T1564.001). */
+const hiddenDirectory: Rule = {
+  name: 'hidden-directory-created',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1564.001'],
+  match: (s) => {
+    // The X server's own hidden sockets directories (`/tmp/.X11-unix`, `.ICE-unix`) are not a dropper's.
+    const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && /\/\.[^/.][^/]*\/?$|\/\.[^/.][^/]*\//.test(a) && !/\/\.(?:X11|ICE|font|XIM|Test)-unix\b/.test(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a));
+    return dir === undefined ? undefined : { directory: dir };
+  },
+};
+
+/**
+ * Reflective code loading (T1620): interpreter code that creates an anonymous memory file and executes it
+ * (`os.memfd_create` + `os.execv`/`fexecve`), or a program run straight from a descriptor (`/proc/self/fd/3`, `/dev/fd/4`).
+ */
+const memoryExecution: Rule = {
+  name: 'memfd-execution-in-code',
+  category: 'system_modification',
+  severity: 'critical',
+  techniques: ['T1620', 'T1027'],
+  match: (s): Evidence | undefined => {
+    const memfd = excerpt(s.text, /memfd_create|syscall\s*\(\s*(?:319|356|279|385)\b|\bSYS_memfd_create\b/);
+    const exec = excerpt(s.text, /\bexecv[pe]?\s*\(|\bfexecve\b|\bexecveat\b|\/proc\/self\/fd\/|\/proc\/\$\$\/fd\/|\bexec\s*\{|\bexec\s*["']\/proc|Popen\s*\(\s*\[?\s*f?["']\/proc|\bexecl\s*\(/);
+    if (memfd !== undefined && exec !== undefined) return { memfd, exec };
+    const fromFd = s.invocations.find((inv) => /^\/(?:proc\/(?:self|\d+|\$\$)\/fd|dev\/fd)\/\d+$/.test(inv.path));
+    if (fromFd) return { exec: fromFd.path };
+    const shellcode = excerpt(s.text, /mmap\s*\([^)]*PROT_EXEC|VirtualAlloc|ctypes\.CFUNCTYPE|mprotect\s*\([^)]*7\s*\)/);
+    return shellcode === undefined ? undefined : { shellcode };
+  },
+};
+
+/** True for modes that give other users write access, or everyone everything (`777`, `o+w`, `a+rwx`, `666`). */
+function isOpenMode(mode: string): boolean {
+  if (/^0?[0-7]?[0-7][0-7][2367]$/.test(mode)) return true;
+  return /^(?:[ugo]*[ao][ugo]*|)[+=][rwxXst]*w/.test(mode) && !/^u[+=]/.test(mode);
+}
+
+/** `sh /tmp/report.pdf.sh`, `bash /tmp/image.png`: a script named like a document or image (T1036.007, T1036.008). */
+const disguisedScript: Rule = {
+  name: 'script-disguised-as-document',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1036.007', 'T1036.008'],
+  match: (s) => {
+    const doc = /\.(?:pdf|docx?|xlsx?|png|jpe?g|gif|txt|log|mp[34]|zip)(?:\.(?:sh|py|pl|elf|bin|run))?$/i;
+    const script = (args: readonly string[]): string => (args.some((a) => /^-[a-zA-Z]*c$/.test(a)) ? '' : args.find((a) => !a.startsWith('-')) ?? '');
+    const doubled = /\.(?:pdf|docx?|xlsx?|png|jpe?g|gif|txt|mp[34])\.(?:sh|py|pl|elf|bin|run)$/i;
+    const inv = s.invocations.find((i) => doubled.test(i.path) || (i.program === 'chmod' && i.args.some((a) => doubled.test(a))) || (/^(?:ba|da|z)?sh$|^python[\d.]*$|^perl$/.test(i.program) && /^\S+$/.test(script(i.args)) && doc.test(script(i.args)) && !/\.(?:sh|py|pl)$/i.test(script(i.args))));
+    return inv ? { runs: inv.program === baseName(inv.path) && doc.test(inv.path) ? inv.path : `${inv.program} ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `dd if=/dev/urandom bs=1 count=8 >> ./agent`, `truncate -s +1 ./agent`: bytes appended to a program so its hash
+ * no longer matches a blocklist (T1027.001).
+ */
+const binaryPadding: Rule = {
+  name: 'binary-padded',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1027.001'],
+  match: (s): Evidence | undefined => {
+    const dd = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => /^if=\/dev\/(?:zero|u?random|null)$/.test(a)) && (inv.command.redirects.some((r) => r.op === '>>') || inv.args.some((a) => /^oflag=append$/.test(a))));
+    if (dd) return { tool: 'dd', target: dd.command.redirects.find((r) => r.op === '>>')?.target ?? dd.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
+    const grown = invocationsOf(s, 'truncate').find((inv) => inv.args.some((a, i) => /^\+\d{1,4}$/.test(a) && /^(?:-s|--size)$/.test(inv.args[i - 1] ?? '')) || inv.args.some((a) => /^(?:-s|--size=)\+\d{1,4}$/.test(a)));
+    return grown ? { tool: 'truncate', target: grown.args[grown.args.length - 1] } : undefined;
+  },
+};
+
+/**
+ * A program run from a directory named to be overlooked (`$HOME/.../sh`, `/tmp/. /x`) or whose own name ends in a
+ * space (`'./init '` next to `./init`): masquerading by path (T1036.005, T1036.006).
+ */
+const masqueradingPath: Rule = {
+  name: 'program-in-masquerading-path',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1036.005', 'T1036.006'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => /(?:^|\/)\.{3,}\/|\/\.\s+\/|\/\s+\/|\S\s+$/.test(i.path) && /\//.test(i.path));
+    if (inv) return { program: inv.path };
+    const copied = invocationsOf(s, 'cp', 'mv', 'install').find((i) => /(?:^|\/)\.{3,}\/?$/.test(i.args[i.args.length - 1] ?? ''));
+    return copied ? { copiedTo: copied.args[copied.args.length - 1] } : undefined;
+  },
+};
+
+export const DEFENSE_EVASION_RULES: readonly Rule[] = [
+  masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
+];
