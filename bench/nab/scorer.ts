@@ -204,13 +204,13 @@ export interface ProfileResult {
 }
 
 /**
- * Scores a detector on a corpus under one profile: NAB's optimised threshold, per-file raw scores, and the
- * normalised total. Null is the never-firing detector (every scorable window missed); perfect counts every
- * label window at the full TP weight, as NAB's normalisation does.
+ * Scores a detector on a corpus under one profile: NAB's optimised threshold (or a given one), per-file raw
+ * scores, and the normalised total. Null is the never-firing detector (every scorable window missed); perfect
+ * counts every label window at the full TP weight, as NAB's normalisation does.
  */
-export function scoreCorpus(corpus: readonly ScoredSeries[], profile: CostProfile): ProfileResult {
+export function scoreCorpus(corpus: readonly ScoredSeries[], profile: CostProfile, fixedThreshold?: number): ProfileResult {
   const perFile = corpus.map((series) => ({ name: series.name, rows: sweepRows(series) }));
-  const threshold = bestThreshold(perFile.flatMap((f) => f.rows), profile);
+  const threshold = fixedThreshold ?? bestThreshold(perFile.flatMap((f) => f.rows), profile);
   const files = perFile.map((f) => ({ name: f.name, ...scoreAtThreshold(f.rows, profile, threshold) }));
   const raw = sum(files.map((f) => f.score));
   const nullScore = -profile.fnWeight * sum(perFile.map((f) => scorableWindowIds(f.rows).size));

@@ -77,7 +77,7 @@ export async function runBacktest(prometheus: PrometheusClient, plan: BacktestPl
 }
 
 function createDetector(plan: BacktestPlan): BacktestDetector {
-  return plan.detector === 'gpu' ? new GpuReplay(plan.settings) : new StreamBacktest(plan.settings);
+  return plan.detector === 'gpu' ? new GpuReplay(plan.settings) : new StreamBacktest();
 }
 
 type Rows = Array<readonly [number, number[]]>;

@@ -1,10 +1,12 @@
 /**
  * `odin-detect score --input FILE.csv [--detector gpu [--metric temperature|power]]`: scores recorded data with
- * the detectors' own code and streams `timestamp,value,score` to stdout, one line per input row as it is read.
- * A row's score uses only the rows before it. Without --detector the input is `timestamp,value[,more columns]`
- * (header optional) scored by the StreamScorer; with `--detector gpu` it is nvidia-smi CSV output such as
- * h100-load-trace.csv, scored as the live GPU detector scores (the value in the context of utilisation).
- * Unreadable rows are skipped and reported on stderr with their line number.
+ * the detectors' own code and streams CSV to stdout, one line per input row as it is read. A row's score uses
+ * only the rows before it. Without --detector the input is `timestamp,value[,more columns]` (header optional; the
+ * second column is scored) and ODIN's default streaming detector (scoring/stream-scorer.ts) writes
+ * `timestamp,value,score,expected,lower,upper`: the first --probation-rows rows only teach it the value range
+ * (score NaN) unless --min and --max give the range. With `--detector gpu` the input is nvidia-smi CSV output such
+ * as h100-load-trace.csv, scored as the live GPU detector scores (the value in the context of utilisation), and
+ * the output is `timestamp,value,score`. Unreadable rows are skipped and reported on stderr with their line number.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -14,7 +16,8 @@ import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
 import { StreamScorer } from '../scoring/stream-scorer.js';
 import { columnName, isHeader, parseTimestamp, splitCells } from './csv.js';
 
-const USAGE = `usage: odin-detect score --input FILE.csv [--detector gpu [--metric temperature|power]]
+const USAGE = `usage: odin-detect score --input FILE.csv [--probation-rows 750] [--min MIN --max MAX]
+       odin-detect score --input FILE.csv --detector gpu [--metric temperature|power]
          [--anomaly-share 0.05] [--retrain-every SEC] [--train-window SEC] [--min-train-rows N]`;
 
 interface ScoreOptions {
@@ -25,10 +28,18 @@ interface ScoreOptions {
   readonly retrainEverySec: number;
   readonly trainWindowSec: number;
   readonly minTrainRows: number;
+  readonly probationRows: number;
+  readonly valueRange: { readonly min: number; readonly max: number } | undefined;
 }
 
-/** Scores one parsed row; returns the value column to print and the score. */
-type RowScorer = (timestampSec: number, cells: readonly string[]) => { value: string; score: number };
+/** Scores one parsed row; returns the cells to print after the timestamp. */
+type RowScorer = (timestampSec: number, cells: readonly string[]) => string[];
+
+/** Scores one input file: the output header and the row scorer (built from the first line). */
+interface FileScorer {
+  readonly header: string;
+  readonly scoreRow: RowScorer;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let options: ScoreOptions;
@@ -57,6 +68,9 @@ function parseOptions(argv: readonly string[]): ScoreOptions {
       'retrain-every': { type: 'string', default: '21600' },
       'train-window': { type: 'string', default: '604800' },
       'min-train-rows': { type: 'string', default: '128' },
+      'probation-rows': { type: 'string', default: '750' },
+      min: { type: 'string' },
+      max: { type: 'string' },
     },
   });
   if (!values.input) throw new Error('--input is required');
@@ -75,29 +89,40 @@ function parseOptions(argv: readonly string[]): ScoreOptions {
     retrainEverySec: positive('retrain-every', values['retrain-every']),
     trainWindowSec: positive('train-window', values['train-window']),
     minTrainRows: positive('min-train-rows', values['min-train-rows']),
+    probationRows: positive('probation-rows', values['probation-rows']),
+    valueRange: parseRange(values.min, values.max),
   };
+}
+
+/** --min and --max: both or neither, finite, min <= max. */
+function parseRange(min: string | undefined, max: string | undefined): ScoreOptions['valueRange'] {
+  if (min === undefined && max === undefined) return undefined;
+  const [lo, hi] = [Number(min), Number(max)];
+  if (min === undefined || max === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+    throw new Error(`--min and --max go together, as finite numbers with min <= max, got '${min ?? ''}' and '${max ?? ''}'`);
+  }
+  return { min: lo, max: hi };
 }
 
 async function scoreFile(options: ScoreOptions): Promise<number> {
   const lines = createInterface({ input: createReadStream(options.input), crlfDelay: Infinity });
-  let scorer: RowScorer | undefined;
+  let scorer: FileScorer | undefined;
   let lineNumber = 0;
   let skipped = 0;
   let scored = 0;
-  process.stdout.write('timestamp,value,score\n');
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === '') continue;
     const cells = splitCells(line);
     if (!scorer) {
       scorer = options.detector === 'gpu' ? gpuScorer(cells, options) : genericScorer(options);
+      await write(`${scorer.header}\n`);
       if (isHeader(cells)) continue;
     }
     const timestampSec = parseTimestamp(cells[0]);
     try {
       if (!Number.isFinite(timestampSec)) throw new Error(`timestamp ${JSON.stringify(cells[0])} is not readable`);
-      const { value, score } = scorer(timestampSec, cells);
-      await write(`${cells[0]},${value},${Number.isNaN(score) ? 'NaN' : score.toFixed(3)}\n`);
+      await write(`${[cells[0], ...scorer.scoreRow(timestampSec, cells)].join(',')}\n`);
       scored++;
     } catch (err) {
       skipped++;
@@ -121,19 +146,25 @@ function numberCell(cells: readonly string[], index: number, what: string): numb
   return value;
 }
 
-function genericScorer(options: ScoreOptions): RowScorer {
-  const scorer = new StreamScorer({ anomalyShare: options.anomalyShare, retrainEverySec: options.retrainEverySec, trainWindowSec: options.trainWindowSec, minTrainRows: options.minTrainRows });
+/** Three decimals; NaN and ±Infinity spelled as such. */
+function number3(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : String(x);
+}
+
+function genericScorer(options: ScoreOptions): FileScorer {
+  const scorer = new StreamScorer({ probationRows: options.probationRows, valueRange: options.valueRange });
   let width: number | undefined;
-  return (timestampSec, cells) => {
+  const scoreRow: RowScorer = (timestampSec, cells) => {
     width ??= cells.length;
     if (cells.length !== width || width < 2) throw new Error(`expected ${width} columns (timestamp,value[,more]), got ${cells.length}`);
-    const values = cells.slice(1).map((_, i) => numberCell(cells, i + 1, `column ${i + 2}`));
-    return { value: cells[1], score: scorer.next(timestampSec, values) };
+    const { score, expected, lower, upper } = scorer.next(timestampSec, numberCell(cells, 1, 'value'));
+    return [cells[1], ...[score, expected, lower, upper].map(number3)];
   };
+  return { header: 'timestamp,value,score,expected,lower,upper', scoreRow };
 }
 
 /** The live GPU detector's model, replayed: retrained in data time on the window, like GpuMode on Prometheus data. */
-function gpuScorer(header: readonly string[], options: ScoreOptions): RowScorer {
+function gpuScorer(header: readonly string[], options: ScoreOptions): FileScorer {
   const metric = GPU_METRICS.find((m) => m.name === options.metric)!;
   const names = header.map(columnName);
   const valueColumn = names.indexOf(metric.csvColumn);
@@ -146,7 +177,7 @@ function gpuScorer(header: readonly string[], options: ScoreOptions): RowScorer 
   const rows: number[][] = [];
   let lastTrainingSec = -Infinity;
   let rowsAtTraining = 0;
-  return (timestampSec, cells) => {
+  const scoreRow: RowScorer = (timestampSec, cells) => {
     const value = numberCell(cells, valueColumn, metric.csvColumn);
     const row = gpuFeatureRow(value, numberCell(cells, utilizationColumn, UTILIZATION.csvColumn));
     while (timestamps.length > 0 && timestamps[0] < timestampSec - options.trainWindowSec) {
@@ -163,6 +194,7 @@ function gpuScorer(header: readonly string[], options: ScoreOptions): RowScorer 
     const score = model.score(timestampSec, row) ?? 0;
     timestamps.push(timestampSec);
     rows.push(row);
-    return { value: cells[valueColumn], score };
+    return [cells[valueColumn], number3(score)];
   };
+  return { header: 'timestamp,value,score', scoreRow };
 }

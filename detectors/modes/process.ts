@@ -59,6 +59,11 @@ const THREAT_LABELS = ['category', 'severity', 'rule'] as const;
 export function threatLabelSets(): Array<Record<(typeof THREAT_LABELS)[number], string>> {
   return [...ALL_RULES.map((r) => ({ category: r.category, severity: r.severity, rule: r.name })), ...FILE_WATCH_LABELS.map((f) => ({ ...f }))];
 }
+
+/** The model store key of the per-name resource scorers' state. */
+export const RESOURCES_MODEL_KEY = 'process-resources';
+/** How often the resource scorers' state is saved (and at shutdown): a restart loses at most this much learning. */
+const SAVE_EVERY_SEC = 900;
 const SCORE_LABELS = ['detector', 'metric', 'process_name'] as const;
 
 interface ProcessMetrics {
@@ -81,6 +86,8 @@ export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
   private readonly files: FileWatcher | undefined;
   private readonly resources: ResourceAnomalies;
   private metrics: ProcessMetrics | undefined;
+  private context: ModeContext | undefined;
+  private lastSaveSec = Number.NEGATIVE_INFINITY;
 
   constructor(settings: ProcessModeSettings, paths: ProcessModePaths) {
     this.scanner = new ProcessScanner({
@@ -101,6 +108,8 @@ export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
       processes: new Gauge({ name: 'odin_process_scanned', help: 'Processes read in the last cycle.', registers }),
     };
     for (const labels of threatLabelSets()) this.metrics.threatsTotal.inc(labels, 0);
+    this.context = ctx;
+    await this.restoreResources(ctx);
   }
 
   /** The resource scorers learn as they score (in data time); there is no separate training window to fetch. */
@@ -120,9 +129,34 @@ export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
     for (const found of scan.findings) this.record(ctx, found.finding, found.isNew, () => processLogFields(found));
     for (const found of fileFindings) this.record(ctx, found.finding, true, () => ({ path: found.path, change: found.change }));
     this.exportScores(now, scan.processes);
+    if (now - this.lastSaveSec >= SAVE_EVERY_SEC) await this.saveResources(ctx, now);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    if (this.context) await this.saveResources(this.context, this.context.now());
+  }
+
+  /**
+   * Continues from the saved per-name scorers. The store reports a missing, corrupt or foreign file and returns
+   * nothing; a file whose content this version cannot restore is reported the same way. Either way the scorers
+   * start fresh: never fatal.
+   */
+  private async restoreResources(ctx: ModeContext): Promise<void> {
+    const now = ctx.now();
+    const restored = await ctx.models.load(RESOURCES_MODEL_KEY, (raw) => this.resources.restore(raw, now));
+    if (restored !== undefined) ctx.log.info('per-name resource scorers restored', { names: restored });
+    this.lastSaveSec = now;
+  }
+
+  private async saveResources(ctx: ModeContext, now: number): Promise<void> {
+    this.lastSaveSec = now;
+    try {
+      await ctx.models.save(RESOURCES_MODEL_KEY, this.resources.toState());
+    } catch (err) {
+      ctx.countError?.('model_save');
+      ctx.log.warn('saving the per-name resource scorers failed; retrying at the next save', { error: (err as Error).message });
+    }
+  }
 
   private record(ctx: ProcessContext, finding: Finding, isNew: boolean, logFields: () => Record<string, unknown>): void {
     const labels = { category: finding.category, severity: finding.severity, rule: finding.rule };
@@ -160,7 +194,9 @@ export class ProcessMode implements Mode<typeof PROCESS_ERROR_KINDS[number]> {
     const { scores } = this.metrics!;
     scores.reset();
     for (const s of this.resources.score(now, processes)) {
-      if (Number.isFinite(s.score)) scores.set({ detector: 'process', metric: s.metric, process_name: s.name }, s.score);
+      if (!Number.isFinite(s.score)) continue;
+      const band = { lower: s.lower, expected: s.expected, upper: s.upper };
+      scores.set({ detector: 'process', metric: s.metric, process_name: s.name }, s.score, [{ value: s.value, band }]);
     }
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { column, parseTable, readLabelWindows } from '../../bench/nab/corpus.js';
-import { readResults, streamScores } from '../../bench/nab/runner.js';
+import { detectSeries, fileFacts, readResults } from '../../bench/nab/runner.js';
 import { NAB_PROFILES, scoreCorpus } from '../../bench/nab/scorer.js';
 
 const LABELS = readLabelWindows('test/fixtures/nab/labels/combined_windows.json');
@@ -27,6 +27,8 @@ describe('rescoring results in NAB layout', () => {
   test('maps each results file to its labelled data file and scores its anomaly_score column', () => {
     writeResult('artificialNoAnomaly/someDetector_art_noisy.csv', [500]);
     writeResult('artificialNoAnomaly/someDetector_art_flatline.csv', []);
+    // NAB's own summaries sit at the detector folder's root and are not per-file results.
+    writeFileSync(join(resultsDir, 'someDetector_standard_scores.csv'), 'Detector,Profile,File,Threshold,Score,TP,TN,FP,FN,Total_Count\nsomeDetector,standard,Totals,0.5,0.0,0,0,0,0,0\n');
     const labels = new Map([
       ...LABELS,
       // A labelled window over rows 500–599 of the synthetic noisy file, so that the corpus has one window.
@@ -42,15 +44,18 @@ describe('rescoring results in NAB layout', () => {
 });
 
 describe('the detector run', () => {
-  test('gives the scores of the offline `odin-detect score` command, row for row', () => {
+  test('gives the scores of the offline `odin-detect score` command given NAB\'s facts, row for row', () => {
     const file = 'test/fixtures/nab/data/artificialWithAnomaly/art_daily_jumpsup.csv';
-    const cli = spawnSync(process.execPath, ['bin/odin-detect.js', 'score', '--input', file], { encoding: 'utf8' });
+    const table = parseTable(readFileSync(file, 'utf8'), file);
+    const values = column(table, 'value', file);
+    const facts = fileFacts(values);
+    const args = ['score', '--input', file, '--probation-rows', String(facts.probationRows), '--min', String(facts.min), '--max', String(facts.max)];
+    const cli = spawnSync(process.execPath, ['bin/odin-detect.js', ...args], { encoding: 'utf8' });
     expect(cli.status).toBe(0);
     const cliScores = cli.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
-    const table = parseTable(readFileSync(file, 'utf8'), file);
-    const scores = streamScores(table.timestamps, column(table, 'value', file));
+    const scores = detectSeries('odin', table.timestamps, values);
     expect(cliScores).toHaveLength(scores.length);
     // The command prints three decimals.
-    expect(Math.max(...scores.map((s, i) => Math.abs(s - cliScores[i])))).toBeLessThanOrEqual(0.0005);
+    expect(Math.max(...scores.map((s, i) => Math.abs(s - cliScores[i])))).toBeLessThanOrEqual(0.0005 + 1e-9);
   });
 });

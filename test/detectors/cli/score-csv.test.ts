@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
+import { EARLY_ROWS } from '../../../detectors/scoring/stream-scorer.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const TRACE = join(REPO, 'test/fixtures/nvidia-smi/h100-load-trace.csv');
@@ -21,14 +22,17 @@ async function odinDetect(args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-function parseOutput(stdout: string): Array<{ timestamp: string; value: number; score: number }> {
-  const [header, ...lines] = stdout.trim().split('\n');
-  expect(header).toBe('timestamp,value,score');
+function parseOutput(stdout: string, header = 'timestamp,value,score'): Array<{ timestamp: string; value: number; score: number; expected?: number; lower?: number; upper?: number }> {
+  const [first, ...lines] = stdout.trim().split('\n');
+  expect(first).toBe(header);
   return lines.map((line) => {
-    const [timestamp, value, score] = line.split(',');
-    return { timestamp, value: Number(value), score: Number(score) };
+    const [timestamp, value, score, expected, lower, upper] = line.split(',');
+    const band = expected === undefined ? {} : { expected: Number(expected), lower: Number(lower), upper: Number(upper) };
+    return { timestamp, value: Number(value), score: Number(score), ...band };
   });
 }
+
+const GENERIC_HEADER = 'timestamp,value,score,expected,lower,upper';
 
 /** The load schedule of the trace (h100-load-phases.csv): phase names with their start and end in unix seconds. */
 function phases(): Array<{ name: string; start: number; end: number }> {
@@ -69,16 +73,31 @@ describe('odin-detect score --detector gpu on the real H100 trace', () => {
 });
 
 describe('odin-detect score on timestamp,value files', () => {
-  test('streams timestamp,value,score and skips unreadable rows with their line number', async () => {
+  test('streams timestamp,value,score,expected,lower,upper and skips unreadable rows with their line number', async () => {
     const input = join(dir, 'series.csv');
     const rows = Array.from({ length: 300 }, (_, i) => `${1_700_000_000 + i * 300},${i === 250 ? 500 : 10 + (i % 7)}`);
     writeFileSync(input, ['timestamp,value', ...rows.slice(0, 100), 'garbage,1', ...rows.slice(100)].join('\n'));
-    const { code, stdout, stderr } = await odinDetect(['score', '--input', input]);
+    const { code, stdout, stderr } = await odinDetect(['score', '--input', input, '--probation-rows', '100']);
     expect(code).toBe(0);
-    const out = parseOutput(stdout);
+    const out = parseOutput(stdout, GENERIC_HEADER);
     expect(out).toHaveLength(300);
+    // The probation rows teach the range: the first EARLY_ROWS are not scored, then the robust fallback scores them.
+    expect(out.slice(0, EARLY_ROWS).every((r) => Number.isNaN(r.score))).toBe(true);
+    expect(out.slice(EARLY_ROWS, 99).every((r) => r.score >= 0 && r.score <= 90 && r.lower! <= r.value && r.value <= r.upper!)).toBe(true);
     expect(out[250].score).toBeGreaterThan(90);
+    expect(out[250].value).toBeGreaterThan(out[250].upper!);
+    expect(out.slice(100, 250).filter((r) => r.score > 90)).toHaveLength(0);
+    expect(out.slice(100).every((r) => r.lower! <= r.expected! && r.expected! <= r.upper!)).toBe(true);
     expect(stderr).toContain('line 102 skipped: timestamp "garbage" is not readable');
+  });
+
+  test('--min and --max give the range in advance (NAB\'s look-ahead): every row is scored', async () => {
+    const input = join(dir, 'known-range.csv');
+    writeFileSync(input, Array.from({ length: 50 }, (_, i) => `${1_700_000_000 + i * 60},${i % 5}`).join('\n'));
+    const { code, stdout } = await odinDetect(['score', '--input', input, '--probation-rows', '20', '--min', '0', '--max', '4']);
+    expect(code).toBe(0);
+    expect(parseOutput(stdout, GENERIC_HEADER).every((r) => Number.isFinite(r.score))).toBe(true);
+    expect(await odinDetect(['score', '--input', input, '--min', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--min and --max go together') });
   });
 
   test('fails clearly on bad usage and unreadable input', async () => {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Registry } from 'prom-client';
 import { parseProcessSettings, ProcessMode, threatLabelSets } from '../../../detectors/modes/process.js';
+import { FileModelStore } from '../../../detectors/models/store.js';
+import { createLogger } from '../../../detectors/runtime/logger.js';
 import type { ModeContext } from '../../../detectors/runtime/mode.js';
 import { DetectorProcess, get, sampleValue } from '../helpers/detector-process.js';
 import { eventually } from '../helpers/wait-for.js';
@@ -67,8 +69,10 @@ describe('process mode', () => {
   test('the threat counter exists at 0 for every rule and file-watch label set as soon as the mode starts', async () => {
     const registry = new Registry();
     const mode = new ProcessMode(parseProcessSettings({}), { procDir: '/nonexistent', hostRoot: '/nonexistent' });
-    // start() only registers metrics: nothing else of the context is read before the first cycle.
-    await mode.start({ registry } as Pick<ModeContext, 'registry'> as ModeContext);
+    // start() registers the metrics and restores the per-name scorers (none saved in a fresh models directory).
+    const log = createLogger({ sink: { write: () => true } });
+    const models = new FileModelStore({ dir: mkdtempSync(join(tmpdir(), 'odin-models-')), log });
+    await mode.start({ registry, log, models, now: () => 1_700_000_000 } as Pick<ModeContext, 'registry' | 'log' | 'models' | 'now'> as ModeContext);
     const text = await registry.metrics();
     const series = threatLabelSets().map((l) => sampleValue(text, 'odin_process_threats_total', `category="${l.category}",severity="${l.severity}",rule="${l.rule}"`));
     expect(series.every((v) => v === 0)).toBe(true);
