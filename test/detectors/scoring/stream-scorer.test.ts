@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { ANOMALY_THRESHOLD } from '../../../detectors/scoring/calibrate.js';
 import { mulberry32 } from '../../../detectors/scoring/prng.js';
-import { StreamScorer, toScore, type StreamScore } from '../../../detectors/scoring/stream-scorer.js';
+import { EARLY_ROWS, StreamScorer, toScore, type StreamScore } from '../../../detectors/scoring/stream-scorer.js';
 
 const START = 1_795_000_000;
 
@@ -20,10 +20,15 @@ function scoreAll(scorer: StreamScorer, rows: ReadonlyArray<[number, number]>): 
 }
 
 describe('StreamScorer', () => {
-  test('learns the range from the probation rows (unscored), then scores a spike above the threshold', () => {
+  test('learns the range from the probation rows (robust fallback after EARLY_ROWS), then scores a spike above the threshold', () => {
     const rows = series(8, [1800]);
-    const scores = scoreAll(new StreamScorer({ probationRows: 288 }), rows).map((s) => s.score);
-    expect(scores.slice(0, 287).every(Number.isNaN)).toBe(true);
+    const scored = scoreAll(new StreamScorer({ probationRows: 288 }), rows);
+    const scores = scored.map((s) => s.score);
+    expect(scores.slice(0, EARLY_ROWS).every(Number.isNaN)).toBe(true);
+    // The fallback is the robust z-score against the rows so far: 90 at 3.5 sigma, its band median ± 3.5 sigma.
+    const probation = scored.slice(EARLY_ROWS, 288);
+    expect(probation.every((s) => Number.isFinite(s.score) && s.lower < s.expected && s.expected < s.upper)).toBe(true);
+    expect(probation.every((s, i) => (s.score > ANOMALY_THRESHOLD) === (rows[EARLY_ROWS + i][1] < s.lower || rows[EARLY_ROWS + i][1] > s.upper))).toBe(true);
     expect(scores[1800]).toBeGreaterThan(ANOMALY_THRESHOLD);
     const normal = scores.slice(288).filter((_, i) => Math.abs(i + 288 - 1800) > 1);
     expect(normal.filter((s) => s > ANOMALY_THRESHOLD).length / normal.length).toBeLessThan(0.02);
