@@ -5,18 +5,26 @@ import { type Boundary, BORN_SEC, STEP_SEC, deriveBoundary } from './boundaries/
 import { MUTATIONS } from './boundaries/mutations.js';
 import { parsePromql } from './boundaries/promql-ast.js';
 import { evaluate, type World } from './boundaries/promql-model.js';
+import { ALERT_INTENT } from './alert-intent.js';
 import { CASES_BY_GROUP } from './cases/index.js';
 import { boundaryTestFile, promtool } from './promtool.js';
 
 const alertsOf = (group: RuleGroup) => group.rules.filter((r): r is AlertRule => 'alert' in r);
 const alertGroups = ALL_RULE_GROUPS.filter((g) => alertsOf(g).length > 0);
 
-/** The boundaries of each alert of `group`, labelled from its hand-written cases; a failed derivation as its message. */
+const intentOf = (rule: AlertRule) => ALERT_INTENT[`${rule.alert}/${rule.labels.severity}`];
+
+/**
+ * The boundaries of each alert of `group` at its intended numbers, labelled from its hand-written cases; a failed
+ * derivation (or a missing intent) as its message.
+ */
 function boundariesOf(group: RuleGroup): Array<Boundary | string> {
   const cases = CASES_BY_GROUP[group.name] ?? [];
   return alertsOf(group).map((rule) => {
+    const intent = intentOf(rule);
+    if (!intent) return `${rule.alert}/${rule.labels.severity}: no intent in test/rules/alert-intent.ts`;
     try {
-      return deriveBoundary(rule, cases.filter((c) => c.alert === rule.alert));
+      return deriveBoundary(rule, cases.filter((c) => c.alert === rule.alert), intent);
     } catch (err) {
       return (err as Error).message;
     }
@@ -25,7 +33,12 @@ function boundariesOf(group: RuleGroup): Array<Boundary | string> {
 
 const casesOf = (boundaries: ReadonlyArray<Boundary | string>) => boundaries.flatMap((b) => (typeof b === 'string' ? [] : b.cases));
 
-describe.each(alertGroups.map((g) => [g.name, g] as const))('alert boundaries from the rules\' own numbers: %s', (_, group) => {
+test('every alert rule declares its intended numbers, and every intent has its rule', () => {
+  const rules = alertGroups.flatMap(alertsOf).map((r) => `${r.alert}/${r.labels.severity}`);
+  expect(Object.keys(ALERT_INTENT).sort()).toEqual([...rules].sort());
+});
+
+describe.each(alertGroups.map((g) => [g.name, g] as const))('alert boundaries at the rules\' intended numbers: %s', (_, group) => {
   const boundaries = boundariesOf(group);
 
   test('every alert rule gets a case just past its threshold and one just inside, timed by its for', () => {
@@ -68,7 +81,7 @@ describe('alert boundaries: the cases bite', () => {
   });
 });
 
-describe('alert boundaries: new rules plug in with no declaration', () => {
+describe('alert boundaries: the model reads new rule forms with no code of their own', () => {
   const alert = (name: string, expr: string, duration: string) => ({
     alert: name, expr, for: duration, labels: { severity: Severity.WARNING, component: Component.NODE }, annotations: { summary: name, description: name },
   });

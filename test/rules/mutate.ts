@@ -2,13 +2,13 @@
  * `npm run mutate:rules`: how many deliberate changes to the alert rules' numbers the promtool rule tests catch.
  * Each alert rule in turn gets its `for` halved and doubled and its trailing threshold (the number its condition
  * ends with, when not 0) moved by -10% and +10%. For each such mutant the rule's hand-written cases run, then its
- * boundary cases, derived from the rule as it was before the change (tests are written against the intended
- * rule). A mutant survives a suite when every case still passes. Prints a table: mutants, and survivors with the
+ * boundary cases, planned from the alert's intended numbers (alert-intent.ts), as `npm test` runs them. A mutant survives a suite when every case still passes. Prints a table: mutants, and survivors with the
  * hand-written cases alone ("before") and with the boundary cases added ("after"), then each survivor.
  */
 import { ALL_RULE_GROUPS, type AlertRule, type RuleGroup, recordingRules } from '../../lib/prometheus/rules/index.js';
 import { deriveBoundary } from './boundaries/derive.js';
 import { MUTATIONS } from './boundaries/mutations.js';
+import { ALERT_INTENT } from './alert-intent.js';
 import { CASES_BY_GROUP } from './cases/index.js';
 import { boundaryTestFile, promtool, unitTestFile } from './promtool.js';
 
@@ -29,7 +29,7 @@ function mutantsOf(group: RuleGroup): Outcome[] {
     const own = cases.filter((c) => c.alert === rule.alert);
     const boundaryCases = group.rules
       .filter((r): r is AlertRule => 'alert' in r && r.alert === rule.alert)
-      .flatMap((r) => deriveBoundary(r, own).cases);
+      .flatMap((r) => deriveBoundary(r, own, ALERT_INTENT[`${r.alert}/${r.labels.severity}`]).cases);
     return MUTATIONS.flatMap(({ kind, apply }) => {
       const mutant = apply(rule);
       if (!mutant) return [];

@@ -9,6 +9,9 @@ export const DETECTOR_JOBS = 'job=~".*detector.*"';
 
 const mlAlert = componentAlerts(Component.ML);
 
+/** The detector whose scores come from ODIN's streaming detector (per-name CPU and memory): events, not levels. */
+const EVENT_DETECTOR = 'process';
+
 /**
  * What the model expected, appended to the anomaly alert's description: for each value the score is about (one,
  * or one per `feature` where a score covers several inputs, as the disk's I/O rates), "X (value) is above, below
@@ -42,9 +45,24 @@ export const mlRules: RuleGroup = {
       summary: 'The {{ $labels.detector }} detector sees an anomaly in {{ $labels.metric }}',
       description: 'The {{ $labels.detector }} detector scores {{ $labels.metric }} on {{ $labels.instance }} at ' +
         `{{ $value | humanize }} of 100. Scores are calibrated so about 5% of normal points exceed 90.${EXPECTED_RANGES}`,
-      // About 5% of normal points score above 90 by calibration: only a sustained score is news.
-      warning: { expr: 'odin_anomaly_score > 90', for: '10m' },
-      critical: { expr: 'odin_anomaly_score > 98', for: '5m' },
+      // About 5% of normal points score above 90 by calibration: only a sustained score is news. The process
+      // detector's per-name scores are events instead (AnomalyEvent).
+      warning: { expr: `odin_anomaly_score{detector!="${EVENT_DETECTOR}"} > 90`, for: '10m' },
+      critical: { expr: `odin_anomaly_score{detector!="${EVENT_DETECTOR}"} > 98`, for: '5m' },
+    }),
+    mlAlert(Severity.WARNING, {
+      alert: 'AnomalyEvent',
+      // The streaming detector reports a detection on one row, then rests at 0 (one event, one detection), so its
+      // score is never sustained: a detection within the last 10 minutes is the alert, and resolves 10 minutes on.
+      expr: `max_over_time(odin_anomaly_score{detector="${EVENT_DETECTOR}"}[10m]) > 90`,
+      for: '1m',
+      annotations: {
+        summary: 'The {{ $labels.detector }} detector saw an anomaly in {{ $labels.metric }} of {{ $labels.process_name }}',
+        description: 'The {{ $labels.detector }} detector scored {{ $labels.metric }} of the processes named ' +
+          '{{ $labels.process_name }} on {{ $labels.instance }} at {{ $value | humanize }} of 100 within the last 10 minutes. ' +
+          'Its streaming detector reports an event once and then rests; the process security dashboard shows the value ' +
+          'against its expected band.',
+      },
     }),
     mlAlert(Severity.CRITICAL, {
       alert: 'AnomalyDetectorDown',

@@ -1,9 +1,10 @@
 /**
- * Boundary cases derived from an alert rule's own numbers: its `for` and the threshold of its condition. For
- * each alert, a series just past the threshold must be pending one evaluation before `for` has elapsed and firing
- * one evaluation after, and a series just inside it must stay quiet as long. The series are planned with the
- * PromQL model (promql-model.ts) and judged by promtool; a rule needs no declaration of its own (see
- * docs/DEVELOPING.md, "Alert rule tests").
+ * Boundary cases derived from an alert rule's numbers: its `for` and the threshold of its condition, as the rule
+ * has them or as its intent declares them (test/rules/alert-intent.ts; the cases then judge the rule against what
+ * it is meant to do, so a number moved in the rule alone fails them). For each alert, a series just past the
+ * threshold must be pending one evaluation before `for` has elapsed and firing one evaluation after, and a series
+ * just inside it must stay quiet as long. The series are planned with the PromQL model (promql-model.ts) and judged
+ * by promtool (see docs/DEVELOPING.md, "Alert rule tests").
  *
  * How a rule is read: the threshold comparison is the `x OP number` the condition ends with (looking through
  * `and`/`or` to their right side and through `unless` to its left). The first series it compares drives the
@@ -36,6 +37,12 @@ export interface BoundaryCase {
   readonly name: string;
   readonly series: Readonly<Record<string, string>>;
   readonly checks: ReadonlyArray<{ readonly atSec: number; readonly state: AlertState }>;
+}
+
+/** The numbers an alert is meant to have: its `for` and its threshold comparison (`'> 85'`). */
+export interface AlertIntent {
+  readonly for: string;
+  readonly threshold: string;
 }
 
 export interface Boundary {
@@ -349,25 +356,28 @@ function casesOf(rule: AlertRule, boundary: Omit<Boundary, 'cases'>, found: Time
  * The boundary cases of one alert rule, labelled from `examples` (the rule's hand-written cases). Throws, saying
  * why, when the rule's form is beyond the model.
  */
-export function deriveBoundary(rule: AlertRule, examples: readonly AlertCase[]): Boundary {
+export function deriveBoundary(rule: AlertRule, examples: readonly AlertCase[], intent?: AlertIntent): Boundary {
   const name = `${rule.alert}/${rule.labels.severity}`;
   try {
-    return boundaryOf(rule, examples);
+    return boundaryOf(rule, examples, intent);
   } catch (err) {
     const message = (err as Error).message;
     throw new Error(message.startsWith(name) ? message : `${name}: ${message}`);
   }
 }
 
-function boundaryOf(rule: AlertRule, examples: readonly AlertCase[]): Boundary {
+function boundaryOf(rule: AlertRule, examples: readonly AlertCase[], intent?: AlertIntent): Boundary {
   const name = `${rule.alert}/${rule.labels.severity}`;
-  const expr = parsePromql(rule.expr);
-  const threshold = thresholdComparison(expr);
-  if (!threshold) throw new Error(`${name}: its condition does not end in a comparison with a number`);
+  const written = parsePromql(rule.expr);
+  const writtenThreshold = thresholdComparison(written);
+  if (!writtenThreshold) throw new Error(`${name}: its condition does not end in a comparison with a number`);
+  const expr = intent ? intendedExpr(name, written, writtenThreshold, intent.threshold) : written;
+  const threshold = thresholdComparison(expr)!;
   const selectors = orderedSelectors(expr, threshold);
   const examplesLabels = examples.flatMap((c) => Object.keys(c.series)).map(exampleLabels);
   const plan: Plan = { selectors, labels: chooseLabels(selectors, examplesLabels), counters: counterSelectors(expr) };
-  const forSec = rule.for ? durationSeconds(rule.for) : 0;
+  const duration = intent ? intent.for : rule.for;
+  const forSec = duration ? durationSeconds(duration) : 0;
   const thresholdValue = constantValue(threshold.rhs)!;
   const reasons = new Set<string>();
   for (const share of MARGINS) {
@@ -388,4 +398,23 @@ function boundaryOf(rule: AlertRule, examples: readonly AlertCase[]): Boundary {
     }
   }
   throw new Error(`${name}: no boundary cases (${[...reasons].join('; ')})`);
+}
+
+/** The rule's expression with its threshold comparison's number as `intended` (`'> 85'`) says; the operator must agree. */
+function intendedExpr(name: string, expr: Ast, threshold: Binary, intended: string): Ast {
+  const match = /^(==|!=|>=|<=|>|<)\s*(-?[\d.]+(?:e-?\d+)?)$/.exec(intended.trim());
+  if (!match) throw new Error(`${name}: its intended threshold '${intended}' is not an operator and a number`);
+  if (match[1] !== threshold.op) throw new Error(`${name}: compares with ${threshold.op}, its intent with ${match[1]}`);
+  return replaceNode(expr, threshold, { ...threshold, rhs: { kind: 'number', value: Number(match[2]) } });
+}
+
+function replaceNode(ast: Ast, target: Ast, replacement: Ast): Ast {
+  if (ast === target) return replacement;
+  switch (ast.kind) {
+    case 'call': return { ...ast, args: ast.args.map((a) => replaceNode(a, target, replacement)) };
+    case 'aggregate': return { ...ast, args: ast.args.map((a) => replaceNode(a, target, replacement)) };
+    case 'binary': return { ...ast, lhs: replaceNode(ast.lhs, target, replacement), rhs: replaceNode(ast.rhs, target, replacement) };
+    case 'unary': return { ...ast, expr: replaceNode(ast.expr, target, replacement) };
+    default: return ast;
+  }
 }

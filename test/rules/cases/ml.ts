@@ -26,6 +26,7 @@ const scored = (value: string, expected = ' The detector exports no expected ran
     `Scores are calibrated so about 5% of normal points exceed 90.${expected}`,
 });
 const HOT = ' temperature (91) is above its expected range [35, 52.5], expected 41.';
+const POD_SCORED = { instance: 'pod-detector:9406', job: 'pod-detector', detector: 'pod', metric: 'cpu_cores', namespace: 'shop', pod: 'api-1' };
 const PROCESS_SCORED = { instance: 'process-detector:9407', job: 'process-detector', detector: 'process', metric: 'cpu_cores', process_name: 'xmrig' };
 /** A disk scored on three rates together: one inside its band, one above, one with no normal value as the others stand. */
 const DISK_SCORED = { ...DISK_DETECTOR, metric: 'io', node: 'node-1', device: 'nvme0n1' };
@@ -62,8 +63,22 @@ export const mlCases: AlertCase[] = [
       ' written_bytes (1k) has no expected range: no value of it is normal as the other inputs stand.',
       'disk', 'io', 'disk-detector:9408') }] },
   { alert: 'AnomalyScoreHigh', name: 'says so when a detector exports no expected range',
-    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '97x20' }, at: '11m',
-    fires: [{ labels: ml('warning', PROCESS_SCORED), ...scored('97', undefined, 'process', 'cpu_cores', 'process-detector:9407') }] },
+    series: { [selector('odin_anomaly_score', POD_SCORED)]: '97x20' }, at: '11m',
+    fires: [{ labels: ml('warning', POD_SCORED), ...scored('97', undefined, 'pod', 'cpu_cores', 'pod-detector:9406') }] },
+  { alert: 'AnomalyScoreHigh', name: 'leaves the process detector\'s event scores to AnomalyEvent',
+    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '97x20' }, at: '11m', fires: [] },
+
+  // The streaming detector scores one row high, then rests at 0; its series exists from the name's first scores.
+  { alert: 'AnomalyEvent', name: 'warns on one detection, for 10 minutes',
+    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '_ _ 20x4 97 0x20' }, at: '9m',
+    fires: [{ labels: ml('warning', PROCESS_SCORED), summary: 'The process detector saw an anomaly in cpu_cores of xmrig',
+      description: 'The process detector scored cpu_cores of the processes named xmrig on process-detector:9407 at 97 of 100 ' +
+        'within the last 10 minutes. Its streaming detector reports an event once and then rests; the process security ' +
+        'dashboard shows the value against its expected band.' }] },
+  { alert: 'AnomalyEvent', name: 'resolved once the detection is over 10 minutes old',
+    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '_ _ 20x4 97 0x20' }, at: '18m', fires: [] },
+  { alert: 'AnomalyEvent', name: 'quiet at 90 and for other detectors',
+    series: { [selector('odin_anomaly_score', PROCESS_SCORED)]: '_ _ 20x4 90 0x20', [score]: '97x20' }, at: '9m', fires: [] },
   { alert: 'AnomalyScoreHigh', name: 'quiet at 85 and on a 3-minute spike to 99', series: { [score]: '85x10 99x3 85x10' },
     at: '14m', fires: [] },
 
