@@ -1,7 +1,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  PROCESS_DETECTOR_LOGS, anomalyScorePanel, instantQuery, logsPanel, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
+  PROCESS_DETECTOR_LOGS, anomalyScorePanel, bandPositionPanel, instantQuery, logsPanel, odinDashboard, promQuery, row, statPanel, tablePanel, timeseriesPanel,
 } from './common.js';
 
 /** Threats found now, of one severity. */
@@ -24,8 +24,9 @@ export const processSecurityDashboard = (): DashboardBuilder =>
     .withPanel(timeseriesPanel('Findings per hour by severity', units.Short,
       [promQuery('sum by (severity) (increase(odin_process_threats_total[1h]))', '{{severity}}')]))
     .withRow(row('Per-process resource anomalies'))
-    .withPanel(anomalyScorePanel('Process CPU and memory anomaly scores', 'detector="process"', '{{metric}} {{process_name}}',
-      { span: 24 }))
+    .withPanel(anomalyScorePanel('Process CPU and memory anomaly scores', 'detector="process"', '{{metric}} {{process_name}}'))
+    .withPanel(bandPositionPanel('Where each process name lies in its expected range (0 lower edge, 1 upper edge)',
+      'detector="process"', '{{metric}} {{process_name}}'))
     .withRow(row('Coverage'))
     .withPanel(timeseriesPanel('Processes scanned per cycle', units.Short, [promQuery('odin_process_scanned', '{{node}}')]))
     .withPanel(timeseriesPanel('/proc entries not fully read', units.Short,

@@ -39,6 +39,8 @@ const RECORDED_JOBS: Record<string, string> = {
   kubelet: 'kubelet', loki: 'loki', promtail: 'promtail', grafana: 'grafana', cadvisor: 'cadvisor',
   'kube-state-metrics': 'kube-state-metrics', coredns: 'coredns',
 };
+/** Cycle of the process detector here: its first per-name scores come EARLY_ROWS cycles after it starts. */
+const PROCESS_CYCLE_SEC = 0.2;
 const DETECTOR_MODES: readonly ModeName[] = ['gpu-exporter', 'gpu', 'pod', 'process', 'disk'];
 
 export interface CheckStack {
@@ -137,6 +139,8 @@ async function startDetectors(prometheusUrl: string, dir: string, stoppers: Stop
       ODIN_PORT: '0', ODIN_LISTEN_HOST: '127.0.0.1', ODIN_PROMETHEUS_URL: prometheusUrl,
       ODIN_MODELS_DIR: join(dir, `${mode}-models`), ODIN_CONFIG_FILE: configFile, ODIN_NVIDIA_SMI: nvidiaSmi,
       ODIN_PROC_DIR: proc, ODIN_HOST_ROOT: dir, NODE_NAME: CHECK_NODE, ODIN_LOG_LEVEL: 'error',
+      // The process detector's per-name scores start after EARLY_ROWS cycles: on the fake /proc, cycles are cheap.
+      ...(mode === 'process' ? { ODIN_CYCLE_INTERVAL_SEC: String(PROCESS_CYCLE_SEC) } : {}),
     });
     const detector: RunningDetector = await startDetector(config, await createMode(config), { logSink: { write: () => true } });
     stoppers.add(() => detector.stop());
