@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config-file.js';
 import type { OdinConfig } from '../../lib/config.js';
-import { buildCommand, checkBuildTag, detectEngine, importCommand, onPath, probeEngine, saveCommand, type BuildSpec, type Engine } from './engine.js';
+import { buildCommand, checkBuildTag, detectEngine, importCommand, probeEngine, saveCommand, type BuildSpec, type Engine } from './engine.js';
+import { onPath } from '../on-path.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -3,8 +3,7 @@
  * import the archive into K3s's containerd. What the machine has comes in as a function, so tests need no engine.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from '../on-path.js';
 
 /** In the order `npm run image` looks for them. */
 export const ENGINES = ['docker', 'podman', 'nerdctl', 'buildah'] as const;
@@ -18,18 +17,6 @@ export type EngineProbe = (engine: Engine) => string | undefined;
 
 /** K3s's containerd socket, for a plain `ctr` on a K3s node. */
 export const K3S_CONTAINERD_SOCKET = '/run/k3s/containerd/containerd.sock';
-
-/** Whether `command` is an executable file in one of `path`'s directories. */
-export function onPath(command: string, path = process.env.PATH ?? ''): boolean {
-  return path.split(delimiter).filter(Boolean).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * This machine's engines: on PATH, and for docker and nerdctl (clients of a daemon) one that answers `info`, so a

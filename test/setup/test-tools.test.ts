@@ -3,7 +3,8 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { tempDir } from '../validate/tools.js';
-import { TEST_TOOLS, onPath, packagesFor, planToolInstall } from './test-tools.js';
+import { onPath } from '../../scripts/on-path.js';
+import { TEST_TOOLS, packagesFor, planToolInstall } from './test-tools.js';
 
 const SCRIPT = join(import.meta.dirname, 'test-tools.ts');
 

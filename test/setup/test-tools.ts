@@ -3,10 +3,9 @@
  * missing, root on a machine with apt-get (Debian, Ubuntu, CI) installs them; anyone else is stopped at once with
  * the exact command to run.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { onPath } from '../../scripts/on-path.js';
 
 /** The commands the tests run, and the Debian package of each. */
 export const TEST_TOOLS: Readonly<Record<string, string>> = {
@@ -43,18 +42,6 @@ export function planToolInstall(missing: readonly string[], isRoot: boolean, has
     message: `${what} This machine has no apt-get: install the Debian packages' equivalents (${packages.join(', ')}) so that `
       + `${missing.join(', ')} are on PATH, then npm test again.`,
   };
-}
-
-/** Whether `command` is an executable file in a directory of `path`. */
-export function onPath(command: string, path = process.env.PATH ?? ''): boolean {
-  return path.split(delimiter).filter(Boolean).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 const missingTools = () => Object.keys(TEST_TOOLS).filter((command) => !onPath(command));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ENGINES, K3S_CONTAINERD_SOCKET, buildCommand, checkBuildTag, detectEngine, importCommand, onPath, saveCommand } from '../../../scripts/image/engine.js';
+import { ENGINES, K3S_CONTAINERD_SOCKET, buildCommand, checkBuildTag, detectEngine, importCommand, saveCommand } from '../../../scripts/image/engine.js';
+import { onPath } from '../../../scripts/on-path.js';
 
 const having = (...commands: string[]) => (command: string) => commands.includes(command);
 /** A probe where only `engines` can build. */
