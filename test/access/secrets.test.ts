@@ -57,7 +57,7 @@ describe('the Secrets `npm run secrets` creates', () => {
 
 describe('npm run secrets', () => {
   test('prints the Secrets as YAML for kubectl create, with new passwords, and says on stderr how to read them back', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'secrets.ts')], { encoding: 'utf8', env: { ...process.env, ODIN_CONFIG: '' } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'scripts', 'secrets.ts')], { encoding: 'utf8', env: { ...process.env, ODIN_CONFIG: '' } });
     expect(run.status, run.stderr).toBe(0);
     const printed = parseAllDocuments(run.stdout).map((d) => d.toJS() as Manifest);
     expect(printed.map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['odin/odin-grafana-admin', 'odin/odin-web-auth', 'odin-system/odin-web-auth']);

@@ -3,12 +3,12 @@
  * with new random passwords, on stdout (nothing is written to disk). Passwords are read back with kubectl.
  */
 import { stringify } from 'yaml';
-import { parseOptions } from './lib/cli-options.js';
-import { loadConfig } from './lib/config-file.js';
-import { newPassword, userSecrets } from './lib/user-secrets.js';
+import { parseOptions } from '../lib/cli-options.js';
+import { loadConfig } from '../lib/config-file.js';
+import { newPassword, userSecrets } from '../lib/user-secrets.js';
 
 try {
-  const options = parseOptions(process.argv.slice(2), ['--config'], 'secrets.ts [--config FILE] | kubectl create -f -');
+  const options = parseOptions(process.argv.slice(2), ['--config'], 'npm run secrets -- [--config FILE] | kubectl create -f -');
   const config = loadConfig(options['--config'] ?? (process.env.ODIN_CONFIG || undefined));
   const secrets = userSecrets(config, { web: newPassword(), grafanaAdmin: newPassword() });
   process.stdout.write(secrets.map((s) => stringify(s, { lineWidth: 0 })).join('---\n'));
