@@ -7,7 +7,8 @@ import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { ANOMALY_THRESHOLD } from '../../../detectors/scoring/calibrate.js';
 import { directionOf, NormalSet, type ExpectedBand } from '../../../detectors/scoring/expected-band.js';
 import { mulberry32 } from '../../../detectors/scoring/prng.js';
-import { h100Trace } from '../helpers/h100-trace.js';
+import { normalWeek, type GpuSample } from '../helpers/gpu-scenarios.js';
+import { h100Trace, type TraceRow } from '../helpers/h100-trace.js';
 
 /** A step small against any value but larger than rounding: just inside or just outside an edge. */
 const nudge = (x: number) => 1e-9 * Math.max(1, Math.abs(x));
@@ -61,6 +62,35 @@ describe('expected bands', () => {
       expect(directionOf(row.power, band) === 0, `power ${row.power} at ${row.utilization}%`).toBe(scoreAt(row.power) <= ANOMALY_THRESHOLD);
     }
     expect(bandsChecked).toBeGreaterThan(20);
+  });
+
+  test('GPU model: the band of power and temperature at each utilisation (the residual\'s forest within the conditional guard) is exactly where the score stays at most 90', () => {
+    const training = trace.slice(0, 600);
+    const week = normalWeek();
+    const cases = [
+      { what: 'H100 power', history: training.map((r) => ({ ...r })), read: (r: TraceRow | GpuSample) => r.power, span: [0, 900] as const },
+      { what: 'H100 temperature', history: training.map((r) => ({ ...r })), read: (r: TraceRow | GpuSample) => r.temperature, span: [0, 110] as const },
+      { what: 'synthetic week, power', history: week, read: (r: TraceRow | GpuSample) => r.power, span: [0, 900] as const },
+      { what: 'synthetic week, temperature', history: week, read: (r: TraceRow | GpuSample) => r.temperature, span: [0, 110] as const },
+    ];
+    for (const { what, history, read, span } of cases) {
+      const model = new GpuMetricModel();
+      model.train(history.map((r) => r.timestampSec), history.map((r) => [read(r), r.utilization]), history.at(-1)!.timestampSec, { anomalyShare: 0.05, minTrainRows: 100 });
+      let bandsChecked = 0;
+      for (const row of history.filter((_, i) => i % Math.ceil(history.length / 30) === 0)) {
+        for (const utilization of [row.utilization, 0, 50, 100]) {
+          const t = row.timestampSec;
+          const set = model.model!.normalSet(t, [read(row), utilization]);
+          const scoreAt = (value: number) => model.score(t, [value, utilization])!;
+          expectExactSet(set, scoreAt, span, `${what} at ${utilization}%`);
+          const band = model.scoreWithBand(t, [read(row), utilization])!.band;
+          if (band === undefined) continue;
+          bandsChecked++;
+          expect(directionOf(read(row), band) === 0, `${what}: ${read(row)} at ${utilization}%`).toBe(scoreAt(read(row)) <= ANOMALY_THRESHOLD);
+        }
+      }
+      expect(bandsChecked, what).toBeGreaterThan(100);
+    }
   });
 
   test('GPU forest: at a familiar utilisation the band holds the usual power, and a value far above it is above the band', () => {
