@@ -144,7 +144,7 @@ describe('expected bands', () => {
       const wobble = 1 + 0.05 * Math.sin(t / 611);
       rows.push({ timestampSec: t, values: [0.02 + 0.3 * day * wobble, (1 + 40 * day) * 1e6 * wobble, (2 + 60 * day) * 1e6 * wobble] });
     }
-    const models = DeviceIoModels.train(new Map([['n/sda', rows]]), now, 0.05);
+    const models = DeviceIoModels.train(new Map([['n/sda', rows]]), now, { anomalyShare: 0.05, minTrainRows: 120 });
     let checked = 0;
     for (const current of rows.filter((_, i) => i % 97 === 0)) {
       const [scored] = models.score(new Map([['n/sda', [current]]]));
@@ -166,7 +166,7 @@ describe('expected bands', () => {
   test('disk: an always idle disk (robust fallback) expects exactly 0, and a busy rate is above its band while the others have none', () => {
     const now = 1_795_000_000;
     const idle = Array.from({ length: 50 }, (_, i) => ({ timestampSec: now - 15 * (50 - i), values: [0, 0, 0] }));
-    const models = DeviceIoModels.train(new Map([['n/sdb', idle]]), now, 0.05);
+    const models = DeviceIoModels.train(new Map([['n/sdb', idle]]), now, { anomalyShare: 0.05, minTrainRows: 120 });
     const [quiet] = models.score(new Map([['n/sdb', [{ timestampSec: now, values: [0, 0, 0] }]]]));
     expect(quiet.rates.map((r) => r.band)).toEqual([0, 1, 2].map(() => ({ lower: 0, expected: 0, upper: 0 })));
     const [busy] = models.score(new Map([['n/sdb', [{ timestampSec: now, values: [0.5, 0, 0] }]]]));
