@@ -1,17 +1,20 @@
 import { AnomalyModel } from '../scoring/anomaly-model.js';
 import { ANOMALY_THRESHOLD, robustZToScore } from '../scoring/calibrate.js';
 import { fromLog1p, NormalSet, robustNormalSet, type ScoredValue } from '../scoring/expected-band.js';
-import { robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
+import { MIN_ROBUST_ROWS, robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
 import { IO_METRICS, type DeviceIo, type DeviceIoRow } from './disk-queries.js';
 
 const JSON_KIND = 'odin.disk-io-models';
-const JSON_VERSION = 1;
+/** 2: the forest's range guard on the three rates, and the training rows counted (models of version 1 are retrained). */
+const JSON_VERSION = 2;
 
 /** One disk's training: the forest over its three I/O rates (and the time of day), and each rate's robust baseline. */
 interface DeviceModel {
   readonly baselines: readonly RobustBaseline[];
-  /** Absent when training saw fewer than two rows or nothing but idle (identical) rows. */
+  /** Absent when training saw fewer than `minTrainRows` rows or nothing but idle (identical) rows. */
   readonly forest?: AnomalyModel;
+  /** Rows the training saw: fewer than `minTrainRows` is a model still maturing (see `immature`). */
+  readonly rows: number;
 }
 
 /** A disk's current I/O score, 0–100 (above 90: anomalous), and each rate with its band (the others held as they are). */
@@ -28,8 +31,12 @@ function features(values: readonly number[]): number[] {
 
 /**
  * Per disk, an Isolation Forest over I/O time and read/write throughput together: a burst of writes at
- * 03:00 while reads are idle is stranger than the same burst during the day's builds. Falls back to the largest
- * robust z of the three rates when there is no forest.
+ * 03:00 while reads are idle is stranger than the same burst during the day's builds. The range guard watches all
+ * three rates (see RangeGuard in anomaly-model.ts): beyond the outermost split a burst takes the busiest training
+ * row's path and scores no higher than that row (about 93 after three days of jittery rates, whether the burst is
+ * twice or fifty times the usual); the guard adds how far beyond the training range it is. A forest needs
+ * `minTrainRows` rows (one fitted on the two rows a first start may find scores every row alike); until then, and
+ * for a disk that was only ever idle, the largest robust z of the three rates stands in.
  */
 export class DeviceIoModels {
   private constructor(private readonly byDevice: ReadonlyMap<string, DeviceModel>) {}
@@ -38,14 +45,22 @@ export class DeviceIoModels {
     return new DeviceIoModels(new Map());
   }
 
-  static train(history: DeviceIo, trainedAtSec: number, anomalyShare: number): DeviceIoModels {
+  /** Disks with fewer than MIN_ROBUST_ROWS rows get no model: no score until a training has more of them. */
+  static train(history: DeviceIo, trainedAtSec: number, options: DeviceIoTrainingOptions): DeviceIoModels {
     const models = new Map<string, DeviceModel>();
-    for (const [key, rows] of history) models.set(key, trainDevice(rows, trainedAtSec, anomalyShare));
+    for (const [key, rows] of history) {
+      if (rows.length >= MIN_ROBUST_ROWS) models.set(key, trainDevice(rows, trainedAtSec, options));
+    }
     return new DeviceIoModels(models);
   }
 
   get deviceCount(): number {
     return this.byDevice.size;
+  }
+
+  /** Whether a disk in `current` has no model yet or one trained on fewer than `minTrainRows` rows: train again soon. */
+  immature(current: DeviceIo, minTrainRows: number): boolean {
+    return [...current.keys()].some((key) => (this.byDevice.get(key)?.rows ?? 0) < minTrainRows);
   }
 
   /** Scores each disk's latest row; disks never seen in training get no score until the next training. */
@@ -61,7 +76,7 @@ export class DeviceIoModels {
 
   toJSON(): unknown {
     const devices: Record<string, unknown> = {};
-    for (const [key, m] of this.byDevice) devices[key] = { baselines: m.baselines, forest: m.forest?.toJSON() };
+    for (const [key, m] of this.byDevice) devices[key] = { baselines: m.baselines, forest: m.forest?.toJSON(), rows: m.rows };
     return { kind: JSON_KIND, version: JSON_VERSION, devices };
   }
 
@@ -78,14 +93,20 @@ export class DeviceIoModels {
   }
 }
 
-function trainDevice(rows: readonly DeviceIoRow[], trainedAtSec: number, anomalyShare: number): DeviceModel {
+export interface DeviceIoTrainingOptions {
+  readonly anomalyShare: number;
+  /** Rows a disk needs before its forest replaces the robust z-score (detector.json disk.minTrainRows). */
+  readonly minTrainRows: number;
+}
+
+function trainDevice(rows: readonly DeviceIoRow[], trainedAtSec: number, options: DeviceIoTrainingOptions): DeviceModel {
   const featureRows = rows.map((r) => features(r.values));
   const baselines = IO_METRICS.map((_, i) => robustBaseline(featureRows.map((f) => f[i])));
   const varies = baselines.some((b) => b.sigma > 0);
-  const forest = featureRows.length >= 2 && varies
-    ? AnomalyModel.fit(rows.map((r) => r.timestampSec), featureRows, trainedAtSec, { anomalyShare })
+  const forest = featureRows.length >= Math.max(2, options.minTrainRows) && varies
+    ? AnomalyModel.fit(rows.map((r) => r.timestampSec), featureRows, trainedAtSec, { anomalyShare: options.anomalyShare, rangeGuardedColumns: IO_METRICS.length })
     : undefined;
-  return { baselines, forest };
+  return { baselines, forest, rows: rows.length };
 }
 
 function scoreRow(model: DeviceModel, row: DeviceIoRow): number {
@@ -108,12 +129,14 @@ function normalRates(model: DeviceModel, timestampSec: number, x: readonly numbe
 }
 
 function deviceModelFromJSON(key: string, raw: unknown): DeviceModel {
-  const entry = raw as { baselines?: unknown; forest?: unknown } | null;
+  const entry = raw as { baselines?: unknown; forest?: unknown; rows?: unknown } | null;
   const baselines = entry?.baselines;
   const valid = Array.isArray(baselines) && baselines.length === IO_METRICS.length
     && baselines.every((b) => typeof b?.median === 'number' && typeof b?.sigma === 'number');
   if (!valid) throw new Error(`disk I/O model ${key} needs ${IO_METRICS.length} baselines with numeric median and sigma`);
   const forest = entry?.forest === undefined ? undefined : AnomalyModel.fromJSON(entry.forest);
   if (forest !== undefined && forest.valueCount !== IO_METRICS.length) throw new Error(`disk I/O model ${key} forest takes ${forest.valueCount} values, expected ${IO_METRICS.length}`);
-  return { baselines: baselines.map((b: RobustBaseline) => ({ median: b.median, sigma: b.sigma })), forest };
+  const rows = entry?.rows;
+  if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) throw new Error(`disk I/O model ${key} needs a whole number of training rows, got ${JSON.stringify(rows)}`);
+  return { baselines: baselines.map((b: RobustBaseline) => ({ median: b.median, sigma: b.sigma })), forest, rows };
 }

@@ -12,21 +12,25 @@ interface TrainedModels {
   readonly trainedAtSec: number;
 }
 
+/** The two halves of a cycle, each failing on its own. */
+const DISK_PARTS = ['forecast', 'io'] as const;
+/** What the disk mode counts in odin_detector_errors_total: a half that failed this cycle, or a training retried from a cycle. */
+const DISK_ERROR_KINDS = [...DISK_PARTS.map((part) => `${part}_failed` as const), 'training'] as const;
+type DiskContext = ModeContext<typeof DISK_ERROR_KINDS[number]>;
+
 /**
  * The disk detector: when each filesystem will be full (a linear fit over the forecast window, restarted after
  * deletions) and how unusual each disk's I/O is (a forest per disk over I/O time and read/write throughput).
+ * While a disk's I/O model is immature (trained on fewer than `minTrainRows` rows: a first start finds minutes of
+ * history, a new disk none), a cycle trains again every `untrainedRetrySec` instead of waiting for the schedule.
  */
-/** The two halves of a cycle, each failing on its own. */
-const DISK_PARTS = ['forecast', 'io'] as const;
-/** What the disk mode counts in odin_detector_errors_total: a half that failed this cycle. */
-const DISK_ERROR_KINDS = DISK_PARTS.map((part) => `${part}_failed` as const);
-type DiskContext = ModeContext<typeof DISK_ERROR_KINDS[number]>;
-
 export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
   readonly name = 'disk';
   readonly needsPrometheus = true;
   readonly errorKinds = DISK_ERROR_KINDS;
   private trained: TrainedModels = { models: DeviceIoModels.empty(), trainedAtSec: NaN };
+  /** When the last training started (or the stored models were trained). */
+  private lastTrainingSec = -Infinity;
   private metrics: DiskMetrics | undefined;
 
   constructor(private readonly settings: DiskSettings) {}
@@ -34,7 +38,10 @@ export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
   async start(ctx: DiskContext): Promise<void> {
     this.metrics = new DiskMetrics(ctx.registry);
     const stored = await ctx.models.load(MODEL_KEY, storedModels);
-    if (stored !== undefined) this.trained = stored;
+    if (stored !== undefined) {
+      this.trained = stored;
+      this.lastTrainingSec = stored.trainedAtSec;
+    }
   }
 
   /** The stored I/O models' training time (NaN, so training at start, when none was loaded). */
@@ -44,9 +51,10 @@ export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
 
   async train(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const endSec = ctx.now();
+    this.lastTrainingSec = endSec;
     const range = { startSec: endSec - ctx.trainWindowSec, endSec, stepSec: ctx.scrapeStepSec };
     const history = await fetchIoHistory(ctx.prometheus, this.settings.rateWindow, range, signal);
-    const models = DeviceIoModels.train(history, endSec, ctx.anomalyShare);
+    const models = DeviceIoModels.train(history, endSec, { anomalyShare: ctx.anomalyShare, minTrainRows: this.settings.minTrainRows });
     await ctx.models.save(MODEL_KEY, { trainedAtSec: endSec, models: models.toJSON() });
     this.trained = { models, trainedAtSec: endSec };
     ctx.log.info('trained disk I/O models', { disks: models.deviceCount });
@@ -80,9 +88,22 @@ export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
   private async scoreIo(ctx: DiskContext, signal: AbortSignal): Promise<void> {
     const nowSec = ctx.now();
     const current = await fetchCurrentIo(ctx.prometheus, this.settings.rateWindow, nowSec, signal);
+    const retryDue = nowSec - this.lastTrainingSec >= this.settings.untrainedRetrySec;
+    if (retryDue && this.trained.models.immature(current, this.settings.minTrainRows)) await this.retrain(ctx, signal);
     const scores = this.trained.models.score(current).map((s) => ({ ...s, ...parseDeviceKey(s.key) }));
     const age = Number.isNaN(this.trained.trainedAtSec) ? undefined : nowSec - this.trained.trainedAtSec;
     this.requireMetrics().setIoScores(scores, age);
+  }
+
+  /** Training retried from a cycle: a failure is counted and logged, and the cycle scores with what it has. */
+  private async retrain(ctx: DiskContext, signal: AbortSignal): Promise<void> {
+    try {
+      await this.train(ctx, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      ctx.countError?.('training');
+      ctx.log.error('disk I/O training retry failed', { error: err });
+    }
   }
 
   private requireMetrics(): DiskMetrics {

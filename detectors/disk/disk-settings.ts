@@ -1,4 +1,4 @@
-import { checkKnownKeys, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../runtime/settings.js';
+import { checkKnownKeys, integerSetting, numberSetting, PROMQL_DURATION, stringSetting, type Settings } from '../runtime/settings.js';
 import { DEFAULT_EXCLUDED_FSTYPES } from './disk-queries.js';
 
 /** The `disk` section of detector.json, resolved. */
@@ -13,9 +13,13 @@ export interface DiskSettings {
   readonly freedShareOfSize: number;
   /** Window of the I/O rate() queries. @default '5m' */
   readonly rateWindow: string;
+  /** Rows a disk needs before its I/O forest replaces the robust z-score. @default 120 (30 min at 15 s) */
+  readonly minTrainRows: number;
+  /** How soon to train again while a disk has fewer rows than that (a first start, a new disk). @default 600 */
+  readonly untrainedRetrySec: number;
 }
 
-const KEYS = ['excludedFstypes', 'forecastWindowSec', 'forecastStepSec', 'freedShareOfSize', 'rateWindow'];
+const KEYS = ['excludedFstypes', 'forecastWindowSec', 'forecastStepSec', 'freedShareOfSize', 'rateWindow', 'minTrainRows', 'untrainedRetrySec'];
 
 export function parseDiskSettings(settings: Settings, scrapeStepSec: number): DiskSettings {
   checkKnownKeys(settings, 'disk', KEYS);
@@ -25,5 +29,7 @@ export function parseDiskSettings(settings: Settings, scrapeStepSec: number): Di
     forecastStepSec: numberSetting(settings, 'disk', 'forecastStepSec', scrapeStepSec),
     freedShareOfSize: numberSetting(settings, 'disk', 'freedShareOfSize', 0.005, true),
     rateWindow: stringSetting(settings, 'disk', 'rateWindow', '5m', PROMQL_DURATION),
+    minTrainRows: integerSetting(settings, 'disk', 'minTrainRows', 120, 16),
+    untrainedRetrySec: integerSetting(settings, 'disk', 'untrainedRetrySec', 600),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * What the GPU detector scores, shared by the live mode and the offline CSV scorer: per GPU, temperature and
- * power draw, each in the context of the GPU's utilisation (a hot GPU at 0% is stranger than one at 100%). Time
- * of day and day of week are added by the AnomalyModel once the history covers them.
+ * power draw, each in the context of the GPU's utilisation (a hot GPU at 0% is stranger than one at 100%): see
+ * utilization-model.ts. Time of day and day of week are added by the AnomalyModel once the history covers them.
  */
 
 export interface GpuMetric {

@@ -2,10 +2,11 @@
  * What the GPU detector knows about one metric of one GPU, and how it scores an observation. The live mode and
  * the offline CSV scorer (`odin-detect score --detector gpu`) both use it, so offline results are live results.
  */
-import { AnomalyModel } from '../scoring/anomaly-model.js';
 import { robustZToScore } from '../scoring/calibrate.js';
-import { robustNormalSet, type BandedScore } from '../scoring/expected-band.js';
-import { MIN_ROBUST_ROWS, robustBaseline, robustZ, type RobustBaseline } from '../scoring/robust-stats.js';
+import { ConditionalBaseline } from '../scoring/conditional-baseline.js';
+import { robustNormalSet, type BandedScore, type NormalSet } from '../scoring/expected-band.js';
+import { MIN_ROBUST_ROWS } from '../scoring/robust-stats.js';
+import { UtilizationModel } from './utilization-model.js';
 
 export interface GpuTrainingOptions {
   readonly anomalyShare: number;
@@ -14,23 +15,24 @@ export interface GpuTrainingOptions {
 }
 
 export class GpuMetricModel {
-  /** The forest; undefined until enough history, or when fitting failed. */
-  model: AnomalyModel | undefined;
-  /** Robust baseline of the value (column 0) over the training window: the fallback. */
-  private fallback: RobustBaseline | undefined;
+  /** The forest over the residual from the utilisation baseline; undefined until enough history, or when fitting failed. */
+  model: UtilizationModel | undefined;
+  /** The value's baseline at each utilisation over the training window: its robust z is the fallback. */
+  private fallback: ConditionalBaseline | undefined;
 
   /** Refits on the window's rows ([value, utilisation]); fewer than `minTrainRows` keeps the previous forest. */
   train(timestamps: readonly number[], rows: readonly number[][], nowSec: number, options: GpuTrainingOptions): void {
-    if (rows.length >= MIN_ROBUST_ROWS) this.fallback = robustBaseline(rows.map((row) => row[0]));
+    if (rows.length < MIN_ROBUST_ROWS) return;
+    const baseline = ConditionalBaseline.fit(rows.map((row) => row[1]), rows.map((row) => row[0]));
+    this.fallback = baseline;
     if (rows.length < options.minTrainRows) return;
-    // The range guard watches the value (column 0), not its utilisation context.
-    this.model = AnomalyModel.fit(timestamps, rows, nowSec, { anomalyShare: options.anomalyShare, rangeGuardedColumns: 1 });
+    this.model = UtilizationModel.fit(timestamps, rows, baseline, nowSec, options.anomalyShare);
   }
 
   /** 0–100 (above 90: anomalous), or undefined when nothing has been learned yet. */
   score(timestampSec: number, row: readonly number[]): number | undefined {
     if (this.model) return this.model.score(timestampSec, row);
-    if (this.fallback) return robustZToScore(robustZ(row[0], this.fallback));
+    if (this.fallback) return robustZToScore(this.fallback.z(row[0], row[1]));
     return undefined;
   }
 
@@ -38,7 +40,12 @@ export class GpuMetricModel {
   scoreWithBand(timestampSec: number, row: readonly number[]): BandedScore | undefined {
     const score = this.score(timestampSec, row);
     if (score === undefined) return undefined;
-    const normal = this.model ? this.model.normalSet(timestampSec, row, 0) : robustNormalSet(this.fallback!);
-    return { score, band: normal.bandFor(row[0]) };
+    return { score, band: this.normalSet(timestampSec, row).bandFor(row[0]) };
+  }
+
+  private normalSet(timestampSec: number, row: readonly number[]): NormalSet {
+    if (this.model) return this.model.normalSet(timestampSec, row);
+    const utilization = row[1];
+    return robustNormalSet({ median: 0, sigma: 1 }).map((z) => this.fallback!.valueAt(z, utilization));
   }
 }

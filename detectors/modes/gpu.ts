@@ -1,8 +1,9 @@
 /**
  * The GPU anomaly detector (port 9405). Per GPU, temperature and power draw are scored in the context of
- * utilisation (and time of day once the history covers it) by an Isolation Forest trained on the training
- * window; until a GPU has enough history, or if its model cannot be fitted, a robust z-score of the value
- * against the window stands in. Scores are 0–100 (see scoring/calibrate.ts); above 90 is an anomaly.
+ * utilisation (and time of day once the history covers it): the residual from the metric's baseline at that
+ * utilisation, scored by an Isolation Forest trained on the training window (gpu/utilization-model.ts); until a
+ * GPU has enough history, or if its model cannot be fitted, the residual's robust z-score stands in. Scores are
+ * 0–100 (see scoring/calibrate.ts); above 90 is an anomaly.
  */
 import { Gauge } from 'prom-client';
 import { readHistories, readLatest, type GpuHistory } from '../gpu/gpu-series.js';
@@ -10,7 +11,7 @@ import { AnomalyGauges } from '../runtime/anomaly-gauges.js';
 import type { Mode, ModeContext } from '../runtime/mode.js';
 import { checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
-import { AnomalyModel } from '../scoring/anomaly-model.js';
+import { UtilizationModel } from '../gpu/utilization-model.js';
 
 const LABELS = ['detector', 'metric', 'gpu', 'uuid'] as const;
 type Label = (typeof LABELS)[number];
@@ -113,7 +114,7 @@ export class GpuMode implements Mode<typeof GPU_ERROR_KINDS[number]> {
     const storeKey = `gpu-${history.identity.uuid.replace(/[^a-z0-9-]/gi, '')}-${history.metric.name}`;
     // The stored model is read once, when the GPU is first seen (at start); afterwards memory is newer.
     if (firstSeen) {
-      const stored = await ctx.models.load(storeKey, (raw) => AnomalyModel.fromJSON(raw));
+      const stored = await ctx.models.load(storeKey, (raw) => UtilizationModel.fromJSON(raw));
       // A stored model fresher than the training period is as good as a new one: skip the refit at start.
       if (stored && now - stored.trainedAtSec < (ctx.trainIntervalSec ?? 0)) {
         baselines.train(history.timestamps, history.rows, now, { anomalyShare: ctx.anomalyShare, minTrainRows: Infinity });

@@ -114,8 +114,16 @@ export interface RobustBaseline {
  */
 export function robustBaseline(values: ArrayLike<number>): RobustBaseline {
   const center = median(values);
+  return { median: center, sigma: robustSigma(values, center) };
+}
+
+/**
+ * Robust standard deviation of `values` around `center` (their median, or a fitted curve's 0 for residuals):
+ * 1.4826 × the median absolute deviation from it, or 1.2533 × the mean absolute deviation when that is 0.
+ */
+export function robustSigma(values: ArrayLike<number>, center: number): number {
   const madSigma = MAD_TO_SIGMA * medianDeviation(values, center);
-  if (madSigma > 0) return { median: center, sigma: madSigma };
+  if (madSigma > 0) return madSigma;
   let sum = 0;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
@@ -124,7 +132,7 @@ export function robustBaseline(values: ArrayLike<number>): RobustBaseline {
       count++;
     }
   }
-  return { median: center, sigma: count > 0 ? 1.2533 * (sum / count) : 0 };
+  return count > 0 ? 1.2533 * (sum / count) : 0;
 }
 
 /**

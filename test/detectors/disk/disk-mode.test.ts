@@ -57,7 +57,8 @@ function config(overrides: Partial<DetectorConfig>): DetectorConfig {
     mode: 'disk', port: 0, listenHost: '127.0.0.1', prometheusUrl: 'http://127.0.0.1:1', modelsDir: join(tempDir, 'models'),
     nvidiaSmi: 'nvidia-smi', procDir: '/proc', hostRoot: '/', nodeName: 'test', logLevel: 'info',
     cycleIntervalSec: 1, trainIntervalSec: 3600, trainWindowSec: 60, anomalyShare: 0.05, scrapeStepSec: 1,
-    settings: { forecastWindowSec: 60, forecastStepSec: 1, rateWindow: '5s' },
+    // Retrained each second while the disk has fewer than 16 rows: the start may find only two.
+    settings: { forecastWindowSec: 60, forecastStepSec: 1, rateWindow: '5s', minTrainRows: 16, untrainedRetrySec: 1 },
     ...overrides,
   };
 }

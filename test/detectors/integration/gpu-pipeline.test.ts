@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FileModelStore } from '../../../detectors/models/store.js';
 import { GpuMode, parseGpuSettings } from '../../../detectors/modes/gpu.js';
+import { UtilizationModel } from '../../../detectors/gpu/utilization-model.js';
 import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { loadConfig } from '../../../detectors/runtime/config.js';
 import { startDetector, type RunningDetector } from '../../../detectors/runtime/lifecycle.js';
@@ -73,10 +74,14 @@ const modelsDir = join(dir, 'models');
 
 beforeAll(async () => {
   writeFileSync(control, 'idle\n');
-  // Damaged models left from an earlier run: junk for power, a truncated file for temperature.
+  // Models left from an earlier run: junk for power; for temperature, a sound file of the model an earlier ODIN
+  // stored (a forest over [value, utilisation]), just saved, which this one must not take for its own.
   mkdirSync(modelsDir);
   writeFileSync(join(modelsDir, `gpu-${UUID}-power.json`), '\u0000\u0007 not json');
-  writeFileSync(join(modelsDir, `gpu-${UUID}-temperature.json`), '{"format":"odin.model","version":1,"key":"gpu-');
+  const now = Date.now() / 1000;
+  const earlier = AnomalyModel.fit([now - 2, now - 1, now], [[40, 0], [41, 0], [40, 1]], now, { rangeGuardedColumns: 1 });
+  const key = `gpu-${UUID}-temperature`;
+  writeFileSync(join(modelsDir, `${key}.json`), JSON.stringify({ format: 'odin.model', version: 1, key, savedAt: new Date().toISOString(), model: earlier.toJSON() }));
   exporter = await DetectorProcess.start('gpu-exporter', {
     ODIN_REPLAY_CONTROL: control,
     PATH: `${installNvidiaSmiStandIn(dir)}:${process.env.PATH}`,
@@ -123,11 +128,12 @@ describe('GPU pipeline with a real Prometheus', () => {
     await eventually('three cycles on the trained model', 20_000, async () => (cycles.length >= trainedAt + 3 ? true : undefined));
     const quietScores = cycles.slice(trainedAt).map((c) => c.power!);
     expect(quietScores.filter((s) => s < 90).length, `quiet scores ${quietScores}`).toBeGreaterThanOrEqual(quietScores.length - 1);
-    // The damaged files were reported, counted, and replaced by the retrained models.
-    expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="corrupt"')).toBe(2);
+    // The damaged and the outdated file were reported, counted, and replaced by the retrained models.
+    expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="corrupt"')).toBe(1);
+    expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="invalid"')).toBe(1);
     const store = new FileModelStore({ dir: modelsDir, log: detector!.log });
     for (const metric of ['power', 'temperature']) {
-      expect(await store.load(`gpu-${UUID}-${metric}`, (raw) => AnomalyModel.fromJSON(raw))).toBeInstanceOf(AnomalyModel);
+      expect(await store.load(`gpu-${UUID}-${metric}`, (raw) => UtilizationModel.fromJSON(raw))).toBeInstanceOf(UtilizationModel);
     }
 
     writeFileSync(control, 'full_load\n');

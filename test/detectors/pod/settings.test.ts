@@ -7,7 +7,8 @@ describe('pod and disk settings from detector.json', () => {
     expect(parsePodSettings({})).toEqual({
       kubeconfig: undefined, rateWindow: '5m', trainStepSec: 1800, oomWindowSec: 3600, reconnectInitialMs: 1000, reconnectMaxMs: 30_000,
     });
-    expect(parseDiskSettings({}, 15)).toMatchObject({ forecastWindowSec: 21_600, forecastStepSec: 15, freedShareOfSize: 0.005, rateWindow: '5m' });
+    expect(parseDiskSettings({}, 15)).toMatchObject({ forecastWindowSec: 21_600, forecastStepSec: 15, freedShareOfSize: 0.005, rateWindow: '5m', minTrainRows: 120, untrainedRetrySec: 600 });
+    expect(() => parseDiskSettings({ minTrainRows: 2 }, 15)).toThrow(/detector.json disk.minTrainRows must be an integer >= 16, got 2/);
   });
 
   test('fails on an unknown key, naming it and the known ones', () => {

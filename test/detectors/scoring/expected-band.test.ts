@@ -7,7 +7,8 @@ import { AnomalyModel } from '../../../detectors/scoring/anomaly-model.js';
 import { ANOMALY_THRESHOLD } from '../../../detectors/scoring/calibrate.js';
 import { directionOf, NormalSet, type ExpectedBand } from '../../../detectors/scoring/expected-band.js';
 import { mulberry32 } from '../../../detectors/scoring/prng.js';
-import { h100Trace } from '../helpers/h100-trace.js';
+import { normalWeek, type GpuSample } from '../helpers/gpu-scenarios.js';
+import { h100Trace, type TraceRow } from '../helpers/h100-trace.js';
 
 /** A step small against any value but larger than rounding: just inside or just outside an edge. */
 const nudge = (x: number) => 1e-9 * Math.max(1, Math.abs(x));
@@ -63,6 +64,35 @@ describe('expected bands', () => {
     expect(bandsChecked).toBeGreaterThan(20);
   });
 
+  test('GPU model: the band of power and temperature at each utilisation (the residual\'s forest within the conditional guard) is exactly where the score stays at most 90', () => {
+    const training = trace.slice(0, 600);
+    const week = normalWeek();
+    const cases = [
+      { what: 'H100 power', history: training.map((r) => ({ ...r })), read: (r: TraceRow | GpuSample) => r.power, span: [0, 900] as const },
+      { what: 'H100 temperature', history: training.map((r) => ({ ...r })), read: (r: TraceRow | GpuSample) => r.temperature, span: [0, 110] as const },
+      { what: 'synthetic week, power', history: week, read: (r: TraceRow | GpuSample) => r.power, span: [0, 900] as const },
+      { what: 'synthetic week, temperature', history: week, read: (r: TraceRow | GpuSample) => r.temperature, span: [0, 110] as const },
+    ];
+    for (const { what, history, read, span } of cases) {
+      const model = new GpuMetricModel();
+      model.train(history.map((r) => r.timestampSec), history.map((r) => [read(r), r.utilization]), history.at(-1)!.timestampSec, { anomalyShare: 0.05, minTrainRows: 100 });
+      let bandsChecked = 0;
+      for (const row of history.filter((_, i) => i % Math.ceil(history.length / 30) === 0)) {
+        for (const utilization of [row.utilization, 0, 50, 100]) {
+          const t = row.timestampSec;
+          const set = model.model!.normalSet(t, [read(row), utilization]);
+          const scoreAt = (value: number) => model.score(t, [value, utilization])!;
+          expectExactSet(set, scoreAt, span, `${what} at ${utilization}%`);
+          const band = model.scoreWithBand(t, [read(row), utilization])!.band;
+          if (band === undefined) continue;
+          bandsChecked++;
+          expect(directionOf(read(row), band) === 0, `${what}: ${read(row)} at ${utilization}%`).toBe(scoreAt(read(row)) <= ANOMALY_THRESHOLD);
+        }
+      }
+      expect(bandsChecked, what).toBeGreaterThan(100);
+    }
+  });
+
   test('GPU forest: at a familiar utilisation the band holds the usual power, and a value far above it is above the band', () => {
     const model = new GpuMetricModel();
     const training = trace.slice(0, 600);
@@ -114,7 +144,7 @@ describe('expected bands', () => {
       const wobble = 1 + 0.05 * Math.sin(t / 611);
       rows.push({ timestampSec: t, values: [0.02 + 0.3 * day * wobble, (1 + 40 * day) * 1e6 * wobble, (2 + 60 * day) * 1e6 * wobble] });
     }
-    const models = DeviceIoModels.train(new Map([['n/sda', rows]]), now, 0.05);
+    const models = DeviceIoModels.train(new Map([['n/sda', rows]]), now, { anomalyShare: 0.05, minTrainRows: 120 });
     let checked = 0;
     for (const current of rows.filter((_, i) => i % 97 === 0)) {
       const [scored] = models.score(new Map([['n/sda', [current]]]));
@@ -136,7 +166,7 @@ describe('expected bands', () => {
   test('disk: an always idle disk (robust fallback) expects exactly 0, and a busy rate is above its band while the others have none', () => {
     const now = 1_795_000_000;
     const idle = Array.from({ length: 50 }, (_, i) => ({ timestampSec: now - 15 * (50 - i), values: [0, 0, 0] }));
-    const models = DeviceIoModels.train(new Map([['n/sdb', idle]]), now, 0.05);
+    const models = DeviceIoModels.train(new Map([['n/sdb', idle]]), now, { anomalyShare: 0.05, minTrainRows: 120 });
     const [quiet] = models.score(new Map([['n/sdb', [{ timestampSec: now, values: [0, 0, 0] }]]]));
     expect(quiet.rates.map((r) => r.band)).toEqual([0, 1, 2].map(() => ({ lower: 0, expected: 0, upper: 0 })));
     const [busy] = models.score(new Map([['n/sdb', [{ timestampSec: now, values: [0.5, 0, 0] }]]]));
