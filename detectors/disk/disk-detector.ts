@@ -91,7 +91,8 @@ export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
     const retryDue = nowSec - this.lastTrainingSec >= this.settings.untrainedRetrySec;
     if (retryDue && this.trained.models.immature(current, this.settings.minTrainRows)) await this.retrain(ctx, signal);
     const scores = this.trained.models.score(current).map((s) => ({ ...s, ...parseDeviceKey(s.key) }));
-    const age = Number.isNaN(this.trained.trainedAtSec) ? undefined : nowSec - this.trained.trainedAtSec;
+    // The clock read again: a retrain in this cycle ends after nowSec, and an age is never negative.
+    const age = Number.isNaN(this.trained.trainedAtSec) ? undefined : ctx.now() - this.trained.trainedAtSec;
     this.requireMetrics().setIoScores(scores, age);
   }
 
