@@ -40,10 +40,18 @@ const reverseTunnel: Rule = {
   severity: 'high',
   techniques: ['T1572', 'T1090'],
   match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'ssh', 'autossh')) {
+    // Any SSH client: OpenSSH, autossh, PuTTY's plink, Dropbear's dbclient.
+    for (const inv of invocationsOf(s, 'ssh', 'autossh', 'plink', 'dbclient')) {
       const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a) || a === '-w' || /^-o\s*Tunnel=/.test(a));
-      if (forward >= 0) return { tool: 'ssh', forward: inv.args.slice(forward, forward + 2).join(' ') };
+      if (forward >= 0) return { tool: inv.program, forward: inv.args.slice(forward, forward + 2).join(' ') };
     }
+    // A SOCKS relay chained through another host (`gost -F=socks5://h:1080`, `graftcp-local -socks5 127.0.0.1:1080`,
+    // chisel's `R:socks`): a pivot for other tools' traffic.
+    const socks = s.invocations.find((inv) => !/^(?:curl|wget|ssh|git|pip\d?|npm|apt(?:-get)?|docker)$/.test(inv.program) && inv.args.some((a, i) => /(?:^|[=\s])socks[45]h?:\/\/\S|^R:(?:[\d.]+:)?socks$/i.test(a) || (/^--?socks[45]?h?$/i.test(inv.args[i - 1] ?? '') && /:\d+$/.test(a))));
+    if (socks) return { tool: socks.program, arguments: socks.args.join(' ').slice(0, 160) };
+    // A client talking to a web shell on another host (`reGeorgSocksProxy.py -u http://h/tunnel.jsp`, `pivotnacci https://h/agent.php`).
+    const webShell = s.invocations.find((inv) => !/^(?:curl|wget|http|https|xh|lynx|links|w3m|firefox|chromium|google-chrome|ab|siege|hey|k6)$/.test(inv.program) && inv.args.some((a) => urlsIn(a).some((u) => !isLoopback(u.host) && /\/[\w.-]+\.(?:jsp|jspx|php\d?|aspx?|ashx|cfm)(?:[?#]|$)/i.test(u.url))));
+    if (webShell) return { tool: webShell.program, arguments: webShell.args.join(' ').slice(0, 160) };
     const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => !/^(?:-h|--help|-V|--version|version|help)$/.test(a)));
     if (tool) return { tool: tool.program, arguments: tool.args.join(' ').slice(0, 160) };
     const subcommand = s.invocations.find((inv) => inv.args[0] === 'tunnel' && inv.program !== 'ssh');
@@ -128,7 +136,7 @@ const untrustedPipeToShell: Rule = {
     const runsPipe = s.invocations.some((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
     if (!runsPipe || !fetch) return undefined;
-    const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || (u.plainHttp && !isLoopback(u.host)));
+    const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || FILE_DROP_HOST.test(u.host) || (u.plainHttp && !isLoopback(u.host)));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };

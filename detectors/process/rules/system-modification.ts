@@ -276,9 +276,10 @@ const kernelTamper: Rule = {
   name: 'kernel-tampering',
   category: 'system_modification',
   severity: 'high',
-  techniques: ['T1562.001', 'T1529'],
+  techniques: ['T1562.001', 'T1529', 'T1014'],
   match: (s) => {
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$/);
+    // Also kprobes and uprobes defined or switched on through tracefs: a hook on kernel or library functions (T1014).
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
     if (written) return written;
     const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
