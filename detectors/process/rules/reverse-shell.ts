@@ -30,7 +30,7 @@ const SOCKET_API = new RegExp([
   String.raw`\.bind\s*\(\s*\(\s*["'][\w.:-]*["']\s*,\s*\d+`,
 ].join('|'));
 /** Scripting APIs that run a shell or a received command, or wire descriptors to one. */
-const PROCESS_API = /\/bin\/(?:ba|da|z)?sh\b|pty\.spawn|os\.dup2|dup2\s*\(|subprocess\.|\bPopen\s*\(|shell\s*=\s*True|child_process|\bpopen\b|ProcessBuilder|Runtime\.getRuntime\(\)\.exec|Process\.new|os\.execute|\bexec\s*[("]|\bsystem\b|\bspawn\s*\(|proc_open|passthru|shell_exec|getline|\bpipeline\s*\(|\bexec\.Command\b|\biex\b|Invoke-Expression|\bcmd\.exe\b|STDIN->fdopen|open\s*\(\s*STDIN/;
+const PROCESS_API = /\/bin\/(?:ba|da|z)?sh\b|pty\.spawn|os\.dup2|dup2\s*\(|subprocess\.|\bPopen\s*\(|shell\s*=\s*True|child_process|\bpopen\b|ProcessBuilder|Runtime\.getRuntime\(\)\.exec|Process\.new|os\.execute|\bexec\s*[("]|\bsystem\b|\bspawn\s*\(|proc_open|passthru|shell_exec|getline|\bpipeline\s*\(|\bexec\.Command\b|\b(?:exec|eval)\s+\$\w+|\biex\b|Invoke-Expression|\bcmd\.exe\b|STDIN->fdopen|open\s*\(\s*STDIN/;
 
 const devTcpShell: Rule = {
   name: 'reverse-shell-dev-tcp',

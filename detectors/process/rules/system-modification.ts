@@ -234,6 +234,23 @@ const unsafeBpf: Rule = {
 };
 
 /**
+ * A BPF program loaded by hand (`bpftool prog load x.o /sys/fs/bpf/x`, `ip link set dev eth0 xdp obj x.o`, `tc filter add
+ * ... bpf obj x.o`): code attached inside the kernel, the way eBPF rootkits hide processes and files (T1014). Networking
+ * and observability agents load theirs through the bpf() call, not these commands.
+ */
+const bpfLoaded: Rule = {
+  name: 'bpf-program-loaded',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1014', 'T1562.001'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'bpftool').find((i) => i.args[0] === 'prog' && /^load(?:all)?$/.test(i.args[1] ?? ''))
+      ?? invocationsOf(s, 'ip', 'tc').find((i) => i.args.some((a) => /^(?:obj|object-file)$/.test(a)) && i.args.some((a) => /^(?:xdp\w*|bpf)$/.test(a)));
+    return inv ? { command: `${inv.program} ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
+  },
+};
+
+/**
  * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
  * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
  */
@@ -289,5 +306,5 @@ const kernelTamper: Rule = {
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
   kernelTamper,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
-  decodeAndRun, binaryPlanted, unsafeBpf, execFromTemp,
+  decodeAndRun, binaryPlanted, unsafeBpf, bpfLoaded, execFromTemp,
 ];

