@@ -80,6 +80,36 @@ export function isIpLiteral(host: string): boolean {
   return IPV4.test(host) || host.startsWith('[');
 }
 
+/**
+ * An IPv4 literal outside the private, loopback, link-local and carrier-grade NAT ranges: a host on the internet, where
+ * a node's backups and peers are not (they are on the LAN, the VPN or a named host).
+ */
+export function isPublicIp(host: string): boolean {
+  if (!IPV4.test(host)) return false;
+  const [a, b] = host.split('.').map(Number);
+  return !(a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127));
+}
+
+/** The host of a copy destination written `[user@]host:path` (scp, rsync, tar's remote archives), or undefined. */
+export function remoteCopyHost(arg: string): string | undefined {
+  return /^(?:[\w.-]+@)?([\w.-]+|\[[0-9a-f:]+\]):(?!\/\/)/i.exec(arg)?.[1];
+}
+
+/**
+ * Options whose value is a key, certificate or kubeconfig a tool authenticates with (`--key k`, `--cacert=ca`,
+ * `-i id_rsa`, `curl -E cert`): naming a secret there uses it, it does not read it out.
+ */
+const AUTH_OPTION = /^(?:-{1,2}[\w-]*(?:[kK]ey|[cC]ert|[cC]a[cC]ert|ca|[tT]oken|kubeconfig|credentials?|identity|netrc)(?:[-_](?:file|path|dir|data))?|--config|-[a-zA-Z]*i|-E)$/;
+
+/**
+ * True when `args[i]` is the value of an authentication option, given apart (`--key k`) or inline (`--key=k`,
+ * `-auth-token-path=/var/run/secrets/.../token`, `--service-account-key-file=...`).
+ */
+export function isAuthenticationValue(args: readonly string[], i: number): boolean {
+  const inline = /^(-{1,2}[\w-]+)=/.exec(args[i]);
+  return AUTH_OPTION.test(args[i - 1] ?? '') || (inline !== null && AUTH_OPTION.test(inline[1]));
+}
+
 export function isLoopback(host: string): boolean {
   return /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1|0\.0\.0\.0)$/i.test(host) || host.endsWith('.svc') || host.includes('.svc.cluster.local');
 }
@@ -125,6 +155,28 @@ export function excerpt(text: string, pattern: RegExp, max = 160): string | unde
   // A global pattern keeps state between exec calls; only those are copied (copying every call costs a scan dearly).
   const match = (pattern.global ? new RegExp(pattern.source, pattern.flags.replace('g', '')) : pattern).exec(text);
   return match ? match[0].slice(0, max) : undefined;
+}
+
+/** Base64 runs long enough to hide a command or an option (shorter ones are words and hashes). */
+const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
+
+/**
+ * The printable texts hidden in base64 runs of a text (`echo LS1kb25hdGUtbGV2ZWw9... | base64 -d`), at most eight,
+ * each decoded at the run's start and, since the run may begin mid-block, one and two characters in. Binary data
+ * (tokens, hashes, keys) decodes to unprintable bytes and is left out.
+ */
+export function decodedBlobs(text: string): string[] {
+  const found: string[] = [];
+  // Paths and words are runs too; encoded text mixes cases and digits, and does not start with a slash.
+  const runs = [...text.matchAll(BASE64_RUN)].map((m) => m[0]).filter((r) => r[0] !== '/' && /[A-Z]/.test(r) && /[a-z]/.test(r) && /\d/.test(r));
+  for (const run of runs.slice(0, 8)) {
+    for (const skip of [0, 1, 2]) {
+      const body = run.slice(skip).replace(/=+$/, '');
+      const decoded = Buffer.from(body.slice(0, body.length - (body.length % 4)), 'base64').toString('latin1');
+      if (decoded.length >= 8 && /^[\x20-\x7e\t\n\r]+$/.test(decoded)) found.push(decoded);
+    }
+  }
+  return found;
 }
 
 /**

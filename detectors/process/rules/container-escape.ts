@@ -35,6 +35,12 @@ const privilegedContainer: Rule = {
       const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
       if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };
     }
+    // LXD/Incus: a container whose root is the host's root (`security.privileged=true`), or given the host's `/` as a disk.
+    for (const inv of invocationsOf(s, 'lxc', 'incus')) {
+      const text = ` ${inv.args.join(' ')} `;
+      const option = excerpt(text, /\ssecurity\.privileged[=\s]+true\b/) ?? excerpt(text, /\sdisk\s+(?:\S+\s+)*source=\/(?=\s)/);
+      if (option !== undefined && /^(?:init|launch|create|config)$/.test(inv.args[0] ?? '')) return { runtime: inv.program, option: option.trim() };
+    }
     return undefined;
   },
 };

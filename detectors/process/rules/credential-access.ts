@@ -3,7 +3,7 @@
  * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
  * temporary file for the trip out.
  */
-import { excerpt, isTempPath, SECRET_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { excerpt, isAuthenticationValue, isTempPath, SECRET_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -65,7 +65,8 @@ function readArguments(program: string, args: readonly string[]): string | undef
   // `docker cp /etc/shadow c:/x` copies the file out of the host; `file /etc/shadow` only reads its magic (`-f`/`-m` read it all).
   const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program);
   if (!reads || program === '') return undefined;
-  const secret = args.find((a, i) => SECRET_FILE.test(a) && !/^-[a-zA-Z]*i$/.test(args[i - 1] ?? '') && !usedInsideScript(a));
+  // `etcdctl --key /etc/kubernetes/pki/etcd/server.key`, `ssh -i key`: the key authenticates the tool, it is not read out.
+  const secret = args.find((a, i) => SECRET_FILE.test(a) && !isAuthenticationValue(args, i) && !usedInsideScript(a));
   // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it.
   if (secret === undefined || (EDITORS.test(program) && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
   return /^[/~$]/.test(secret) ? secret : secret.replace(/^.*?(?=\/)/, '');

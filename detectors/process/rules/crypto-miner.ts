@@ -3,13 +3,16 @@
  * arguments together, miner images and configurations, and the host tuning miners do (MSR writes).
  */
 import { baseName } from '../shell-parse.js';
-import { invocationsOf, type Invocation } from '../subject.js';
-import { allOf, excerpt, isDropperPath, isTempPath } from '../patterns.js';
+import { invocationsOf, type Invocation, type Subject } from '../subject.js';
+import { allOf, decodedBlobs, excerpt, isDropperPath, isTempPath } from '../patterns.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 
-/** Mining protocols in a URL scheme (`stratum+tcp://`, `stratum1+ssl://`, `ethproxy+tcp://`, `nicehash+tcp://`). */
-const STRATUM = /\b(?:stratum\d*(?:\+(?:tcp|ssl|tls|udp|ws|wss))?:\/\/|stratum\d*\+(?:tcp|ssl|tls|udp)\b|(?:ethproxy|ethstratum\d*|nicehash)\+(?:tcp|ssl|tls):\/\/)[^\s'"]*/i;
+/**
+ * Mining protocols in a URL scheme, alone or with a transport (`stratum+tcp://`, `stratum1+ssl://`, `ethstratum://`,
+ * `stratum2+tcp://`, `ethproxy+tcp://`, `nicehash+tcp://`), or written without the slashes.
+ */
+const STRATUM = /\b(?:(?:eth)?stratum\d*|ethproxy|nicehash)(?:\+(?:tcp|ssl|tls|udp|ws|wss))?:\/\/[^\s'"]*|\bstratum\d*\+(?:tcp|ssl|tls|udp)\b/i;
 /** Options only XMRig (and its forks) have, in any spelling (`--donate-level 1`, `--donate-level=0`, `"donate-level": 0` in JSON). */
 const XMRIG_ONLY_OPTION = /(?:^|\s)--(?:donate-level|donate-over-proxy)\b|["']donate-level["']\s*:/;
 const MINER_OPTION = /(?:^|\s)--?(?:donate-level|rig-id|randomx-[\w-]+|cpu-priority|cpu-max-threads-hint|max-cpu-usage|nicehash|coin[=\s]\w+|currency[=\s]\w+|cuda-loader|opencl-platform|epsw|ewal|wal|worker|huge-pages|asm[=\s]\w+)\b/i;
@@ -20,20 +23,35 @@ const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer
 const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly|zpool|zergpool|prohashing|minergate|kryptex|rplant|flockpool/i;
 /** Ports that mining pools conventionally listen on. */
 export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700, 10128, 10343, 20535]);
-const POOL_OPTIONS = new Set(['-o', '--url', '--pool', '--server', '-P', '-s', '--host', '-pool', '-epool', '-url']);
-const USER_OPTIONS = new Set(['-u', '--user', '--wallet', '--username', '-O', '--userpass', '-wal', '-ewal', '-w', '-U', '--address']);
-const ALGO_OPTIONS = new Set(['-a', '--algo', '--algorithm', '--coin', '-coin', '--currency']);
+/**
+ * Option names, without dashes, case or a trailing index (miners spell them `-u`, `--wallet`, `-wal`, `--algo`), whose
+ * value is a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
+ */
+const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
+const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
+const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
 /** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
 const MONERO_ADDRESS = /(?:^|[\s=:'"])([48][1-9A-HJ-NP-Za-km-z]{94})(?=$|[\s.'"])/;
 
+/** Two rules read the base64 blobs of a subject; they are decoded once. */
+const decodedBySubject = new WeakMap<Subject, string[]>();
+function hiddenTexts(s: Subject): string[] {
+  const known = decodedBySubject.get(s) ?? decodedBlobs(s.text);
+  decodedBySubject.set(s, known);
+  return known;
+}
+
+/** A pool URL in the command line, or in a base64 blob in it (Sigma lists the encoded forms of `stratum+tcp://`). */
 const stratumUrl: Rule = {
   name: 'miner-stratum-url',
   category: 'crypto_miner',
   severity: 'critical',
-  techniques: ['T1496'],
-  match: (s) => {
+  techniques: ['T1496', 'T1027'],
+  match: (s): Evidence | undefined => {
     const pool = excerpt(s.text, STRATUM);
-    return pool === undefined ? undefined : { pool };
+    if (pool !== undefined) return { pool };
+    const encoded = hiddenTexts(s).map((d) => excerpt(d, STRATUM)).find((p) => p !== undefined);
+    return encoded === undefined ? undefined : { pool: encoded, encoding: 'base64' };
   },
 };
 
@@ -41,10 +59,12 @@ const xmrigOptions: Rule = {
   name: 'miner-xmrig-options',
   category: 'crypto_miner',
   severity: 'critical',
-  techniques: ['T1496'],
-  match: (s) => {
+  techniques: ['T1496', 'T1027'],
+  match: (s): Evidence | undefined => {
     const option = excerpt(s.text, XMRIG_ONLY_OPTION);
-    return option === undefined ? undefined : { option: option.trim() };
+    if (option !== undefined) return { option: option.trim() };
+    const encoded = hiddenTexts(s).map((d) => excerpt(d, XMRIG_ONLY_OPTION)).find((o) => o !== undefined);
+    return encoded === undefined ? undefined : { option: encoded.trim(), encoding: 'base64' };
   },
 };
 
@@ -122,9 +142,16 @@ function minerSignals(inv: Invocation): Evidence {
   const args = splitOptionValues(inv.args);
   for (let i = 0; i < args.length - 1; i++) {
     const [option, value] = [args[i], args[i + 1]];
-    if (POOL_OPTIONS.has(option) && isPoolEndpoint(value)) evidence.pool = value;
-    if (USER_OPTIONS.has(option) && isWalletLike(value)) evidence.wallet = value.slice(0, 120);
-    if (ALGO_OPTIONS.has(option) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
+    const name = optionName(option);
+    // Any option may carry the pool (`-l` for nheqminer, `-pool1`, `--daemon-address`): the value's shape decides.
+    if (name !== '' && isPoolEndpoint(value)) {
+      evidence.pool = value;
+      // `--url=WALLET.rig@pool:port`: the account written into the pool address.
+      const account = /^(?:[a-z0-9+]+:\/\/)?([^@/\s]+)@/i.exec(value)?.[1];
+      if (account !== undefined && isWalletLike(account)) evidence.wallet = account.slice(0, 120);
+    }
+    if (USER_OPTION.test(name) && isWalletLike(value)) evidence.wallet = value.slice(0, 120);
+    if (ALGO_OPTION.test(name) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
   }
   const option = excerpt(inv.args.join(' '), MINER_OPTION);
   if (option !== undefined) evidence.minerOption = option.trim();

@@ -3,7 +3,7 @@
  * move bytes (HTTP clients, raw sockets, file-transfer and cloud-sync tools, DNS and ICMP), archived from places that
  * hold secrets, or encrypted with a password given on the command line.
  */
-import { excerpt, FILE_DROP_HOST, isIpLiteral, isLoopback, isTempPath, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
+import { excerpt, FILE_DROP_HOST, isAuthenticationValue, isIpLiteral, isLoopback, isPublicIp, isTempPath, remoteCopyHost, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import { networkRelays } from './reverse-shell.js';
 import type { Evidence } from '../types.js';
@@ -13,6 +13,10 @@ import type { Rule } from './rule.js';
 const NETWORK_CHANNEL = /\/dev\/(?:tcp|udp)\/|\bztcp\b|socket\.|fsockopen|IO::Socket|TCPSocket|java\.net\.Socket|urlopen|urllib|requests\.(?:post|put)|http\.client|LWP::|Net::HTTP|require\s*\(?\s*["'](?:https?|net|socket)["']\)?|\b(?:curl|wget|nc|ncat|netcat|socat|s_client|whois|hping3?|nping|ftp|tftp|lftp|sendmail|mail|mutt|smbclient|finger|cancel|rlogin|restic|rclone|gsutil|azcopy)\b/;
 /** Credential directories whose archive is the whole haul. */
 const CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker|azure|config\/gcloud)(?:\/|$)|\/etc\/kubernetes\/pki|\/var\/lib\/rancher\/k3s\/server\/(?:tls|db|cred)|\/var\/run\/secrets|\/run\/secrets/;
+/** Users' credential directories: never archived in the course of work. */
+const USER_CREDENTIAL_DIR = /(?:^|\/)\.(?:ssh|aws|kube|gnupg|docker|azure|config\/gcloud)(?:\/|$)/;
+/** The cluster's state and keys: backed up to the LAN every day, sent to the internet never. */
+const CLUSTER_STATE = /^\/(?:var\/lib\/rancher\/k3s\/server|var\/lib\/etcd|etc\/kubernetes\/pki|etc\/rancher)\b/;
 /** Directories whose archive is a haul of secrets. */
 const SENSITIVE_DIR = /(?:^|[\s'"(=])(?:\/etc|\/root|\/home|\/Users)(?=[/\s'")*]|$)|\.ssh\b|\/var\/lib\/rancher\/k3s\/server|\/etc\/kubernetes|\/var\/lib\/etcd|\/var\/run\/secrets/;
 /**
@@ -75,11 +79,19 @@ const sensitiveFileSent: Rule = {
     const file = excerpt(s.text, SENSITIVE_FILE);
     const channel = excerpt(s.text, NETWORK_CHANNEL, 40);
     if (file !== undefined && channel !== undefined && !onlyAuthenticates(s, file)) return { file, channel };
+    // `cat ~/.kube/config | ssh h 'cat > x'`, `ssh h 'cat > x' < /etc/shadow`: the file's bytes fed to a remote command.
+    const fed = invocationsOf(s, 'ssh').find((inv) => inv.command.redirects.some((r) => r.op === '<' && SENSITIVE_FILE.test(r.target)) || (inv.command.pipedFrom && s.invocations.some((r) => r.command.pipesTo && r.args.some((a) => SENSITIVE_FILE.test(a)))));
+    if (fed) return { file: excerpt(s.text, SENSITIVE_FILE) ?? '', channel: 'ssh' };
     // Copying a kubeconfig to a laptop with scp is the K3s docs' advice; copying a password hash or key off is not.
     // The key given to `scp -i` or `rsync -e 'ssh -i ...'` authenticates the copy; it is not what is copied.
     for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp', 'sshfs')) {
-      const copied = inv.args.filter((a, i) => !/^-[ieoFP]$/.test(inv.args[i - 1] ?? '') && !a.startsWith('-')).find((a) => SECRET_FILE.test(a));
+      const operands = inv.args.filter((a, i) => !/^-[ieoFP]$/.test(inv.args[i - 1] ?? '') && !a.startsWith('-'));
+      const copied = operands.find((a) => SECRET_FILE.test(a));
       if (copied !== undefined) return { file: copied, channel: inv.program };
+      // A kubeconfig or the account database pushed to an address on the internet, not to the admin's laptop or NAS.
+      const destination = remoteCopyHost(operands[operands.length - 1] ?? '');
+      const pushed = operands.slice(0, -1).find((a) => SENSITIVE_FILE.test(a) && remoteCopyHost(a) === undefined);
+      if (pushed !== undefined && destination !== undefined && isPublicIp(destination)) return { file: pushed, channel: inv.program, destination };
     }
     return undefined;
   },
@@ -92,7 +104,7 @@ const sensitiveFileSent: Rule = {
  */
 function onlyAuthenticates(s: Subject, file: string): boolean {
   const mentions = s.invocations.flatMap((inv) => [
-    ...inv.args.map((a, i) => (a.includes(file) ? /^(?:--(?:cacert|cert|key|kubeconfig|config|netrc-file|token-file)|-E|--netrc)$/.test(inv.args[i - 1] ?? '') || /^--(?:cacert|cert|key|kubeconfig|netrc-file)=/.test(a) || /^(?:kubectl|helm|k3s|k9s|ssh|scp)$/.test(inv.program) : undefined)),
+    ...inv.args.map((a, i) => (a.includes(file) ? isAuthenticationValue(inv.args, i) || /^(?:kubectl|helm|k3s|k9s|ssh|scp)$/.test(inv.program) : undefined)),
     ...inv.command.redirects.map((r) => (r.target.includes(file) ? false : undefined)),
   ]).filter((m) => m !== undefined);
   return mentions.length > 0 && mentions.every((m) => m);
@@ -108,7 +120,12 @@ const archiveToStream: Rule = {
     const archive = excerpt(s.text, /\btar\s+(?:--?[\w=-]+\s+)*-?[A-Za-z]*c[A-Za-z]*f\s+-(?=[\s)]|$)/);
     const dir = excerpt(s.text, SENSITIVE_DIR);
     if (archive !== undefined && dir !== undefined) return { archive, source: dir.trim() };
-    const staged = invocationsOf(s, 'tar', 'zip', '7z', '7za', 'rar', 'gtar', 'bsdtar').find((inv) => inv.args.some((a) => CREDENTIAL_DIR.test(a)));
+    // `tar cf user@host:/x.tar /home --rsh-command=/bin/ssh`: the archive written straight onto another host.
+    const remote = invocationsOf(s, 'tar', 'gtar').find((inv) => /^-?[A-Za-z]*c|^--create$/.test(inv.args[0] ?? '') && inv.args.some((a) => remoteCopyHost(a) !== undefined) && inv.args.some((a) => SENSITIVE_DIR.test(` ${a}`) || CREDENTIAL_DIR.test(a)));
+    if (remote) return { archive: `${remote.program} to ${remote.args.find((a) => remoteCopyHost(a) !== undefined) ?? ''}`, source: remote.args.find((a) => SENSITIVE_DIR.test(` ${a}`) || CREDENTIAL_DIR.test(a)) ?? '' };
+    // Users' credential directories archived anywhere; the cluster's state only into a drop location (a backup of the
+    // K3s server directory to /backups is the documented procedure).
+    const staged = invocationsOf(s, 'tar', 'zip', '7z', '7za', 'rar', 'gtar', 'bsdtar').find((inv) => inv.args.some((a) => USER_CREDENTIAL_DIR.test(a) || (CREDENTIAL_DIR.test(a) && inv.args.some((b) => isTempPath(b) && !CREDENTIAL_DIR.test(b)))));
     return staged ? { archive: staged.program, source: staged.args.find((a) => CREDENTIAL_DIR.test(a)) ?? '' } : undefined;
   },
 };
@@ -129,6 +146,10 @@ const cloudSync: Rule = {
       const source = operands.find((a) => (CREDENTIAL_DIR.test(a) && !/\/server\/db\b/.test(a)) || SECRET_FILE.test(a));
       const remote = inv.args.some((a) => /^(?:s3|gs|az|https?|rest:https?|sftp|ftp):\/\/|^[\w-]+:[\w./-]*$|^\/\/|^\\\\|@[\w.-]+:|^put$/.test(a) || /\bput\b/.test(a));
       if (source !== undefined && remote) return { tool: inv.program, source };
+      // The cluster's state (datastore, keys, tokens) sent to an address on the internet or a drop box.
+      const state = operands.find((a) => CLUSTER_STATE.test(a));
+      const outside = inv.args.map((a) => urlsIn(a.replace(/^rest:/, ''))[0]?.host ?? remoteCopyHost(a)).find((h) => h !== undefined && (isPublicIp(h) || FILE_DROP_HOST.test(h)));
+      if (state !== undefined && outside !== undefined) return { tool: inv.program, source: state, destination: outside };
     }
     return undefined;
   },
@@ -145,7 +166,9 @@ const rootFilesystemServed: Rule = {
       const text = ` ${inv.args.join(' ')} `;
       const isServer = inv.program === 'httpd' || /http\.server|SimpleHTTPServer|-run\s+-e\s+httpd|\bhttpd\b/.test(text) || (inv.program === 'php' && text.includes(' -S ')) || (inv.program === 'kubectl' && inv.args[0] === 'proxy') || /^(?:tailscale|ngrok|cloudflared)$/.test(inv.program) && /\b(?:serve|funnel|http)\b/.test(text);
       if (!isServer) continue;
-      const root = excerpt(text, /\s(?:-h|-d|-t|--www|--directory|--root|serve\s+--\w+=\d+|--http=\d+)[=\s]+(?:\/|\/etc|\/root|\/home|\/var\/lib\/rancher\S*|\S*\.ssh\S*|\S*k3s\.yaml)(?=\s)/) ?? excerpt(text, /\s--address[=\s]+0\.0\.0\.0(?=\s)/);
+      const root = excerpt(text, /\s(?:-h|-d|-t|--www|--directory|--root|serve\s+--\w+=\d+|--http=\d+)[=\s]+(?:\/|\/etc|\/root|\/home|\/var\/lib\/rancher\S*|\S*\.ssh\S*|\S*k3s\.yaml)(?=\s)/) ?? excerpt(text, /\s--address[=\s]+0\.0\.0\.0(?=\s)/)
+        // `ruby -run -e httpd / -p 80`: the document root given as the server's operand.
+        ?? excerpt(text, /\shttpd\s+(?:\/|\/etc|\/root|\/home)\/?(?=\s)/);
       if (root !== undefined) return { server: inv.program, option: root.trim() };
     }
     return undefined;
@@ -204,7 +227,8 @@ const covertChannel: Rule = {
       ?? excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };
     // A host name whose first label is encoded data: a long base32/hex run, or base64 with its `=` padding.
-    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/)?(?:[A-Za-z0-9+/_-]{24,}|[A-Za-z0-9+/_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
+    // (A DNS label has no `/`: `/tmp/s6-overlay-binaries.tar.xz` is a file name, not a host.)
+    const encoded = s.invocations.filter((inv) => /^(?:dig|nslookup|host|drill|ping|curl|wget)$/.test(inv.program)).flatMap((inv) => inv.args).find((a) => /^(?:https?:\/\/|@)?(?:[A-Za-z0-9_-]{24,}|[A-Za-z0-9+_-]{8,}={1,2})\.[\w-]+\.[a-z]{2,}\b/.test(a) && (/\d/.test(a.split('.')[0]) || /=\./.test(a)));
     if (encoded !== undefined) return { encodedHost: encoded.slice(0, 120) };
     const ping = invocationsOf(s, 'ping', 'hping3', 'nping').find((inv) => inv.args.some((a, i) => /^-p$|^--data$|^-E$|^--file$/.test(inv.args[i - 1] ?? '') && /\$|^[0-9a-f]{8,}$/i.test(a)));
     return ping ? { icmp: `${ping.program} ${ping.args.join(' ')}`.slice(0, 120) } : undefined;

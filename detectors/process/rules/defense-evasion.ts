@@ -32,7 +32,11 @@ const firewallDisabled: Rule = {
       if (service !== undefined && inv.args.some((a) => /^(?:stop|disable|mask|kill|off|del|delete)$/.test(a))) return { firewall: service, action: `${inv.program} ${inv.args.join(' ')}`.slice(0, 80) };
     }
     const rules = writesTo(s, /^\/etc\/(?:ufw\/|firewalld\/|nftables\.conf|iptables\/)/);
-    return rules ? { firewallConfig: rules.writes } : undefined;
+    if (rules) return { firewallConfig: rules.writes };
+    // A blocking rule taken out (`iptables -D OUTPUT -p tcp --dport 21 -j DROP`, `ufw delete deny 22`): what it blocked is open.
+    const removed = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => a === '-D' || a === '--delete') && inv.args.some((a, i) => /^(?:-j|--jump)$/.test(inv.args[i - 1] ?? '') && /^(?:DROP|REJECT)$/.test(a)))
+      ?? invocationsOf(s, 'ufw').find((inv) => inv.args[0] === 'delete' && /^(?:deny|reject|limit)$/.test(inv.args[1] ?? ''));
+    return removed ? { firewallRuleRemoved: `${removed.program} ${removed.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -49,6 +53,21 @@ const macRelaxed: Rule = {
     if (config && /SELINUX=(?:disabled|permissive)/.test(s.text)) return { selinux: 'disabled in config' };
     const apparmor = invocationsOf(s, 'aa-complain', 'aa-disable').find((inv) => inv.args.length > 0);
     return apparmor ? { apparmor: `${apparmor.program} ${apparmor.args.join(' ')}`.slice(0, 80) } : undefined;
+  },
+};
+
+/**
+ * `mount -o remount,hidepid=2 /proc`: other users' processes hidden from everyone but root, the process list an
+ * unprivileged monitor or user would read (T1564). A hardening option too, hence low.
+ */
+const processListHidden: Rule = {
+  name: 'process-list-hidden',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1564'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'mount').find((i) => i.args.some((a) => /(?:^|,)hidepid=(?:[12]|invisible|noaccess)(?:,|$)/.test(a)));
+    return inv ? { mount: `mount ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -197,4 +216,5 @@ const masqueradingPath: Rule = {
 
 export const DEFENSE_EVASION_RULES: readonly Rule[] = [
   masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
+  processListHidden,
 ];

@@ -20,6 +20,8 @@ const CONFIG_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=[^;&|`]*$/;
  * an environment file, a tool's `eval "$(x init bash)"`, shell options.
  */
 const USER_CONFIG_LINE = new RegExp(`${CONFIG_LINE.source}|^\\s*(?:#.*|alias\\s+\\w[\\w-]*=.*|complete\\s.*|(?:source|\\.)\\s+(?:<\\(\\S+\\s+completion\\b.*|["']?(?:~|\\$HOME|\\$\\{?\\w+\\}?|/(?:usr|opt|etc))\\S*)|eval\\s+"\\$\\(\\S+\\s+(?:init|shellenv|env|hook|completion)\\b[^"]*\\)"|\\[\\s+-[sfr]\\s+\\S+\\s+\\]\\s+&&\\s+\\\\?\\.\\s+\\S+|(?:set|shopt|setopt|bindkey|ulimit|umask)\\s.*|)$`);
+/** Variables that make every program or shell load code: the loader's preload and audit hooks, shell start-up hooks. */
+const HOOK_VARIABLE = /^\s*(?:export\s+)?(?:LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|BASH_ENV|ENV|PROMPT_COMMAND|PYTHONSTARTUP|PYTHONPATH|PERL5OPT|PERL5LIB|RUBYOPT|NODE_OPTIONS)=/;
 /** Aliases that capture credentials or hide activity by shadowing a trusted command. */
 const SHADOWING_ALIAS = /\balias\s+(?:sudo|su|ssh|passwd|ls|ps|netstat|ss|top|cat|kill)=/;
 
@@ -32,6 +34,42 @@ const cronWrite: Rule = {
     const written = writesTo(s, CRON_PATH);
     const payload = written && stagedPayload(s);
     return written && payload ? { ...written, ...payload } : undefined;
+  },
+};
+
+/**
+ * `sudo tee -a /etc/crontab`, `dd of=/etc/cron.d/x`: a cron table written from standard input, the job unseen (the
+ * GTFOBins file-write form). An admin adding a job shows it (`echo '0 3 * * * root backup.sh' | sudo tee -a /etc/crontab`).
+ */
+const cronWrittenUnseen: Rule = {
+  name: 'cron-written-from-stdin',
+  category: 'persistence',
+  severity: 'medium',
+  techniques: ['T1053.003'],
+  match: (s) => {
+    const writer = invocationsOf(s, 'tee', 'dd').find((inv) => !inv.command.pipedFrom && !inv.command.redirects.some((r) => /^<{1,3}$/.test(r.op)) && (inv.program === 'tee' ? inv.args.some((a) => CRON_PATH.test(a)) : inv.args.some((a) => a.startsWith('of=') && CRON_PATH.test(a.slice(3)))));
+    return writer ? { writes: writer.args.find((a) => CRON_PATH.test(a.replace(/^of=/, ''))) ?? '', content: 'standard input' } : undefined;
+  },
+};
+
+/**
+ * A command-valued git setting (`core.pager`, `core.editor`, `core.sshCommand`, `core.fsmonitor`, `credential.helper`,
+ * an `alias.x` shell alias) set to start something in the background or from a drop location: it runs whenever the
+ * user runs git (PayloadsAllTheThings' git-config persistence, T1546). `git config --global core.editor vim` is not.
+ */
+const gitCommandHook: Rule = {
+  name: 'git-command-hook-set',
+  category: 'persistence',
+  severity: 'high',
+  techniques: ['T1546'],
+  match: (s) => {
+    for (const inv of invocationsOf(s, 'git').filter((i) => i.args.includes('config'))) {
+      const key = inv.args.findIndex((a) => /^(?:core\.(?:pager|editor|sshcommand|fsmonitor|hookspath|askpass)|sequence\.editor|credential\.helper|diff\.external|gpg\.program|alias\.[\w-]+)$/i.test(a));
+      const value = key < 0 ? '' : inv.args[key + 1] ?? '';
+      const detached = /\b(?:nohup|setsid)\b|(?<![>&<|])&(?![&>])|\/dev\/tcp\/|\b(?:curl|wget|nc|ncat|socat)\s/.test(value);
+      if (detached || (value !== '' && isDropperPath(value.split(/\s/)[0]))) return { setting: inv.args[key], command: value.slice(0, 120) };
+    }
+    return undefined;
   },
 };
 
@@ -89,27 +127,29 @@ const startupFileWrite: Rule = {
   severity: 'high',
   techniques: ['T1546.004', 'T1037.004'],
   match: (s): Evidence | undefined => {
-    const content = echoedContent(s);
     const system = writesTo(s, SYSTEM_STARTUP_FILE);
-    if (system && !(content !== undefined && content.split('\n').every((line) => CONFIG_LINE.test(line)))) return { ...system, content: (content ?? '').slice(0, 120) };
+    const content = echoedContent(s, system?.writes);
+    // /etc/environment is read by pam_env as NAME=value, never run: only the loader and shell hooks set there execute code.
+    const isSetting = system?.writes === '/etc/environment' ? (line: string): boolean => /^\s*(?:#.*|(?:export\s+)?[A-Za-z_]\w*=.*|)$/.test(line) && !HOOK_VARIABLE.test(line) : (line: string): boolean => CONFIG_LINE.test(line);
+    if (system && !(content !== undefined && content.split('\n').every(isSetting))) return { ...system, content: (content ?? '').slice(0, 120) };
     const user = writesTo(s, USER_STARTUP_FILE);
     if (!user) return undefined;
     const alias = excerpt(s.text, SHADOWING_ALIAS);
     const payload = stagedPayload(s);
     // A command that runs at every login (`echo 'echo x > /tmp/y' >> ~/.bashrc`), beside settings and tool hooks.
-    const command = content?.split('\n').find((line) => !USER_CONFIG_LINE.test(line));
+    const command = echoedContent(s, user.writes)?.split('\n').find((line) => !USER_CONFIG_LINE.test(line));
     return alias !== undefined ? { ...user, alias } : payload ? { ...user, ...payload } : command !== undefined ? { ...user, content: command.slice(0, 120) } : undefined;
   },
 };
 
-/** rc.local only runs once it is executable. */
+/** rc.local and SysV init scripts only run once they are executable (packages install theirs executable already). */
 const rcLocalEnabled: Rule = {
   name: 'rc-local-enabled',
   category: 'persistence',
   severity: 'medium',
-  techniques: ['T1037.004'],
+  techniques: ['T1037.004', 'T1543.002'],
   match: (s) => {
-    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^\/etc\/rc\.(?:local|common)$/.test(a)) && i.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a)));
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^\/etc\/(?:rc\.(?:local|common)|init\.d\/[^/]+|rc\d\.d\/[^/]+)$/.test(a)) && i.args.some((a) => /x/.test(a) || /^[0-7]?[157][0-7]{2}$/.test(a)));
     return inv ? { file: inv.args[inv.args.length - 1] } : undefined;
   },
 };
@@ -127,7 +167,9 @@ const unitFromTemp: Rule = {
     }
     const copied = invocationsOf(s, 'cp', 'mv', 'install', 'ln').find((inv) => inv.args.some(isTempPath) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(isTempPath) ?? '', installedIn: copied.args[copied.args.length - 1] };
-    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n"']*?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/)\S*/);
+    // A unit line whose command runs from a drop location or a socket, quoted or not
+    // (`echo "ExecStart=/bin/bash -c "id > /tmp/x"" >> /etc/systemd/system/y.service`, `sed -i 's|ExecStart=.*|...|'`).
+    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/)\S*/);
     return exec === undefined ? undefined : { unitLine: exec };
   },
 };
@@ -140,7 +182,7 @@ const exitTrap: Rule = {
   techniques: ['T1546.005'],
   match: (s) => {
     // A cleanup trap (`trap 'rm -rf /tmp/x' EXIT`) is everywhere; one that launches a program in the background is not.
-    const trap = excerpt(s.text, /\btrap\s+(["'])[^"']*?(?:nohup|setsid|curl|wget|\b(?:ba)?sh\s+\S)[^"']*\1\s+(?:EXIT|0|HUP|SIGHUP|INT|TERM|SIGTERM|DEBUG|RETURN|ERR)\b/);
+    const trap = excerpt(s.text, /\btrap\s+(["'])[^"']*?(?:nohup|setsid|curl|wget|\b(?:ba)?sh\s+\S)[^"']*\1\s+(?:(?:SIG)?[A-Z]{2,}[\dA-Z+-]*|\d+)\b/);
     return trap === undefined ? undefined : { trap };
   },
 };
@@ -190,13 +232,18 @@ function stagedPayload(s: Subject): Evidence | undefined {
   return other === undefined ? undefined : { payload: other };
 }
 
-/** The text echo or printf produced in this command line, or undefined when none did. */
-function echoedContent(s: Subject): string | undefined {
-  const echoes = invocationsOf(s, 'echo', 'printf').map((inv) => inv.args.filter((a) => !/^-[neE]+$/.test(a)).join(' '));
+/**
+ * The text echo or printf produced in this command line, or undefined when none did; only what went into `file` when
+ * an echo is redirected there (an `echo` inside a `$(...)` of the line is not what was written).
+ */
+function echoedContent(s: Subject, file?: string): string | undefined {
+  const all = invocationsOf(s, 'echo', 'printf');
+  const into = all.filter((inv) => inv.command.redirects.some((r) => r.target === file && />/.test(r.op)));
+  const echoes = (into.length > 0 ? into : all).map((inv) => inv.args.filter((a) => !/^-[neE]+$/.test(a)).join(' '));
   return echoes.length === 0 ? undefined : echoes.join('\n');
 }
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
-  transientTimer, loginOrDeviceHook,
+  transientTimer, loginOrDeviceHook, gitCommandHook, cronWrittenUnseen,
   cronWrite, crontabInstall, atJob, authorizedKeysWrite, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
 ];

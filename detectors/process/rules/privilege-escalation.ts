@@ -32,6 +32,8 @@ const FILE_TOOLS = new Set([
   'ln', 'cp', 'mv', 'install', 'rm', 'ls', 'stat', 'file', 'readlink', 'realpath', 'which', 'whereis', 'type', 'command', 'cat', 'cmp', 'diff', 'strings', 'ldd',
   'sha256sum', 'md5sum', 'update-alternatives', 'dpkg-divert', 'dpkg', 'rpm', 'getcap', 'setcap', 'chmod', 'chown', 'chattr', 'lsattr', 'grep', 'echo', 'printf',
 ]);
+/** Option names whose value is a program to run: hooks, commands, helpers, editors, pagers, wrappers. */
+const RUNS_OPTION_NAME = /(?:^on-|exec|command|cmd|hook|prog(?:ram)?$|-bin$|editor|pager|askpass|wrapper|script$|shell$|helper|handler|filter|action|interpreter|rsh|^(?:up|down|pre|post)$)/i;
 /** Shell-valued settings that are login shells, not hooks: `SHELL=/bin/bash make`, `ZSH=...`. */
 const LOGIN_SHELL_VARIABLE = /^(?:\w*SHELL|ZSH|BASH)=/;
 const DANGEROUS_CAPABILITY = /cap_(?:setuid|setgid|sys_admin|sys_ptrace|sys_module|dac_override|dac_read_search|chown|fowner|bpf)/i;
@@ -50,8 +52,10 @@ const sudoShellEscape: Rule = {
   techniques: ['T1548.003', 'T1059.004'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget)) || FILE_TOOLS.has(baseName(inv.sudoTarget))) continue;
-      const hook = shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []);
+      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
+      // Programs that name a shell as a file still escape through their code options (`sudo rpm --eval '%(/bin/sh)'`).
+      const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? []))
+        : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? editorEscape(inv.program, inv.args) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined);
       if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
     return undefined;
@@ -80,8 +84,9 @@ const programShellEscape: Rule = {
       // (`gdb -ex '!/bin/sh'`, `rpm --eval '%(/bin/sh)'`, `tmux -c /bin/sh`, `vi -c ':shell'`).
       const deliberate = OPENS_SHELLS.has(inv.program) || FILE_TOOLS.has(inv.program);
       const hook = deliberate ? shellHook({ ...inv, env: [] }, hookValues(inv.args)) : shellHook(inv, inv.args) ?? tempHook(inv, inv.args);
-      const editor = /^(?:vim?|nvim|view|ex|rvim)$/.test(inv.program) ? inv.args.find((a, i) => /^(?:-c|--cmd)$/.test(inv.args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=)/.test(a)) : undefined;
+      const editor = editorEscape(inv.program, inv.args);
       if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
+      if (runsBinariesAsParts(inv)) return { program: 'run-parts', shell: inv.args.join(' ').slice(0, 120) };
       // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
       if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
     }
@@ -91,6 +96,17 @@ const programShellEscape: Rule = {
     return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/** `vi -c ':!/bin/sh'`, `vim -c ':set shell=/bin/sh | shell'`: an editor told to open a shell on start. */
+function editorEscape(program: string, args: readonly string[]): string | undefined {
+  if (!/^(?:vim?|nvim|view|ex|rvim|vimdiff)$/.test(program)) return undefined;
+  return args.find((a, i) => /^(?:-c|--cmd)$/.test(args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=|terminal\b)/.test(a));
+}
+
+/** `run-parts --regex '^sh$' /bin`: the system's binaries run as if they were a directory of jobs, to reach a shell. */
+function runsBinariesAsParts(inv: Invocation): boolean {
+  return inv.program === 'run-parts' && inv.args.some((a) => SYSTEM_BINARY_DIR.test(`${a.replace(/\/$/, '')}/`));
+}
 
 /** Options whose value is code or a command a program runs (`--eval`, `-ex`, `--pipe`, `ProxyCommand=`, `-c` for tmux). */
 const HOOK_OPTION = /^(?:--?(?:eval|pipe|exec|ex|eval-command|command|rsh|rsh-command|to-command|checkpoint-action|use-askpass|password-command|conf-script|pre-hook|post-hook|wrapper)|-c|-e|-o)$/;
@@ -120,7 +136,10 @@ function tempHook(inv: Invocation, args: readonly string[]): string | undefined 
   const fromEnv = inv.env.map((e) => e.slice(e.indexOf('=') + 1).split(/\s/)[0]).find(isPayload);
   if (fromEnv !== undefined) return fromEnv;
   for (let i = 0; i < args.length; i++) {
-    const value = /^--?[\w-]+=(.*)$/.exec(args[i])?.[1] ?? (HOOK_OPTIONS[inv.program]?.includes(args[i - 1] ?? '') ? args[i] : undefined);
+    // Only options that name something to run (`--on-download-error=`, `--use-askpass=`, `--password-command=`);
+    // `--cert-dir=/tmp/cert` names where a program keeps its files.
+    const inline = /^--?([\w-]+)=(.*)$/.exec(args[i]);
+    const value = inline && RUNS_OPTION_NAME.test(inline[1]) ? inline[2] : HOOK_OPTIONS[inv.program]?.includes(args[i - 1] ?? '') ? args[i] : undefined;
     const path = value?.replace(/^["']/, '').split(/\s/)[0];
     if (path !== undefined && isPayload(path)) return path;
   }
@@ -134,12 +153,21 @@ const privilegedShell: Rule = {
   severity: 'high',
   techniques: ['T1548.001'],
   match: (s): Evidence | undefined => {
-    const inv = s.invocations.find((i) => SHELL_NAMES.has(i.program) && i.args.includes('-p'));
+    // `-p` among the shell's own options; after a script operand it belongs to the script (`bash miniconda.sh -b -p /opt/conda`).
+    const inv = s.invocations.find((i) => SHELL_NAMES.has(i.program) && leadingOptions(i.args).some((a) => /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a) && !/c/.test(a.slice(0, a.indexOf('p')))));
     if (inv) return { shell: `${inv.path} -p` };
     const call = excerpt(s.text, /["'](?:\/\S*\/)?(?:ba|da|z)?sh["']\s*,\s*\[?\s*["']-p\w*["']|\/bin\/(?:ba|da|z)?sh\s+-p\b/);
     return call === undefined ? undefined : { call };
   },
 };
+
+/** The options written before a program's first operand. */
+function leadingOptions(args: readonly string[]): string[] {
+  // A launcher's own `--` (`start-stop-daemon -S -x /bin/sh -- -p`) hands what follows to the program.
+  const rest = args[0] === '--' ? args.slice(1) : args;
+  const end = rest.findIndex((a) => !a.startsWith('-') || a === '-' || a === '--');
+  return [...(end < 0 ? rest : rest.slice(0, end))];
+}
 
 /** `os.setuid(0)`, `POSIX::setuid(0)`, `process.setuid(0)`: code asking for root, which works only from a setuid or capable binary. */
 const setuidCall: Rule = {
@@ -222,6 +250,21 @@ const glibcTunables: Rule = {
   match: (s): Evidence | undefined => {
     const tunables = excerpt(s.text, /GLIBC_TUNABLES=\S*/);
     return tunables !== undefined && SETUID_PROGRAMS.test(s.text) ? { environment: tunables } : undefined;
+  },
+};
+
+/**
+ * Baron Samedit (CVE-2021-3156): `sudoedit -s` with an argument ending in a lone backslash overflows sudo's heap (the
+ * condition Falco's "Sudo Potential Privilege Escalation" reads).
+ */
+const sudoeditOverflow: Rule = {
+  name: 'sudoedit-backslash-overflow',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1068', 'T1548.003'],
+  match: (s) => {
+    const inv = s.invocations.find((i) => i.program === 'sudoedit' && i.args.some((a) => /^-[a-zA-Z]*[si]/.test(a)) && i.args.some((a) => /(?:^|[^\\])(?:\\\\)*\\$/.test(a)));
+    return inv ? { command: `${inv.program} ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };
 
@@ -316,6 +359,6 @@ const wildcardInjection: Rule = {
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
   wildcardInjection, exploitFetched, privilegeReconnaissance,
-  sudoUidBypass, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
+  sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape,
 ];

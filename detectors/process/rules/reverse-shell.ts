@@ -25,10 +25,12 @@ const SOCKET_API = new RegExp([
   String.raw`IO::Socket`, String.raw`java\.net\.(?:Server)?Socket`, String.raw`/inet[46]?/(?:tcp|udp)/`, String.raw`\bnet\.(?:connect|createConnection|createServer|Dial|Listen)\s*\(`,
   String.raw`new\s+net\.Socket`, String.raw`\bztcp\b`, String.raw`(?:^|\s)-rsocket\b`, String.raw`\.connect\s*\(\s*\(\s*["'][\w.:-]+["']\s*,\s*\d+`,
   String.raw`\bsocket\s*\(\s*\w+\s*,\s*PF_INET`, String.raw`\bconnect\s*\(\s*["'][\w.:-]+["']\s*,\s*(?:\d+|parse\s*\()`, String.raw`\.connect\s*\(\s*\d+\s*,\s*["']`,
-  String.raw`Net\.Sockets\.TCP(?:Client|Listener)`, String.raw`\bsocket\s+(?:-server\s+\S+\s+)?[\w.-]+\s+\d+`, String.raw`\bsocket\s*\(\s*(?:AF_INET|socket\.AF_INET)`,
+  String.raw`Net\.Sockets\.TCP(?:Client|Listener)`, String.raw`\bsocket\s+(?:-server\s+\S+\s+)?[\w.-]+\s+\d+`, String.raw`\bsocket\s*\(\s*(?:\w+\.)?AF_INET`,
+  // The module imported under another name (`import socket as s; s.socket(s.AF_INET, ...)`), a listener bound to a port.
+  String.raw`\.bind\s*\(\s*\(\s*["'][\w.:-]*["']\s*,\s*\d+`,
 ].join('|'));
 /** Scripting APIs that run a shell or a received command, or wire descriptors to one. */
-const PROCESS_API = /\/bin\/(?:ba|da|z)?sh\b|pty\.spawn|os\.dup2|dup2\s*\(|subprocess\.|child_process|\bpopen\b|ProcessBuilder|Runtime\.getRuntime\(\)\.exec|Process\.new|os\.execute|\bexec\s*[("]|\bsystem\b|\bspawn\s*\(|proc_open|passthru|shell_exec|getline|\bpipeline\s*\(|\bexec\.Command\b|\biex\b|Invoke-Expression|\bcmd\.exe\b|STDIN->fdopen|open\s*\(\s*STDIN/;
+const PROCESS_API = /\/bin\/(?:ba|da|z)?sh\b|pty\.spawn|os\.dup2|dup2\s*\(|subprocess\.|\bPopen\s*\(|shell\s*=\s*True|child_process|\bpopen\b|ProcessBuilder|Runtime\.getRuntime\(\)\.exec|Process\.new|os\.execute|\bexec\s*[("]|\bsystem\b|\bspawn\s*\(|proc_open|passthru|shell_exec|getline|\bpipeline\s*\(|\bexec\.Command\b|\b(?:exec|eval)\s+\$\w+|\biex\b|Invoke-Expression|\bcmd\.exe\b|STDIN->fdopen|open\s*\(\s*STDIN/;
 
 const devTcpShell: Rule = {
   name: 'reverse-shell-dev-tcp',

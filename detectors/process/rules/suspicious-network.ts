@@ -3,7 +3,7 @@
  * T1557), ingress tool transfer (T1105: payloads fetched from untrusted places into drop locations, or run), brute
  * force, disguised downloaders.
  */
-import { excerpt, FILE_DROP_HOST, isDisguisedDrop, isIpLiteral, isLoopback, isTempPath, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
+import { excerpt, FILE_DROP_HOST, isDisguisedDrop, isIpLiteral, isLoopback, isPublicIp, isTempPath, remoteCopyHost, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -40,10 +40,23 @@ const reverseTunnel: Rule = {
   severity: 'high',
   techniques: ['T1572', 'T1090'],
   match: (s): Evidence | undefined => {
-    for (const inv of invocationsOf(s, 'ssh', 'autossh')) {
-      const forward = inv.args.findIndex((a) => a === '-R' || /^-R\d/.test(a) || a === '-w' || /^-o\s*Tunnel=/.test(a));
-      if (forward >= 0) return { tool: 'ssh', forward: inv.args.slice(forward, forward + 2).join(' ') };
+    // Any SSH client: OpenSSH, autossh, PuTTY's plink, Dropbear's dbclient. A remote forward, a tunnel device, or a local
+    // or SOCKS forward opened to other hosts (`-L 0.0.0.0:8888:10.1.1.25:3389`, `-g`); `-L 3000:localhost:3000` is a developer's.
+    for (const inv of invocationsOf(s, 'ssh', 'autossh', 'plink', 'dbclient')) {
+      const forward = inv.args.findIndex((a, i) => a === '-R' || /^-R\d/.test(a) || a === '-w' || /^-o\s*Tunnel=/.test(a) || a === '-g'
+        || (/^-[LD]$/.test(inv.args[i - 1] ?? '') && /^(?:0\.0\.0\.0|\*|\[::\]):/.test(a)) || /^-[LD](?:0\.0\.0\.0|\*):/.test(a));
+      if (forward >= 0) return { tool: inv.program, forward: inv.args.slice(forward - (/^-[LD]$/.test(inv.args[forward - 1] ?? '') ? 1 : 0), forward + 2).join(' ') };
     }
+    // Traffic sent through a proxy at a bare internet address (`https_proxy=http://203.0.113.9:8080 wget ...`).
+    const proxy = excerpt(s.text, /\b(?:https?|all|ftp)_proxy=["']?(?:\w+:\/\/)?(?:[^@\s/'"]+@)?\d{1,3}(?:\.\d{1,3}){3}\b/i);
+    if (proxy !== undefined && isPublicIp(/\d{1,3}(?:\.\d{1,3}){3}$/.exec(proxy)?.[0] ?? '')) return { proxy };
+    // A SOCKS relay chained through another host (`gost -F=socks5://h:1080`, `graftcp-local -socks5 127.0.0.1:1080`,
+    // chisel's `R:socks`): a pivot for other tools' traffic.
+    const socks = /socks/i.test(s.text) && s.invocations.find((inv) => !/^(?:curl|wget|ssh|git|pip\d?|npm|apt(?:-get)?|docker)$/.test(inv.program) && inv.args.some((a, i) => /(?:^|[=\s])socks[45]h?:\/\/\S|^R:(?:[\d.]+:)?socks$/i.test(a) || (/^--?socks[45]?h?$/i.test(inv.args[i - 1] ?? '') && /:\d+$/.test(a))));
+    if (socks) return { tool: socks.program, arguments: socks.args.join(' ').slice(0, 160) };
+    // A client talking to a web shell on another host (`reGeorgSocksProxy.py -u http://h/tunnel.jsp`, `pivotnacci https://h/agent.php`).
+    const webShell = /\.(?:jspx?|php\d?|aspx?|ashx|cfm)\b/i.test(s.text) && s.invocations.find((inv) => !/^(?:curl|wget|http|https|xh|lynx|links|w3m|firefox|chromium|google-chrome|ab|siege|hey|k6)$/.test(inv.program) && inv.args.some((a) => urlsIn(a).some((u) => !isLoopback(u.host) && /\/[\w.-]+\.(?:jsp|jspx|php\d?|aspx?|ashx|cfm)(?:[?#]|$)/i.test(u.url))));
+    if (webShell) return { tool: webShell.program, arguments: webShell.args.join(' ').slice(0, 160) };
     const tool = invocationsOf(s, ...TUNNEL_TOOLS).find((inv) => inv.args.some((a) => !/^(?:-h|--help|-V|--version|version|help)$/.test(a)));
     if (tool) return { tool: tool.program, arguments: tool.args.join(' ').slice(0, 160) };
     const subcommand = s.invocations.find((inv) => inv.args[0] === 'tunnel' && inv.program !== 'ssh');
@@ -62,7 +75,8 @@ const networkScan: Rule = {
     if (probe !== undefined) return { probe };
     const portRange = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a)) && inv.args.some((a) => /^\d+-\d+$/.test(a)));
     if (portRange) return { scanner: portRange.program, ports: portRange.args.find((a) => /^\d+-\d+$/.test(a)) ?? '' };
-    const flood = invocationsOf(s, 'hping3', 'hping', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)));
+    // hping and nping craft packets at a target: probing it (`hping3 -S -p 443 -c 3 h`), not talking to it.
+    const flood = invocationsOf(s, 'hping3', 'hping', 'hping2', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)) || inv.args.some((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]$|^--[\w-]+$/.test(inv.args[i - 1] ?? '') && /^[\w.-]+\.[\w-]+$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(a)));
     if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
     const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$|^(?:-l|--localnet|-r|-g)$/.test(a)));
     return scanner ? { scanner: scanner.program, targets: scanner.args.join(' ').slice(0, 160) } : undefined;
@@ -128,7 +142,7 @@ const untrustedPipeToShell: Rule = {
     const runsPipe = s.invocations.some((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
     if (!runsPipe || !fetch) return undefined;
-    const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || (u.plainHttp && !isLoopback(u.host)));
+    const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || FILE_DROP_HOST.test(u.host) || (u.plainHttp && !isLoopback(u.host)));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };
@@ -165,7 +179,9 @@ const sshpassInline: Rule = {
   category: 'suspicious_network',
   severity: 'medium',
   techniques: ['T1110', 'T1021.004'],
-  match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' } : undefined),
+  // sshpass -p, and PuTTY's plink -pw: an SSH password written on the command line, the way scripted guessing goes.
+  match: (s) => (invocationsOf(s, 'sshpass').some((inv) => inv.args[0] === '-p' || /^-p./.test(inv.args[0] ?? '')) ? { tool: 'sshpass', option: '-p' }
+    : invocationsOf(s, 'plink', 'pscp', 'psftp').some((inv) => inv.args.includes('-pw')) ? { tool: 'plink', option: '-pw' } : undefined),
 };
 
 /** Tor started as a service or used as a wrapper: traffic hidden from network monitoring. */
@@ -179,6 +195,67 @@ const anonymityNetwork: Rule = {
     if (service) return { service: 'tor' };
     const wrapper = invocationsOf(s, 'torsocks', 'torify', 'proxychains', 'proxychains4').find((inv) => inv.args.length > 0);
     return wrapper ? { wrapper: wrapper.program, runs: wrapper.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `finger x@h`, `rlogin -l data h`, `rsh h cmd`, `rcp`: the cleartext r-services and finger, gone from modern hosts,
+ * used as a channel for data (GTFOBins' finger and rlogin transfers).
+ */
+const legacyRemoteClient: Rule = {
+  name: 'legacy-cleartext-client',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1071', 'T1105', 'T1048'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'finger', 'rlogin', 'rsh', 'rexec', 'rcp').find((i) => i.args.some((a) => {
+      const host = i.program === 'finger' ? /@([\w.-]+)$/.exec(a)?.[1] : !a.startsWith('-') && /^[\w.-]+$/.test(a) ? a : remoteCopyHost(a);
+      return host !== undefined && !isLoopback(host);
+    }));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * A file or package fetched from a bare internet address (`yum install http://203.0.113.5/x.rpm`, `scp root@203.0.113.5:/x .`,
+ * `tar xf u@203.0.113.5:/kit.tar --rsh-command=ssh`, Perl or Python code connecting to one): no mirror, registry or
+ * vendor is published that way (T1105).
+ */
+const FETCHERS = ['curl', 'wget', 'aria2c', 'ab', 'lwp-download', 'lwp-request', 'fetch', 'scp', 'rsync', 'sftp', 'sshfs', 'tar', 'yum', 'dnf', 'rpm', 'zypper', 'pip', 'pip3', 'apt', 'apt-get', 'dpkg', 'git', 'svn', 'jrunscript', 'axel', 'tftp', 'ftp', 'lftp'];
+/** Clients that take the server as a bare address operand (`tftp -g -r x 203.0.113.5`). */
+const BARE_ADDRESS_CLIENTS = /^(?:tftp|ftp|lftp|sftp)$/;
+const fetchedFromPublicAddress: Rule = {
+  name: 'fetched-from-public-address',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1105'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, ...FETCHERS)) {
+      const operands = inv.args.filter((a) => !a.startsWith('-'));
+      const url = urlsIn(inv.args.join(' ')).find((u) => isPublicIp(u.host));
+      // A remote copy source: `user@ip:path` anywhere but last (the last operand is where it goes), or tar's archive.
+      const source = operands.slice(0, /^(?:tar|sshfs)$/.test(inv.program) || BARE_ADDRESS_CLIENTS.test(inv.program) ? undefined : -1).find((a) => isPublicIp(remoteCopyHost(a) ?? '') || (BARE_ADDRESS_CLIENTS.test(inv.program) && isPublicIp(a)));
+      if (url || source !== undefined) return { tool: inv.program, source: (url?.url ?? source ?? '').slice(0, 160) };
+    }
+    const code = excerpt(s.text, /(?:PeerAddr\s*=>\s*|fsockopen\s*\(\s*|TCPSocket\.(?:new|open)\s*\(\s*|create_connection\s*\(\s*\(\s*|connect\s*\(\s*\(?\s*)["']\d{1,3}(?:\.\d{1,3}){3}["']/);
+    // Code that connects to one and writes what it reads into a drop location.
+    const written = excerpt(s.text, TEMP_PATHS);
+    return code !== undefined && written !== undefined && isPublicIp(/\d{1,3}(?:\.\d{1,3}){3}/.exec(code)?.[0] ?? '') ? { code, writes: written } : undefined;
+  },
+};
+
+/** `nc -u 203.0.113.9 9999`, `socat - tcp:203.0.113.9:80`: a raw socket opened to a bare internet address (T1095). */
+const rawSocketToPublicAddress: Rule = {
+  name: 'raw-socket-to-public-address',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1095', 'T1571'],
+  match: (s): Evidence | undefined => {
+    for (const inv of networkRelays(s)) {
+      const peer = inv.args.map((a) => /(?:^|[:=])(\d{1,3}(?:\.\d{1,3}){3})(?=$|:)/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+      if (peer !== undefined) return { tool: inv.program, peer };
+    }
+    return undefined;
   },
 };
 
@@ -279,7 +356,7 @@ const offensiveTool: Rule = {
 };
 
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
-  offensiveTool, packetCapture, untrustedDownloadExecuted,
+  offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,

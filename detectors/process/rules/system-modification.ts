@@ -12,6 +12,8 @@ import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
 const LOG_FILE = /^\/var\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
+/** The logs the system writes about itself: logins, the kernel, syslog, audit, the journal. */
+const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|wtmp|btmp|lastlog|faillog|audit\/audit\.log|journal\b)/;
 /**
  * Endpoint security, audit and logging services. Host firewalls (ufw, firewalld) are in defense-evasion.ts at low
  * severity: the K3s and kubeadm install guides tell users to disable them.
@@ -34,6 +36,9 @@ const logTampering: Rule = {
       const log = inv.args.find((a) => LOG_FILE.test(a.replace(/^~/, '/home/u')));
       if (log !== undefined && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
     }
+    // `mv /var/log/syslog /var/log/syslog.0`: the system's own log moved aside by hand (logrotate does it in-process).
+    const moved = invocationsOf(s, 'mv').find((inv) => SYSTEM_LOG.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? ''));
+    if (moved) return { tool: 'mv', log: moved.args.filter((a) => !a.startsWith('-'))[0] };
     for (const inv of s.invocations) {
       const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
       if (truncated) return { truncates: truncated.target };
@@ -234,6 +239,23 @@ const unsafeBpf: Rule = {
 };
 
 /**
+ * A BPF program loaded by hand (`bpftool prog load x.o /sys/fs/bpf/x`, `ip link set dev eth0 xdp obj x.o`, `tc filter add
+ * ... bpf obj x.o`): code attached inside the kernel, the way eBPF rootkits hide processes and files (T1014). Networking
+ * and observability agents load theirs through the bpf() call, not these commands.
+ */
+const bpfLoaded: Rule = {
+  name: 'bpf-program-loaded',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1014', 'T1562.001'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'bpftool').find((i) => i.args[0] === 'prog' && /^load(?:all)?$/.test(i.args[1] ?? ''))
+      ?? invocationsOf(s, 'ip', 'tc').find((i) => i.args.some((a) => /^(?:obj|object-file)$/.test(a)) && i.args.some((a) => /^(?:xdp\w*|bpf)$/.test(a)));
+    return inv ? { command: `${inv.program} ${inv.args.join(' ')}`.slice(0, 120) } : undefined;
+  },
+};
+
+/**
  * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
  * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
  */
@@ -276,9 +298,10 @@ const kernelTamper: Rule = {
   name: 'kernel-tampering',
   category: 'system_modification',
   severity: 'high',
-  techniques: ['T1562.001', 'T1529'],
+  techniques: ['T1562.001', 'T1529', 'T1014'],
   match: (s) => {
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$/);
+    // Also kprobes and uprobes defined or switched on through tracefs: a hook on kernel or library functions (T1014).
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
     if (written) return written;
     const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
@@ -288,5 +311,5 @@ const kernelTamper: Rule = {
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
   kernelTamper,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
-  decodeAndRun, binaryPlanted, unsafeBpf, execFromTemp,
+  decodeAndRun, binaryPlanted, unsafeBpf, bpfLoaded, execFromTemp,
 ];

@@ -1,7 +1,7 @@
 /**
  * The labelled command-line corpora in test/fixtures/cmdlines/, from the command line alone: the public-source half
- * (GTFOBins, Atomic Red Team, PayloadsAllTheThings, Falco, Sigma; the other half is held out) and the team's own
- * cases, scored apart and together. Recall over malicious lines, false-positive rate over benign ones (a finding of
+ * (GTFOBins, Atomic Red Team, PayloadsAllTheThings, Falco, Sigma; the other half is held out), the team's own
+ * cases and two later sampled draws from the same sources, each scored apart; the first two also together. Recall over malicious lines, false-positive rate over benign ones (a finding of
  * any severity counts, as in `odin-detect classify`).
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +26,8 @@ const rate = (part: readonly unknown[], whole: readonly unknown[]): number => pa
 const SETS = {
   'public-source half': { malicious: load('malicious.jsonl'), benign: load('benign.jsonl'), recall: 0.92, falsePositives: 0.01 },
   "the team's own cases": { malicious: load('odin-malicious.jsonl'), benign: load('odin-benign.jsonl'), recall: 0.97, falsePositives: 0.01 },
+  // Two later draws from the same sources; the rules were fixed after reading them, so this is a regression floor.
+  'sampled draws': { malicious: load('sampled-malicious.jsonl'), benign: load('sampled-benign.jsonl'), recall: 0.9, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
@@ -44,7 +46,7 @@ describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
   });
 });
 
-describe('both corpora together', () => {
+describe('the public half and the own cases together', () => {
   const malicious = [...SETS['public-source half'].malicious, ...SETS["the team's own cases"].malicious];
   const benign = [...SETS['public-source half'].benign, ...SETS["the team's own cases"].benign];
 

