@@ -27,7 +27,7 @@ export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8
  * Option names, without dashes, case or a trailing index (miners spell them `-u`, `--wallet`, `-wal`, `--algo`), whose
  * value is a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
  */
-const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
+const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|(?:mining-|pay(?:out)?-)?addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
 const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
 const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
 /** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
@@ -175,7 +175,7 @@ function isPoolEndpoint(value: string): boolean {
 
 /** A wallet address, optionally as `COIN:addr` or `addr.worker`: 0x + 40 hex, or a long base58/bech32 string. */
 function isWalletLike(value: string): boolean {
-  const address = value.replace(/^[A-Za-z]{2,8}[:=]/, '').replace(/\.[\w-]+$/, '');
+  const address = value.replace(/^[A-Za-z]{2,10}[:=]/, '').replace(/\.[\w-]+$/, '');
   if (/^0x[0-9a-fA-F]{40}$/.test(address)) return true;
   return /^[A-Za-z0-9]{26,}$/.test(address) && /\d/.test(address) && /[A-Za-z]/.test(address);
 }

@@ -174,7 +174,7 @@ const unitFromTemp: Rule = {
   },
 };
 
-/** `trap "nohup sh /tmp/x" EXIT`: code re-launched whenever the shell exits or is signalled. */
+/** `trap "nohup sh /tmp/x" EXIT`: code re-launched whenever the shell exits or is signalled; a DEBUG trap that logs each command. */
 const exitTrap: Rule = {
   name: 'shell-trap-relaunch',
   category: 'persistence',
@@ -183,6 +183,9 @@ const exitTrap: Rule = {
   match: (s) => {
     // A cleanup trap (`trap 'rm -rf /tmp/x' EXIT`) is everywhere; one that launches a program in the background is not.
     const trap = excerpt(s.text, /\btrap\s+(["'])[^"']*?(?:nohup|setsid|curl|wget|\b(?:ba)?sh\s+\S)[^"']*\1\s+(?:(?:SIG)?[A-Z]{2,}[\dA-Z+-]*|\d+)\b/);
+    // A DEBUG trap runs before every command: one that records `$BASH_COMMAND` or appends to a file logs every keystroke line.
+    const debug = excerpt(s.text, /\btrap\s+(?:'[^']*(?:\$BASH_COMMAND|>>)[^']*'|"[^"]*(?:\$BASH_COMMAND|>>)[^"]*")\s+DEBUG\b/);
+    if (debug !== undefined) return { trap: debug };
     return trap === undefined ? undefined : { trap };
   },
 };

@@ -55,7 +55,8 @@ const sudoShellEscape: Rule = {
       if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
       // Programs that name a shell as a file still escape through their code options (`sudo rpm --eval '%(/bin/sh)'`).
       const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? []))
-        : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? editorEscape(inv.program, inv.args) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined);
+        : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? editorEscape(inv.program, inv.args) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined)
+          ?? searchPathHook(inv) ?? droppedInput(inv);
       if (hook !== undefined) return { sudoRuns: inv.sudoTarget, shell: hook.slice(0, 120) };
     }
     return undefined;
@@ -145,6 +146,58 @@ function tempHook(inv: Invocation, args: readonly string[]): string | undefined 
   }
   return undefined;
 }
+
+/** A search path that puts the current or a temporary directory first: `sudo GROFF_BIN_PATH=. nroff`, `sudo PATH=$PATH:/tmp/x/ zypper x`. */
+const SEARCH_PATH_VARIABLE = /^(?:\w*PATH|PERL5LIB|RUBYLIB)=/;
+function searchPathHook(inv: Invocation): string | undefined {
+  return inv.env.find((e) => SEARCH_PATH_VARIABLE.test(e) && e.slice(e.indexOf('=') + 1).split(':').some((dir) => dir === '.' || dir.startsWith('./') || isTempPath(dir.replace(/\/?$/, '/'))));
+}
+
+/** Options whose value is a file the program reads as configuration, a script or a library it loads. */
+const INPUT_OPTION = /^(?:-[cCfFSDmL]|--(?:conf(?:ig)?(?:-?(?:file|dir))?|rc-?file|init-?file|script(?:-file)?|load|plugin|module|lib(?:rary)?|grep-bin|pkcs11|provider|engine|preload|profile))$/;
+/** Programs whose file option names data to apply, install, unpack or send, not code for themselves to run. */
+const DATA_FILE_PROGRAMS = new Set([
+  ...FILE_TOOLS, 'kubectl', 'k3s', 'kubeadm', 'helm', 'docker', 'podman', 'nerdctl', 'crictl', 'ctr', 'tar', 'unzip', 'gzip', 'xz', 'zstd', 'gpg', 'apt',
+  'apt-get', 'dnf', 'yum', 'zypper', 'snap', 'pip', 'pip3', 'tcpdump', 'tshark', 'jq', 'yq', 'openssl', 'curl', 'wget', 'tee', 'dd', 'journalctl',
+]);
+/**
+ * GTFOBins' file-based escapes: a program run by sudo told to read its configuration, script or library from a
+ * drop location (`sudo fastfetch -c /tmp/x.jsonc`, `sudo nginx -c /tmp/.n/nginx.conf`, `sudo ssh-keygen -D /tmp/x.so`).
+ */
+function droppedInput(inv: Invocation): string | undefined {
+  if (DATA_FILE_PROGRAMS.has(inv.program)) return undefined;
+  const args = inv.args;
+  for (let i = 0; i < args.length; i++) {
+    const inline = /^(--[\w-]+)=(.+)$/.exec(args[i]);
+    const [option, value] = inline ? [inline[1], inline[2]] : [args[i - 1] ?? '', args[i]];
+    if (INPUT_OPTION.test(option) && isDropperPath(value.replace(/^["']|["']$/g, ''))) return `${option} ${value}`;
+  }
+  return undefined;
+}
+
+/** Files that take a shell's path as data: the list of login shells. */
+const SHELL_LIST = /^\/etc\/shells$|^\/dev\/(?:null|tty\w*|stderr|stdout)$/;
+/**
+ * A shell payload written to a file for a program to read back (GTFOBins `echo 'exec /bin/sh 0<&2 1>&2' >/tmp/x`,
+ * `echo '! exec /bin/sh </dev/tty' >/tmp/x; minicom -S /tmp/x`, `echo /bin/sh >groff`).
+ */
+const shellPayloadStaged: Rule = {
+  name: 'shell-payload-staged',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1548', 'T1059.004'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'echo', 'printf')) {
+      const shell = interactiveShellIn(inv.args.join(' '));
+      if (shell === undefined) continue;
+      const redirected = inv.command.redirects.find((r) => /^>>?$|^>\|$/.test(r.op) && r.target !== '' && !SHELL_LIST.test(r.target))?.target;
+      const teed = inv.command.pipesTo ? s.invocations.find((t) => t.program === 'tee' && t.command.pipedFrom)?.args.find((a) => !a.startsWith('-') && !SHELL_LIST.test(a)) : undefined;
+      const file = redirected ?? teed;
+      if (file !== undefined) return { payload: shell, file };
+    }
+    return undefined;
+  },
+};
 
 /** `sh -p` keeps the effective uid of a setuid shell copy instead of dropping it; also `execl("/bin/sh", "sh", "-p")`. */
 const privilegedShell: Rule = {
@@ -360,5 +413,5 @@ const wildcardInjection: Rule = {
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
   wildcardInjection, exploitFetched, privilegeReconnaissance,
   sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
-  pkexecWithoutProgram, glibcTunables, programShellEscape,
+  pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

