@@ -1,8 +1,9 @@
 /**
  * The labelled command-line corpora in test/fixtures/cmdlines/, from the command line alone: the public-source half
  * (GTFOBins, Atomic Red Team, PayloadsAllTheThings, Falco, Sigma; the other half is held out), the team's own
- * cases and two later sampled draws from the same sources, each scored apart; the first two also together. Recall over malicious lines, false-positive rate over benign ones (a finding of
- * any severity counts, as in `odin-detect classify`).
+ * cases and later sampled draws from the same sources, each scored apart; the first two also together. Recall over
+ * malicious lines, false-positive rate over benign ones (a finding of any severity counts, as in `odin-detect
+ * classify`).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -12,11 +13,16 @@ interface Labelled {
   readonly category: string;
   readonly cmdline: string;
   readonly technique?: string;
+  readonly draw?: string;
 }
 
 function load(name: string): Labelled[] {
   const text = readFileSync(new URL(`../../fixtures/cmdlines/${name}`, import.meta.url), 'utf8');
   return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Labelled);
+}
+
+function draws(name: string, ...which: string[]): Labelled[] {
+  return load(name).filter((l) => which.includes(l.draw ?? ''));
 }
 
 const engine = new RuleEngine();
@@ -26,8 +32,10 @@ const rate = (part: readonly unknown[], whole: readonly unknown[]): number => pa
 const SETS = {
   'public-source half': { malicious: load('malicious.jsonl'), benign: load('benign.jsonl'), recall: 0.92, falsePositives: 0.01 },
   "the team's own cases": { malicious: load('odin-malicious.jsonl'), benign: load('odin-benign.jsonl'), recall: 0.97, falsePositives: 0.01 },
-  // Two later draws from the same sources; the rules were fixed after reading them, so this is a regression floor.
-  'sampled draws': { malicious: load('sampled-malicious.jsonl'), benign: load('sampled-benign.jsonl'), recall: 0.9, falsePositives: 0.01 },
+  // Later draws from the same sources; the rules were fixed after reading each, so these are regression floors.
+  'sampled draws': { malicious: draws('sampled-malicious.jsonl', 'first', 'second'), benign: draws('sampled-benign.jsonl', 'first', 'second'), recall: 0.9, falsePositives: 0.01 },
+  // Measured at 0.773 before the fixes it led to (on lines nobody had tuned to), 0.850 after.
+  'fourth sampled draw': { malicious: draws('sampled-malicious.jsonl', 'fourth'), benign: draws('sampled-benign.jsonl', 'fourth'), recall: 0.85, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
