@@ -4,6 +4,7 @@ import { DiskMetrics } from './disk-metrics.js';
 import { fetchCurrentIo, fetchFilesystems, fetchIoHistory, parseDeviceKey } from './disk-queries.js';
 import type { DiskSettings } from './disk-settings.js';
 import { forecastFill } from './fill-forecast.js';
+import { retryTraining } from '../runtime/retry-training.js';
 
 const MODEL_KEY = 'disk-io';
 
@@ -89,22 +90,13 @@ export class DiskDetector implements Mode<typeof DISK_ERROR_KINDS[number]> {
     const nowSec = ctx.now();
     const current = await fetchCurrentIo(ctx.prometheus, this.settings.rateWindow, nowSec, signal);
     const retryDue = nowSec - this.lastTrainingSec >= this.settings.untrainedRetrySec;
-    if (retryDue && this.trained.models.immature(current, this.settings.minTrainRows)) await this.retrain(ctx, signal);
+    if (retryDue && this.trained.models.immature(current, this.settings.minTrainRows)) {
+      await retryTraining(ctx, signal, () => this.train(ctx, signal), 'disk I/O');
+    }
     const scores = this.trained.models.score(current).map((s) => ({ ...s, ...parseDeviceKey(s.key) }));
     // The clock read again: a retrain in this cycle ends after nowSec, and an age is never negative.
     const age = Number.isNaN(this.trained.trainedAtSec) ? undefined : ctx.now() - this.trained.trainedAtSec;
     this.requireMetrics().setIoScores(scores, age);
-  }
-
-  /** Training retried from a cycle: a failure is counted and logged, and the cycle scores with what it has. */
-  private async retrain(ctx: DiskContext, signal: AbortSignal): Promise<void> {
-    try {
-      await this.train(ctx, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      ctx.countError?.('training');
-      ctx.log.error('disk I/O training retry failed', { error: err });
-    }
   }
 
   private requireMetrics(): DiskMetrics {

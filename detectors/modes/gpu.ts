@@ -12,6 +12,7 @@ import type { Mode, ModeContext } from '../runtime/mode.js';
 import { checkKnownKeys, integerSetting, type Settings } from '../runtime/settings.js';
 import { GpuMetricModel } from '../gpu/gpu-metric-model.js';
 import { UtilizationModel } from '../gpu/utilization-model.js';
+import { retryTraining } from '../runtime/retry-training.js';
 
 const LABELS = ['detector', 'metric', 'gpu', 'uuid'] as const;
 type Label = (typeof LABELS)[number];
@@ -79,7 +80,9 @@ export class GpuMode implements Mode<typeof GPU_ERROR_KINDS[number]> {
     const now = ctx.now();
     const latest = await readLatest(ctx.prometheus, now, signal);
     const untrained = latest.some((h) => !this.known.get(keyOf(h))?.model);
-    if (untrained && now - this.lastTrainingSec >= this.settings.untrainedRetrySec) await this.retrain(ctx, signal);
+    if (untrained && now - this.lastTrainingSec >= this.settings.untrainedRetrySec) {
+      await retryTraining(ctx, signal, () => this.train(ctx, signal), 'GPU');
+    }
     const gauges = this.gauges!;
     for (const gauge of Object.values(gauges)) gauge.reset();
     for (const observation of latest) {
@@ -90,17 +93,6 @@ export class GpuMode implements Mode<typeof GPU_ERROR_KINDS[number]> {
         ctx.countError?.('scoring');
         ctx.log.error('scoring a GPU metric failed', { metric: observation.metric.name, gpu: observation.identity.gpu, error: err });
       }
-    }
-  }
-
-  /** Training retried from a cycle: a failure is counted and logged, and the cycle scores with what it has. */
-  private async retrain(ctx: GpuContext, signal: AbortSignal): Promise<void> {
-    try {
-      await this.train(ctx, signal);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      ctx.countError?.('training');
-      ctx.log.error('training retry failed', { error: err });
     }
   }
 
