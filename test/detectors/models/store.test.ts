@@ -21,6 +21,11 @@ function storeIn(name: string): { store: FileModelStore; dir: string; rejected: 
 
 /** Writers killed per run of the kill test. */
 const KILLS = 6;
+/**
+ * Kills go on past KILLS until one has landed in the middle of a save (a temporary file left behind), up to this
+ * many: where a kill lands is chance, and the test means something only once one has hit a write.
+ */
+const MAX_KILLS = 20;
 /** A whole model of save-forever.ts is larger than this (200,000 weights). */
 const MODEL_BYTES = 2_000_000;
 
@@ -125,7 +130,7 @@ describe('FileModelStore', () => {
     const random = mulberry32(seed);
     const reader = keepReading(join(dir, 'big.json'));
     let killsDuringAWrite = 0;
-    for (let kill = 0; kill < KILLS; kill++) {
+    for (let kill = 0; kill < KILLS || (killsDuringAWrite === 0 && kill < MAX_KILLS); kill++) {
       const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'save-forever.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise((resolve) => child.stdout.once('data', resolve));
       await new Promise((resolve) => setTimeout(resolve, 100 + random() * 500));
