@@ -126,8 +126,10 @@ describe('GPU pipeline with a real Prometheus', () => {
     // The quiet replay is what the model learned: calibrated so that 95% of such points score under 90.
     const trainedAt = cycles.length;
     await eventually('three cycles on the trained model', 20_000, async () => (cycles.length >= trainedAt + 3 ? true : undefined));
+    // Not flagged means a score of at most 90 (odin_anomaly is 1 above it); a model of a few dozen rows puts the edge
+    // of what it saw at exactly 90.
     const quietScores = cycles.slice(trainedAt).map((c) => c.power!);
-    expect(quietScores.filter((s) => s < 90).length, `quiet scores ${quietScores}`).toBeGreaterThanOrEqual(quietScores.length - 1);
+    expect(quietScores.filter((s) => s <= 90).length, `quiet scores ${quietScores}`).toBeGreaterThanOrEqual(quietScores.length - 1);
     // The damaged and the outdated file were reported, counted, and replaced by the retrained models.
     expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="corrupt"')).toBe(1);
     expect(sampleValue(trained, 'odin_model_load_failures_total', 'reason="invalid"')).toBe(1);
