@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { listeningPort } from './listening-port.js';
+import { eventually } from './wait-for.js';
 
 /** A child running `script` under node, its stdout collected. */
 function node(script: string) {
@@ -17,7 +18,9 @@ describe('listeningPort', () => {
     try {
       const port = await listeningPort(child, 'server', output);
       expect(port).toBeGreaterThan(0);
-      expect(output().trim()).toBe(String(port));
+      // The kernel lists the socket as soon as it listens; the child's own report of it may still be in the pipe.
+      const reported = await eventually('the port the server reports', 5000, async () => output().trim() || undefined);
+      expect(reported).toBe(String(port));
     } finally {
       child.kill('SIGKILL');
     }
