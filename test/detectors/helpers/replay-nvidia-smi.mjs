@@ -1,7 +1,8 @@
 // Stand-in for `nvidia-smi --query-gpu=<fields> --format=csv,noheader,nounits` that replays the real H100 trace
 // (test/fixtures/nvidia-smi/h100-load-trace.csv). It plays the rows of one phase of the recorded load schedule
 // (h100-load-phases.csv), chosen by the first word of the file named by ODIN_REPLAY_CONTROL (e.g. `idle`,
-// `full_load`), one row per 500 ms of wall time, as the trace was recorded. Fields the trace lacks come from the
+// `full_load`; a second word, e.g. `idle 1`, keeps only that occurrence of the phase: the first idle is the GPU at
+// rest, later ones cool down after a load), one row per 500 ms of wall time, as the trace was recorded. Fields the trace lacks come from the
 // same GPU's `nvidia-smi` sample; fields it has no value for read [N/A], as on the real GPU.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,14 +19,16 @@ if (!query || !process.argv.includes('--format=csv,noheader,nounits')) {
   process.stderr.write('replay-nvidia-smi: only --query-gpu=... --format=csv,noheader,nounits is supported\n');
   process.exit(2);
 }
-const phase = readFileSync(process.env.ODIN_REPLAY_CONTROL, 'utf8').trim().split(/\s+/)[0];
+const [phase, occurrence] = readFileSync(process.env.ODIN_REPLAY_CONTROL, 'utf8').trim().split(/\s+/);
 
 const [headerLine, ...lines] = readFileSync(join(fixtures, 'h100-load-trace.csv'), 'utf8').trim().split('\n');
 const header = headerLine.split(',').map((h) => h.replace(/\s*\[.*\]$/, '').trim());
 const unixOf = (stamp) => Date.parse(`${stamp.trim().replace(/\//g, '-').replace(' ', 'T')}Z`) / 1000;
 
 const schedule = readFileSync(join(fixtures, 'h100-load-phases.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-const inPhase = (t) => schedule.some(([start, name], i) => name === phase && i + 1 < schedule.length && t >= Number(start) && t < Number(schedule[i + 1][0]));
+const periods = schedule.flatMap(([start, name], i) => (name === phase && i + 1 < schedule.length ? [[Number(start), Number(schedule[i + 1][0])]] : []));
+const chosen = occurrence === undefined ? periods : periods.slice(Number(occurrence) - 1, Number(occurrence));
+const inPhase = (t) => chosen.some(([from, to]) => t >= from && t < to);
 const rows = lines.map((l) => l.split(',').map((v) => v.trim())).filter((cells) => inPhase(unixOf(cells[0])));
 if (rows.length === 0) {
   process.stderr.write(`replay-nvidia-smi: no trace rows in phase '${phase}'\n`);
