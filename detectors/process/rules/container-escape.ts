@@ -123,6 +123,22 @@ const hostNamespaceEntry: Rule = {
   },
 };
 
+/**
+ * `unshare -r`: a user namespace in which the caller is root, with every capability there: the way to reach kernel
+ * code paths (netfilter, overlayfs, mounts) that only root should reach, behind many local kernel exploits (Falco's
+ * "Change namespace privileges via unshare"). Rootless engines map users through newuidmap, not this option.
+ */
+const rootMappedNamespace: Rule = {
+  name: 'root-mapped-user-namespace',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1611', 'T1068'],
+  match: (s) => {
+    const inv = invocationsOf(s, 'unshare').find((i) => i.args.some((a) => /^-[a-zA-Z]*r[a-zA-Z]*$|^--map-root-user$|^--map-user=0$/.test(a)));
+    return inv ? { command: `unshare ${inv.args.join(' ')}`.slice(0, 160) } : undefined;
+  },
+};
+
 export const CONTAINER_ESCAPE_RULES: readonly Rule[] = [
-  hostNamespaceEntry, privilegedContainer, kernelHelperHijack, cgroupMount, containerSocket, blockDeviceMount,
+  rootMappedNamespace, hostNamespaceEntry, privilegedContainer, kernelHelperHijack, cgroupMount, containerSocket, blockDeviceMount,
 ];

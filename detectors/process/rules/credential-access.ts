@@ -121,6 +121,8 @@ const secretsApi: Rule = {
   },
 };
 
+/** Instance metadata services: AWS (IPv4, IPv6, ECS task role), GCP, Azure's is AWS's address, Alibaba. */
+const METADATA_HOST = /^(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|\[fd00:ec2::254\]|169\.254\.170\.2)$/;
 /** Cloud instance metadata credential endpoints: the node's cloud identity, one request away. */
 const cloudMetadataCredentials: Rule = {
   name: 'cloud-metadata-credentials',
@@ -128,7 +130,22 @@ const cloudMetadataCredentials: Rule = {
   severity: 'high',
   techniques: ['T1552.005'],
   match: (s) => {
-    const url = urlsIn(s.text).find((u) => /^(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200|\[fd00:ec2::254\]|169\.254\.170\.2)$/.test(u.host) && /security-credentials|service-accounts\/[^/]+\/token|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
+    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host) && /security-credentials|service-accounts\/[^/]+\/token|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
+    return url ? { url: url.url.slice(0, 160) } : undefined;
+  },
+};
+
+/**
+ * Any other request to an instance metadata service: the IMDSv2 session token, the role name, the instance's identity
+ * (the first steps towards its credentials). Cloud agents make them too: low.
+ */
+const cloudMetadataContacted: Rule = {
+  name: 'cloud-metadata-contacted',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1552.005'],
+  match: (s) => {
+    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };
@@ -216,5 +233,5 @@ const historyRead: Rule = {
 
 export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
   historyRead, inputCapture,
-  passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
+  passwordCracking, cloudMetadataCredentials, cloudMetadataContacted, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
 ];

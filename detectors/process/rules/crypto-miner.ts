@@ -27,7 +27,9 @@ export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8
  * Option names, without dashes, case or a trailing index (miners spell them `-u`, `--wallet`, `-wal`, `--algo`), whose
  * value is a wallet or an algorithm; each value is checked for its shape, so a shared letter does no harm.
  */
-const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|(?:mining-|pay(?:out)?-)?addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
+const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|(?:min(?:er|ing)-|pay(?:out)?-)?addr(?:ess)?|(?:mining-)?wallet(?:-?address)?)$/;
+/** Options that log in to a pool, beside `-o`/`--url` naming it (`-u x -p x` is the miners' convention for "no account"). */
+const LOGIN_OPTION = /^(?:u|user|login|worker)$/;
 const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
 const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
 /** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
@@ -150,7 +152,12 @@ function minerSignals(inv: Invocation): Evidence {
       const account = /^(?:[a-z0-9+]+:\/\/)?([^@/\s]+)@/i.exec(value)?.[1];
       if (account !== undefined && isWalletLike(account)) evidence.wallet = account.slice(0, 120);
     }
-    if (USER_OPTION.test(name) && isWalletLike(value)) evidence.wallet = value.slice(0, 120);
+    if (USER_OPTION.test(name) && isWalletLike(value)) {
+      evidence.wallet = value.slice(0, 120);
+      // `--mining-address`, `--miner-address`: an option that exists only to say where mined coins go.
+      if (/^min(?:er|ing)-/.test(name)) evidence.minerOption = option;
+    }
+    else if (LOGIN_OPTION.test(name) && args.some((a, j) => /^(?:-o|--url|--pool|-P)$/.test(a) && isPoolEndpoint(args[j + 1] ?? ''))) evidence.login = value.slice(0, 120);
     if (ALGO_OPTION.test(name) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
   }
   const option = excerpt(inv.args.join(' '), MINER_OPTION);

@@ -31,11 +31,26 @@ const cronWrite: Rule = {
   severity: 'high',
   techniques: ['T1053.003'],
   match: (s) => {
-    const written = writesTo(s, CRON_PATH);
+    const written = writesTo(s, CRON_PATH) ?? cronPathHandedOver(s);
     const payload = written && stagedPayload(s);
     return written && payload ? { ...written, ...payload } : undefined;
   },
 };
+
+/** Programs that only read or list the files they are given. */
+const READERS = /^(?:cat|less|more|head|tail|ls|stat|file|grep|egrep|zgrep|diff|cmp|wc|md5sum|sha\d+sum|find|test|\[|crontab|run-parts|lsattr|getfacl|namei|realpath|readlink)$/;
+/**
+ * A cron path given to a program that is not a reader (`sudo script -q -c '...' /etc/cron.d/x`, `sudo tsc x.ts
+ * --outFile /etc/cron.d/x`, `arj e x /etc/cron.d/`): GTFOBins' file-write functions, whose output file is an argument.
+ */
+function cronPathHandedOver(s: Subject): Evidence | undefined {
+  for (const inv of s.invocations) {
+    if (READERS.test(inv.program)) continue;
+    const file = inv.args.map((a) => a.replace(/^-[\w-]*=/, '')).find((a) => CRON_PATH.test(a));
+    if (file !== undefined) return { writes: file };
+  }
+  return undefined;
+}
 
 /**
  * `sudo tee -a /etc/crontab`, `dd of=/etc/cron.d/x`: a cron table written from standard input, the job unseen (the
