@@ -268,6 +268,34 @@ const chmodSetuid: Rule = {
   },
 };
 
+/** A shared object in a drop location, alone, as an option's value or in code (`file=/tmp/.x/lib.so`, `LoadLibrary("/dev/shm/e.so")`). */
+const DROPPED_LIBRARY = /(?:^|[=:,("'\s])((?:(?:\/var)?\/tmp|\/(?:dev|run)\/shm)\/[^\s,:'"()]*\.so(?:\.\d+)*)(?=$|[\s,'")])/;
+/** A library named by the current directory (`./lib.so`), which sudo's secure path does not protect. */
+const LOCAL_LIBRARY = /(?:^|[=:,("'\s])(\.{1,2}\/[^\s,:'"()]*\.so(?:\.\d+)*)(?=$|[\s,'")])/;
+/** Programs that build, copy or inspect a library rather than load it. */
+const LIBRARY_HANDLERS = new Set([...FILE_TOOLS, 'gcc', 'cc', 'clang', 'g++', 'ld', 'ld.lld', 'ar', 'objdump', 'readelf', 'nm', 'strip', 'patchelf', 'upx', 'tar', 'zip', 'unzip', 'curl', 'wget', 'scp', 'rsync']);
+/**
+ * GTFOBins' library-load functions (T1129): a program told to load a shared object from a drop location through its
+ * own options (`ffmpeg -af ladspa=file=/tmp/x.so`, `openssl req -engine /tmp/x.so`, `ssh-keygen -D ./lib.so`):
+ * the library's constructor runs with the program's privileges, root under sudo.
+ */
+const libraryFromDropLocation: Rule = {
+  name: 'library-loaded-from-drop-location',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1129', 'T1548.003'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      if (LIBRARY_HANDLERS.has(inv.program)) continue;
+      // A build tree under /tmp (`/tmp/build/libx.so`) is not a drop location; `/tmp/x.so`, `/tmp/.d/x.so` are.
+      const dropped = (a: string): string | undefined => [DROPPED_LIBRARY.exec(a)?.[1]].find((l) => l !== undefined && isDropperPath(l));
+      const library = inv.args.map((a) => dropped(a) ?? (inv.sudoTarget !== undefined ? LOCAL_LIBRARY.exec(a)?.[1] : undefined)).find((l) => l !== undefined);
+      if (library !== undefined) return { program: inv.program, library };
+    }
+    return undefined;
+  },
+};
+
 /** `ln -fs /bin/sh /bin/ln`, `mount -o bind /bin/sh /bin/mount`: a shell planted where a trusted binary was. */
 const shellOverBinary: Rule = {
   name: 'shell-over-system-binary',
@@ -411,7 +439,7 @@ const wildcardInjection: Rule = {
 };
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  wildcardInjection, exploitFetched, privilegeReconnaissance,
+  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation,
   sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

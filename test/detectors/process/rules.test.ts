@@ -56,6 +56,7 @@ const BENIGN_LOOK_ALIKES = [
 `mv /var/log/app/worker.log /var/log/app/worker.log.1`, `grafana server --homepath=/usr/share/grafana --config=/etc/grafana/grafana.ini --port 3333`,
 `echo /usr/bin/zsh | sudo tee -a /etc/shells`, `echo /bin/bash >> /etc/shells`, `sudo kubectl apply -f /tmp/manifest.yaml`, `sudo dpkg -i /tmp/cuda-keyring.deb`,
 `sudo nginx -t -c /etc/nginx/nginx.conf`, `ldconfig /usr/local/cuda/lib64`, `sudo PATH=$PATH:/usr/local/cuda/bin make -j8`, `export HISTIGNORE='ls:bg:fg:history'`,
+`gcc -shared -fPIC -o /tmp/build/libplugin.so plugin.c`, `python3 bench.py --plugin /tmp/build/libplugin.so`, `cp /tmp/libnccl.so.2 /usr/local/lib/`, `python3 -c 'import ctypes; ctypes.CDLL("libcuda.so.1")'`,
 `unshare --pid --fork --mount-proc bash`, `podman unshare cat /proc/self/uid_map`, `sudo ls -l /etc/cron.d/`, `sudo grep -r backup /etc/cron.d/`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
@@ -113,7 +114,8 @@ const ATTACK_VARIANTS = [
 `./nheq -l zec.example-pool.net:4444 -u t1Kx9nQ7mP3vR8sT1uW4yZ6aBcDeFgHiJkL -t 8`, `mv /var/log/auth.log /tmp/a`, `chmod 755 /etc/init.d/net-helper`,
 `printf 'exec /bin/bash 0<&2 1>&2' > /var/tmp/.x`, `sudo rsyslogd -f /dev/shm/r.conf`, `sudo PYTHONPATH=/tmp/.p python3 -m http.server`, `ldconfig /dev/shm/lib`,
 `echo '/var/tmp/' >> /etc/ld.so.conf.d/x.conf`, `trap "logger -t cmd $BASH_COMMAND" DEBUG`, `export HISTIGNORE='*sudo*:*ssh*'`, `ln -sf /dev/null ~/.zsh_history`,
-`echo 'ops ALL=(ALL) NOPASSWD: ALL' | xxd | sudo xxd -r - /etc/sudoers.d/ops`, `unshare -rn /bin/sh`, `unshare --map-root-user --mount bash`, `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')`,
+`echo 'ops ALL=(ALL) NOPASSWD: ALL' | xxd | sudo xxd -r - /etc/sudoers.d/ops`, `sudo openssl req -engine /dev/shm/e.so`, `gimp -idf --batch-interpreter=python-fu-eval -b 'from ctypes import cdll; cdll.LoadLibrary("/var/tmp/.l/x.so")'`, `sudo ssh-keygen -D ./lib.so`,
+`unshare -rn /bin/sh`, `unshare --map-root-user --mount bash`, `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')`,
 `wget -qO- http://metadata.google.internal/computeMetadata/v1/instance/hostname --header 'Metadata-Flavor: Google'`, `./kthreaddk -o 91.214.65.9:4444 -u x -p x`,
 `./xel --miner-address xel:qp4x2n8m3v7c5z9k1l0j6h4g2f8d3s5a7q9w1e3r5t7y9u2i4o --daemon-address 10.0.0.9:8080`, `sudo busybox cp /dev/shm/.j /etc/cron.d/j`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
