@@ -288,7 +288,10 @@ const libraryFromDropLocation: Rule = {
     for (const inv of s.invocations) {
       if (LIBRARY_HANDLERS.has(inv.program)) continue;
       // A build tree under /tmp (`/tmp/build/libx.so`) is not a drop location; `/tmp/x.so`, `/tmp/.d/x.so` are.
-      const dropped = (a: string): string | undefined => [DROPPED_LIBRARY.exec(a)?.[1]].find((l) => l !== undefined && isDropperPath(l));
+      const dropped = (a: string): string | undefined => {
+        const library = DROPPED_LIBRARY.exec(a)?.[1];
+        return library !== undefined && isDropperPath(library) ? library : undefined;
+      };
       const library = inv.args.map((a) => dropped(a) ?? (inv.sudoTarget !== undefined ? LOCAL_LIBRARY.exec(a)?.[1] : undefined)).find((l) => l !== undefined);
       if (library !== undefined) return { program: inv.program, library };
     }
