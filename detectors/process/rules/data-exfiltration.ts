@@ -175,6 +175,27 @@ const rootFilesystemServed: Rule = {
   },
 };
 
+/** A one-line web server: Python's http.server, Ruby's un httpd, PHP's built-in server, busybox httpd. */
+const ONE_LINE_SERVER = /(?:^|\s)-m\s+(?:http\.server|SimpleHTTPServer)\b|-run\s+-e\s+httpd\b|^-S\s|\s-S\s|^httpd\b/;
+/**
+ * The current directory served to every interface by a one-line web server (Sigma's "Python WebServer Execution"):
+ * files leave by plain HTTP (T1048.003). Developers do it too, so it is reported low; bound to loopback it is quiet.
+ */
+const directoryServed: Rule = {
+  name: 'directory-served-over-http',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1048.003'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const text = inv.args.join(' ');
+      const server = /^(?:python[\d.]*|ruby[\d.]*|php[\d.]*|busybox)$/.test(inv.program) && ONE_LINE_SERVER.test(text);
+      if (server && !/(?:^|[\s=:])(?:127\.0\.0\.1|localhost|::1|\[::1\])(?=[\s:]|$)/.test(text)) return { server: `${inv.program} ${text}`.slice(0, 120) };
+    }
+    return undefined;
+  },
+};
+
 /** `openssl enc -pass pass:...`, `zip -P`, `7z -p...`, `gpg --passphrase`: data encrypted with a password on the command line before it leaves. */
 const encryptWithInlinePassword: Rule = {
   name: 'encrypt-with-inline-password',
@@ -262,5 +283,5 @@ function pipedArchive(s: Subject, pipedFrom: boolean): string | undefined {
 }
 
 export const DATA_EXFILTRATION_RULES: readonly Rule[] = [
-  covertChannel, fileToRawSocket, httpUpload, sensitiveFileSent, archiveToStream, cloudSync, rootFilesystemServed, dataPosted, encryptWithInlinePassword,
+  covertChannel, fileToRawSocket, httpUpload, sensitiveFileSent, archiveToStream, cloudSync, rootFilesystemServed, directoryServed, dataPosted, encryptWithInlinePassword,
 ];

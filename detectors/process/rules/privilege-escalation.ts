@@ -52,7 +52,10 @@ const sudoShellEscape: Rule = {
   techniques: ['T1548.003', 'T1059.004'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.sudoTarget === undefined || NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
+      if (inv.sudoTarget === undefined) continue;
+      const deliberate = deliberateShellEscape(baseName(inv.sudoTarget), inv.sudoArgs ?? []);
+      if (deliberate !== undefined) return { sudoRuns: inv.sudoTarget, shell: deliberate.slice(0, 120) };
+      if (NOT_AN_ESCAPE.has(baseName(inv.sudoTarget))) continue;
       // Programs that name a shell as a file still escape through their code options (`sudo rpm --eval '%(/bin/sh)'`).
       const hook = FILE_TOOLS.has(baseName(inv.sudoTarget)) ? shellHook({ ...inv, env: [] }, hookValues(inv.sudoArgs ?? []))
         : shellHook(inv, inv.sudoArgs ?? []) ?? tempHook(inv, inv.sudoArgs ?? []) ?? editorEscape(inv.program, inv.args) ?? (runsBinariesAsParts(inv) ? inv.args.join(' ') : undefined)
@@ -97,6 +100,18 @@ const programShellEscape: Rule = {
     return reader ? { program: reader.program, shell: fed!.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/**
+ * Escapes through programs that open shells on purpose, under sudo: a multiplexer's default command set to a shell
+ * (`tmux -c /bin/sh`), a chroot into `/` itself (a root shell with extra steps), an init script named by a path that
+ * climbs out of /etc/init.d (`service ../../bin/sh`).
+ */
+function deliberateShellEscape(program: string, args: readonly string[]): string | undefined {
+  if (program === 'tmux') return args.find((a, i) => args[i - 1] === '-c' && interactiveShellIn(` ${a}`) !== undefined);
+  if (program === 'chroot' && args.find((a) => !a.startsWith('-')) === '/') return `chroot ${args.join(' ')}`;
+  if (program === 'service' && (args[0] ?? '').includes('../')) return args[0];
+  return undefined;
+}
 
 /** `vi -c ':!/bin/sh'`, `vim -c ':set shell=/bin/sh | shell'`: an editor told to open a shell on start. */
 function editorEscape(program: string, args: readonly string[]): string | undefined {

