@@ -43,7 +43,36 @@ const ELEVATORS = new Set(['sudo', 'doas']);
 export function subjectOf(facts: ProcessFacts): Subject {
   const text = facts.argv.join(' ');
   const commands = facts.argvIsShellText ? parseCommands(text) : commandsOfArgv(facts.argv);
-  return { facts, text, invocations: commands.map(invocationOf) };
+  return { facts, text, invocations: commands.flatMap(withContainerCommand).map(invocationOf) };
+}
+
+/** Programs that run a command inside a container: `kubectl exec pod -- cmd`, `docker exec c cmd`. */
+const CONTAINER_CLIENTS = /^(?:kubectl|oc|k3s|docker|podman|nerdctl|crictl)$/;
+/** Options of `docker exec` and its kin that take a value (`-u root`, `-e A=1`, `-w /x`). */
+const EXEC_VALUE_OPTION = /^(?:-[euw]|--(?:env|env-file|user|workdir|detach-keys))$/;
+
+/**
+ * A command and, when it hands one to a container, that command too, as if typed there: what runs in a container
+ * is still a command on this node (`kubectl exec pod -- cat /var/run/secrets/.../token`).
+ */
+function withContainerCommand(command: SimpleCommand): SimpleCommand[] {
+  const nested = containerCommand(command.argv);
+  if (nested === undefined) return [command];
+  const script = inlineShellScript(nested);
+  return [command, { argv: nested, redirects: [], pipedFrom: false, pipesTo: false }, ...(script === undefined ? [] : parseCommands(script))];
+}
+
+function containerCommand(argv: readonly string[]): readonly string[] | undefined {
+  const client = argv.findIndex((word) => CONTAINER_CLIENTS.test(baseName(word)));
+  const exec = client < 0 ? -1 : argv.indexOf('exec', client + 1);
+  if (exec < 0) return undefined;
+  const separator = argv.indexOf('--', exec + 1);
+  if (separator >= 0) return separator < argv.length - 1 ? argv.slice(separator + 1) : undefined;
+  // Docker's form has no `--`: options, the container, then the command. (kubectl requires the `--`.)
+  if (/^(?:kubectl|oc|k3s)$/.test(baseName(argv[client]))) return undefined;
+  let i = exec + 1;
+  while (i < argv.length && argv[i].startsWith('-')) i += EXEC_VALUE_OPTION.test(argv[i]) ? 2 : 1;
+  return i < argv.length - 1 ? argv.slice(i + 1) : undefined;
 }
 
 /** The kernel's argv is already split; only an inline `sh -c` script needs lexing. */

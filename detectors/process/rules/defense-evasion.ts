@@ -4,7 +4,7 @@
  * guard the host (T1222.002), hidden directories made where droppers work. Reported at the severity the evidence
  * earns, low when it is the everyday form. Also reflective code loading (T1620), which never is.
  */
-import { excerpt, isTempPath, SENSITIVE_FILE } from '../patterns.js';
+import { excerpt, isDropperPath, isTempPath, SENSITIVE_FILE } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -15,6 +15,8 @@ const FIREWALL_SERVICE = /^(?:ufw|firewalld|nftables|iptables|ip6tables|netfilte
 const LOGGING_CONFIG = /^\/etc\/(?:rsyslog\.conf|rsyslog\.d\/|syslog\.conf|syslog-ng\/|systemd\/journald\.conf|audit\/|audisp\/|libaudit\.conf|security\/audit_event|logrotate\.d\/(?:rsyslog|syslog))/;
 /** Files and directories that guard the host: account databases, sudo, SSH, cron, loader, start-up, system binaries. */
 const GUARDED_PATH = new RegExp(`${SENSITIVE_FILE.source}|^/etc/?$|^/etc/(?:sudoers\\.d|ssh/sshd_config|cron|crontab|ld\\.so\\.preload|profile|rc\\.local|pam\\.d|systemd/system)|/\\.ssh(?:/|$)|authorized_keys|^/(?:usr/)?(?:local/)?s?bin(?:/|$)|^/root/?$|^/$`);
+/** One program in a system binary directory. */
+const BIN_FILE = /^\/(?:usr\/)?(?:local\/)?s?bin\/[^/]+$/;
 /** Persistence and authentication files an attacker makes immutable so they cannot be cleaned, or unlocks to edit. */
 const LOCKABLE = /\/(?:passwd|shadow|group|gshadow|sudoers)$|\/sudoers\.d\/|authorized_keys|\/etc\/cron|\/var\/spool\/cron|\/etc\/ld\.so\.preload|\/etc\/rc\.local|\/etc\/profile|\/\.bashrc$|\/etc\/systemd\/system\//;
 
@@ -103,14 +105,42 @@ const guardedPermissions: Rule = {
   techniques: ['T1222.002'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'chmod', 'chown', 'chgrp', 'setfacl')) {
-      // A user's own files (`chown $(id -u) ~/.kube/config`, as the K3s docs say) are theirs to hand over.
-      const targets = inv.args.filter((a) => !a.startsWith('-') && GUARDED_PATH.test(a) && !isTempPath(a) && (inv.program === 'chmod' || !/^(?:~|\$HOME|\$\{HOME\}|\/home\/)/.test(a)));
+      // A user's own files (`chown $(id -u) ~/.kube/config`, as the K3s docs say) are theirs to hand over, and a
+      // service's own program to its user (`chown app:app /usr/local/bin/app`, in many Dockerfiles); the bin directory is not.
+      const handedOver = (a: string): boolean => inv.program !== 'chmod' && (/^(?:~|\$HOME|\$\{HOME\}|\/home\/)/.test(a) || BIN_FILE.test(a));
+      const targets = inv.args.filter((a) => !a.startsWith('-') && GUARDED_PATH.test(a) && !isTempPath(a) && !handedOver(a));
       if (targets.length === 0) continue;
       const mode = inv.args.find((a) => !a.startsWith('-') || /^-[rwxXst]+$/.test(a));
       const opened = inv.program === 'chmod' ? mode !== undefined && isOpenMode(mode) : inv.program === 'setfacl' ? inv.args.some((a) => /^-[a-zA-Z]*m$|^--modify/.test(a)) : !/^(?:root|0)?(?::(?:root|0|shadow|ssl-cert|adm|syslog|crontab)?)?$/.test(inv.args.find((a) => !a.startsWith('-')) ?? 'root');
       if (opened) return { tool: inv.program, change: inv.args.join(' ').slice(0, 120) };
     }
     return undefined;
+  },
+};
+
+/** The system's trust anchors: Debian's and Red Hat's CA directories, and the bundles built from them. */
+const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors|etc\/ssl\/certs)(?:\/|$)|^\/etc\/pki\/tls\/certs\/ca-bundle|^\/etc\/ssl\/certs\/ca-certificates\.crt$/;
+/**
+ * A root certificate added to the system's trust (T1553.004): every TLS connection can then be intercepted by whoever
+ * holds its key. Company CAs are installed the same way, so it is low; from a drop location it is high (below).
+ */
+const rootCertificateTrusted: Rule = {
+  name: 'root-certificate-trusted',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1553.004'],
+  match: (s) => writesTo(s, TRUST_STORE),
+};
+
+const droppedCertificateTrusted: Rule = {
+  name: 'root-certificate-trusted-from-drop-location',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1553.004'],
+  match: (s): Evidence | undefined => {
+    const written = writesTo(s, TRUST_STORE);
+    const source = written && s.invocations.flatMap((inv) => inv.args).find((a) => isDropperPath(a) && /\.(?:crt|pem|cer|der)$/.test(a));
+    return written && source !== undefined ? { ...written, from: source } : undefined;
   },
 };
 
@@ -216,5 +246,5 @@ const masqueradingPath: Rule = {
 
 export const DEFENSE_EVASION_RULES: readonly Rule[] = [
   masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
-  processListHidden,
+  processListHidden, droppedCertificateTrusted, rootCertificateTrusted,
 ];

@@ -180,8 +180,11 @@ const unitFromTemp: Rule = {
       const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a));
       if (unit !== undefined && inv.args.some((a) => /^(?:link|enable|start|reenable)$/.test(a))) return { unit };
     }
-    const copied = invocationsOf(s, 'cp', 'mv', 'install', 'ln').find((inv) => inv.args.some(isTempPath) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
-    if (copied) return { unit: copied.args.find(isTempPath) ?? '', installedIn: copied.args[copied.args.length - 1] };
+    // Also out of a container's temporary directory (`docker cp c:/tmp/.k /etc/systemd/system/x.service`).
+    const fromTemp = (a: string): boolean => isTempPath(a.replace(/^[\w./-]+:(?=\/)/, ''));
+    const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl').filter((inv) => inv.args[0] === 'cp')]
+      .find((inv) => inv.args.some(fromTemp) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
+    if (copied) return { unit: copied.args.find(fromTemp) ?? '', installedIn: copied.args[copied.args.length - 1] };
     // A unit line whose command runs from a drop location or a socket, quoted or not
     // (`echo "ExecStart=/bin/bash -c "id > /tmp/x"" >> /etc/systemd/system/y.service`, `sed -i 's|ExecStart=.*|...|'`).
     const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/)\S*/);

@@ -17,6 +17,8 @@ const writtenBySubject = new WeakMap<Subject, string[]>();
 
 /** Words that write their output to a file argument (beside shell redirections). */
 const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp']);
+/** Container clients whose `cp` copies between a container and the host. */
+const CONTAINER_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
 /** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
 const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
   curl: /^(?:-o|--output)$/, wget: /^(?:-O|--output-document)$/, find: /^-fprintf$|^-fprint0?$/,
@@ -27,7 +29,7 @@ const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
  */
 const CODE_WRITES = [
   /\bopen\s*\(\s*["'](\/[^"'\s]+)["']\s*,\s*["'][wa+]/g, /(?:file_put_contents|writeFileSync|writeFile|appendFileSync|File\.write|IO\.write|File\.open)\s*\(\s*["'](\/[^"'\s]+)["']/g,
-  /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";])w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
+  /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";]|\/[gpI\d]*)w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
 ];
 /** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `iptables-save -f`, `--dump-bin`). */
 const ANY_OUTPUT_OPTION = /^(?:-o|--output|--output-file|--outfile|-out|--dump-bin)$/;
@@ -45,6 +47,8 @@ function writtenFiles(subject: Subject): readonly string[] {
   for (const inv of subject.invocations) {
     for (const r of inv.command.redirects) if (/>/.test(r.op) && !/^[0-9]*>&$/.test(r.op) && r.target) files.push(r.target);
     if (FILE_WRITERS.has(inv.program)) files.push(...writtenByProgram(inv.program, inv.args));
+    // `docker cp c:/x /etc/y`, `kubectl cp ns/pod:/x /etc/y`: a file copied out of a container onto the host.
+    else if (CONTAINER_CLIENTS.test(inv.program) && inv.args[0] === 'cp') files.push(...writtenByProgram('cp', inv.args.slice(1)));
     else files.push(...inv.args.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.args[i - 1] ?? '') && /^[/~]/.test(a)));
     // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).
     const dash = inv.command.pipedFrom ? inv.args.indexOf('-') : -1;

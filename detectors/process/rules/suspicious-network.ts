@@ -15,7 +15,7 @@ const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-req
 const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
 /** Packet capture tools; reading a saved capture (`-r`) or listing interfaces is not capturing. */
 const SNIFFERS = ['tcpdump', 'tshark', 'dumpcap', 'ngrep', 'tcpflow', 'termshark', 'netsniff-ng', 'dsniff', 'urlsnarf'];
-const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping'];
+const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping', 'pnscan', 'nbtscan', 'sx'];
 const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'dsniff', 'mitm6'];
 
 /** `nc -c 'ncat localhost 9090'`: a listener that relays to another command (the shell case is a reverse shell). */
@@ -80,8 +80,10 @@ const networkScan: Rule = {
   match: (s): Evidence | undefined => {
     const probe = excerpt(s.text, /\/dev\/(?:tcp|udp)\/[^\s/]+\/\$\{?\w+|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\$\{?\w+/);
     if (probe !== undefined) return { probe };
-    const portRange = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a)) && inv.args.some((a) => /^\d+-\d+$/.test(a)));
-    if (portRange) return { scanner: portRange.program, ports: portRange.args.find((a) => /^\d+-\d+$/.test(a)) ?? '' };
+    // `nc -z` over a port range, several ports, or a range of hosts (`10.42.0.0-254`, a CIDR block): a sweep, not a check.
+    const sweep = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a))
+      && (inv.args.some((a) => /^\d+-\d+$|^\d{1,3}(?:\.\d{1,3}){3}(?:-\d+|\/\d+)$/.test(a)) || inv.args.filter((a, i) => /^\d{1,5}$/.test(a) && !/^-[a-zA-Z]*[wiqGgpsIO]$/.test(inv.args[i - 1] ?? '')).length >= 3));
+    if (sweep) return { scanner: sweep.program, targets: sweep.args.join(' ').slice(0, 120) };
     // hping and nping craft packets at a target: probing it (`hping3 -S -p 443 -c 3 h`), not talking to it.
     const flood = invocationsOf(s, 'hping3', 'hping', 'hping2', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)) || inv.args.some((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]$|^--[\w-]+$/.test(inv.args[i - 1] ?? '') && /^[\w.-]+\.[\w-]+$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(a)));
     if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
@@ -251,6 +253,42 @@ const fetchedFromPublicAddress: Rule = {
   },
 };
 
+/**
+ * An SSH session to a bare internet address on another port than 22, or with the host key unchecked (Falco's
+ * "Disallowed SSH Connection Non Standard Port"): admins reach their hosts by name and keep host keys. Low: a cloud VM
+ * reached by address is ordinary too.
+ */
+const sshToBareAddress: Rule = {
+  name: 'ssh-to-bare-address',
+  category: 'suspicious_network',
+  severity: 'low',
+  techniques: ['T1021.004', 'T1571'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'ssh', 'dbclient', 'plink')) {
+      const host = inv.args.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+      const port = inv.args.find((a, i) => /^-[pP]$/.test(inv.args[i - 1] ?? '') && a !== '22') ?? /^-p(\d+)$/.exec(inv.args.find((a) => /^-p\d+$/.test(a)) ?? '')?.[1];
+      const unchecked = inv.args.some((a) => /StrictHostKeyChecking=no/i.test(a));
+      if (host !== undefined && (port !== undefined || unchecked)) return { tool: inv.program, host, ...(port !== undefined ? { port } : { hostKey: 'unchecked' }) };
+    }
+    return undefined;
+  },
+};
+
+/**
+ * A remote-management agent enrolled on the command line with an activation code (`amazon-ssm-agent -register -code
+ * ... -id ...`, Sigma's "Potential Linux Amazon SSM Agent Hijacking"): the node handed to whoever owns that activation.
+ */
+const remoteAgentRegistered: Rule = {
+  name: 'remote-agent-registered',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1219'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'amazon-ssm-agent').find((i) => i.args.includes('-register') && i.args.some((a) => /^-(?:code|id)$/.test(a)));
+    return inv ? { agent: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
 /** `nc -u 203.0.113.9 9999`, `socat - tcp:203.0.113.9:80`: a raw socket opened to a bare internet address (T1095). */
 const rawSocketToPublicAddress: Rule = {
   name: 'raw-socket-to-public-address',
@@ -366,5 +404,5 @@ export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
-  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress,
 ];

@@ -18,7 +18,7 @@ const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|w
  * Endpoint security, audit and logging services. Host firewalls (ufw, firewalld) are in defense-evasion.ts at low
  * severity: the K3s and kubeadm install guides tell users to disable them.
  */
-const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco\w*|sysdig\w*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
+const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco[\w-]*|sysdig[\w-]*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
 const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
@@ -270,6 +270,9 @@ const execFromTemp: Rule = {
     // The program itself, or the script an interpreter runs (`python3 /dev/shm/a.py`, `sh /tmp/.x/run`).
     const script = s.invocations.find((i) => (SHELL_NAMES.has(i.program) || INTERPRETERS.test(i.program)) && !i.args.some((a) => /^-[a-zA-Z]*[ce]$/.test(a)) && isDisguisedDrop(i.args.find((a) => !a.startsWith('-')) ?? ''));
     if (script) return { executable: script.args.find((a) => !a.startsWith('-')) ?? '', interpreter: script.program };
+    // Source compiled and run in one step (`go run /tmp/.x/p.go`, `dotnet run`, `deno run`): the same, one step earlier.
+    const source = s.invocations.find((i) => /^(?:go|deno|bun|dotnet|cargo)$/.test(i.program) && i.args[0] === 'run' && i.args.slice(1).some(isDisguisedDrop));
+    if (source) return { executable: source.args.slice(1).find(isDisguisedDrop) ?? '', interpreter: `${source.program} run` };
     const inv = s.invocations.find((i) => isDropperPath(i.path) && (isDisguisedDrop(i.path) || !i.program.includes('.')));
     if (!inv) return undefined;
     return { executable: inv.path, ...(MASQUERADE_NAMES.test(inv.program.replace(/^\./, '')) ? { imitates: inv.program } : {}) };

