@@ -61,12 +61,15 @@ function readSecret(inv: Invocation): string | undefined {
   return readArguments(inv.program, inv.args);
 }
 
+const ACCOUNT_DATABASE = /\/etc\/(?:g?shadow|master\.passwd|security\/opasswd)\b/;
+
 function readArguments(program: string, args: readonly string[]): string | undefined {
   // `docker cp /etc/shadow c:/x` copies the file out of the host; `file /etc/shadow` only reads its magic (`-f`/`-m` read it all).
   const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program);
   if (!reads || program === '') return undefined;
   // `etcdctl --key /etc/kubernetes/pki/etcd/server.key`, `ssh -i key`: the key authenticates the tool, it is not read out.
-  const secret = args.find((a, i) => SECRET_FILE.test(a) && !isAuthenticationValue(args, i) && !usedInsideScript(a));
+  // An account database is never a key or a certificate, whatever option names it (`msgfilter -i /etc/shadow`).
+  const secret = args.find((a, i) => SECRET_FILE.test(a) && (ACCOUNT_DATABASE.test(a) || !isAuthenticationValue(args, i)) && !usedInsideScript(a));
   // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it.
   if (secret === undefined || (EDITORS.test(program) && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
   return /^[/~$]/.test(secret) ? secret : secret.replace(/^.*?(?=\/)/, '');

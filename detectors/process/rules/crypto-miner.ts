@@ -99,7 +99,8 @@ const minerLaunched: Rule = {
       const name = baseName(inv.path);
       if (!MINER_NAME.test(name) || /^(?:git|pip\d?|apt(?:-get)?|docker|kubectl|helm|cat|ls|grep|find|rm|which|man|tar|unzip|wget|curl|chmod)$/.test(inv.program)) continue;
       const detached = /^(?:nohup|setsid|screen|tmux|start-stop-daemon)$/.test(baseName(inv.command.argv[0] ?? '')) || /&\s*$/.test(s.text);
-      const config = inv.args.find((a, i) => /^(?:-c|--config)$/.test(inv.args[i - 1] ?? '') || /^--config=/.test(a));
+      // `-c x.json`, `--config=x`, or the configuration as the only operand (`nanominer config.ini`).
+      const config = inv.args.find((a, i) => /^(?:-c|--config)$/.test(inv.args[i - 1] ?? '') || /^--config=/.test(a)) ?? inv.args.find((a) => /^[^-].*\.(?:ini|json|conf|cfg|ya?ml|toml|txt)$/.test(a));
       const signal: Evidence | undefined = isTempPath(inv.path) || isDropperPath(inv.path) ? { from: inv.path } : detached ? { detached: 'yes' } : inv.args.some((a) => /^(?:-B|--background)$/.test(a)) ? { background: 'yes' } : config !== undefined ? { config } : undefined;
       if (signal) return { program: inv.path, ...signal };
     }

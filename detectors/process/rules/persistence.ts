@@ -185,9 +185,9 @@ const unitFromTemp: Rule = {
     const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl').filter((inv) => inv.args[0] === 'cp')]
       .find((inv) => inv.args.some(fromTemp) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(fromTemp) ?? '', installedIn: copied.args[copied.args.length - 1] };
-    // A unit line whose command runs from a drop location or a socket, quoted or not
+    // A unit line whose command runs from a drop location, a socket or a hidden program among the system's, quoted or not
     // (`echo "ExecStart=/bin/bash -c "id > /tmp/x"" >> /etc/systemd/system/y.service`, `sed -i 's|ExecStart=.*|...|'`).
-    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/)\S*/);
+    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/|\/(?:usr\/)?(?:local\/)?s?bin\/\.)\S*/);
     return exec === undefined ? undefined : { unitLine: exec };
   },
 };
@@ -243,6 +243,25 @@ const loginOrDeviceHook: Rule = {
   },
 };
 
+/** sshd settings that let more in: root logins, passwords, empty passwords, legacy keys, other key sources. */
+const SSHD_WEAKENED = /\b(?:PermitRootLogin\s*=?\s*["']?yes|PasswordAuthentication\s*=?\s*["']?yes|PermitEmptyPasswords\s*=?\s*["']?yes|(?:PubkeyAccepted(?:Key|Algorithm)Types|PubkeyAcceptedAlgorithms|HostKeyAlgorithms)\s*=?\s*["']?\+ssh-(?:dss|rsa)|AuthorizedKeys(?:File|Command)\s)/i;
+/**
+ * `echo 'PermitRootLogin yes' >> /etc/ssh/sshd_config`, `sed -i 's/.../PasswordAuthentication yes/'`: the SSH server
+ * opened to root, passwords or DSA keys, so a stolen credential or planted key gets in (T1556, T1098.004).
+ * Hardening (`PasswordAuthentication no`) is quiet.
+ */
+const sshdWeakened: Rule = {
+  name: 'ssh-server-weakened',
+  category: 'persistence',
+  severity: 'medium',
+  techniques: ['T1556', 'T1098.004'],
+  match: (s): Evidence | undefined => {
+    const written = writesTo(s, /^\/etc\/ssh\/ssh_?d?_config(?:\.d\/|$)/);
+    const setting = written && excerpt(s.text, SSHD_WEAKENED);
+    return written && setting !== undefined ? { ...written, setting } : undefined;
+  },
+};
+
 /** What a command line stages to run later: a URL, a temporary path, a /dev/tcp socket, a decoded blob, a detached launch. */
 function stagedPayload(s: Subject): Evidence | undefined {
   const temp = [...s.text.matchAll(TEMP_PATHS)].map((m) => m[0]).find((p) => p !== '/tmp/');
@@ -265,6 +284,6 @@ function echoedContent(s: Subject, file?: string): string | undefined {
 }
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
-  transientTimer, loginOrDeviceHook, gitCommandHook, cronWrittenUnseen,
+  transientTimer, loginOrDeviceHook, sshdWeakened, gitCommandHook, cronWrittenUnseen,
   cronWrite, crontabInstall, atJob, authorizedKeysWrite, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
 ];

@@ -119,9 +119,9 @@ function editorEscape(program: string, args: readonly string[]): string | undefi
   return args.find((a, i) => /^(?:-c|--cmd)$/.test(args[i - 1] ?? '') && /^:?\s*(?:sh(?:ell)?\b|!|set\s+shell=|terminal\b)/.test(a));
 }
 
-/** `run-parts --regex '^sh$' /bin`: the system's binaries run as if they were a directory of jobs, to reach a shell. */
+/** `run-parts --regex '^sh$' /bin`, `run-parts /var/tmp/.d/`: the system's binaries or a dropped directory run as a directory of jobs. */
 function runsBinariesAsParts(inv: Invocation): boolean {
-  return inv.program === 'run-parts' && inv.args.some((a) => SYSTEM_BINARY_DIR.test(`${a.replace(/\/$/, '')}/`));
+  return inv.program === 'run-parts' && inv.args.some((a) => SYSTEM_BINARY_DIR.test(`${a.replace(/\/$/, '')}/`) || isDropperPath(a) || isDisguisedDrop(a));
 }
 
 /** Options whose value is code or a command a program runs (`--eval`, `-ex`, `--pipe`, `ProxyCommand=`, `-c` for tmux). */
@@ -280,6 +280,22 @@ const chmodSetuid: Rule = {
     }
     const unzip = invocationsOf(s, 'unzip').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*K/.test(a)));
     return unzip ? { mode: 'unzip -K keeps setuid', file: unzip.args.filter((a) => !a.startsWith('-'))[0] ?? '' } : undefined;
+  },
+};
+
+/**
+ * `gdb -p 1 -batch -ex 'call system("...")'`: a debugger attached to a running process to make it run code or load
+ * a library (ptrace injection, T1055.008; Falco's "PTRACE attached to process"): the code runs as that process.
+ * `gdb -p 1234 -batch -ex bt` only reads.
+ */
+const ptraceInjection: Rule = {
+  name: 'code-injected-with-debugger',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1055.008'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'gdb', 'lldb').find((i) => i.args.some((a) => /^(?:-p|--pid|attach)(?:=|$)/.test(a)) && i.args.some((a) => /\b(?:call|print|p)\s*\(?\s*(?:\(\w+\)\s*)?(?:system|dlopen|__libc_dlopen_mode|execve?|popen)\s*\(/.test(a)));
+    return inv ? { debugger: inv.program, command: inv.args.join(' ').slice(0, 160) } : undefined;
   },
 };
 
@@ -457,7 +473,7 @@ const wildcardInjection: Rule = {
 };
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation,
+  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection,
   sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

@@ -30,9 +30,11 @@ const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
 const CODE_WRITES = [
   /\bopen\s*\(\s*["'](\/[^"'\s]+)["']\s*,\s*["'][wa+]/g, /(?:file_put_contents|writeFileSync|writeFile|appendFileSync|File\.write|IO\.write|File\.open)\s*\(\s*["'](\/[^"'\s]+)["']/g,
   /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";]|\/[gpI\d]*)w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
+  // PowerShell's cmdlets, and a path given just before an opening mode (`open(f -> ..., "/etc/x", "w")` in Julia).
+  /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
 ];
-/** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `iptables-save -f`, `--dump-bin`). */
-const ANY_OUTPUT_OPTION = /^(?:-o|--output|--output-file|--outfile|-out|--dump-bin)$/;
+/** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`). */
+const ANY_OUTPUT_OPTION = /^(?:-o|-out|--[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
 
 /**
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`), the destinations of tee, cp, mv,

@@ -84,6 +84,11 @@ const networkScan: Rule = {
     const sweep = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a))
       && (inv.args.some((a) => /^\d+-\d+$|^\d{1,3}(?:\.\d{1,3}){3}(?:-\d+|\/\d+)$/.test(a)) || inv.args.filter((a, i) => /^\d{1,5}$/.test(a) && !/^-[a-zA-Z]*[wiqGgpsIO]$/.test(inv.args[i - 1] ?? '')).length >= 3));
     if (sweep) return { scanner: sweep.program, targets: sweep.args.join(' ').slice(0, 120) };
+    // `for p in 22 80 443; do nc -z -w1 h $p; done`: the same sweep, one port a turn. (One port on each of a few named
+    // hosts, `nc -z $h 5432`, is a health check.)
+    const looped = /\b(?:for|while)\b/.test(s.text) && invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a))
+      && /^\$\{?\w+\}?$/.test(inv.args[inv.args.length - 1] ?? '') && !/^-/.test(inv.args[inv.args.length - 2] ?? '-'));
+    if (looped) return { scanner: looped.program, targets: looped.args.join(' ').slice(0, 120) };
     // hping and nping craft packets at a target: probing it (`hping3 -S -p 443 -c 3 h`), not talking to it.
     const flood = invocationsOf(s, 'hping3', 'hping', 'hping2', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)) || inv.args.some((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]$|^--[\w-]+$/.test(inv.args[i - 1] ?? '') && /^[\w.-]+\.[\w-]+$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(a)));
     if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
@@ -253,6 +258,20 @@ const fetchedFromPublicAddress: Rule = {
   },
 };
 
+/** Tunnelling programs that are also everyday tools for exposing a home service: fetched, they are low. */
+const TUNNEL_DOWNLOAD = new RegExp(`/(?:${[...TUNNEL_TOOLS, 'cloudflared', 'zrok', 'pinggy'].join('|')})(?:[-_.][\\w.-]*)?$`, 'i');
+/** `wget https://bin.equinox.io/.../ngrok-stable-linux-amd64.zip`: a tunnelling program brought onto the node (T1105, T1572). */
+const tunnelToolFetched: Rule = {
+  name: 'tunnel-tool-fetched',
+  category: 'suspicious_network',
+  severity: 'low',
+  techniques: ['T1105', 'T1572'],
+  match: (s): Evidence | undefined => {
+    const url = invocationsOf(s, 'curl', 'wget', 'aria2c', 'axel').flatMap((inv) => urlsIn(inv.args.join(' '))).find((u) => TUNNEL_DOWNLOAD.test(u.url.replace(/^\w+:\/\/[^/]+/, '').replace(/[?#].*$/, '')));
+    return url ? { url: url.url.slice(0, 160) } : undefined;
+  },
+};
+
 /**
  * An SSH session to a bare internet address on another port than 22, or with the host key unchecked (Falco's
  * "Disallowed SSH Connection Non Standard Port"): admins reach their hosts by name and keep host keys. Low: a cloud VM
@@ -404,5 +423,5 @@ export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
-  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched,
 ];

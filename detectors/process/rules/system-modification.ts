@@ -20,6 +20,8 @@ const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|w
  */
 const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco[\w-]*|sysdig[\w-]*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
+/** A user's own directories on PATH (`~/.local/bin`, `~/bin`), where a planted name shadows a system one. */
+const USER_BIN_DIR = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/(?:\.local\/)?bin\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
 const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
 /** Signals Diamorphine-style rootkits take as commands (hide a process, grant root, unhide the module). */
@@ -223,9 +225,40 @@ const binaryPlanted: Rule = {
       const source = operands.slice(0, -1).find(isDropperPath);
       // `cp /bin/sh /tmp/crond`: a system program copied to a drop location under a daemon's name.
       if (target !== undefined && SYSTEM_DIR.test(operands[0] ?? '') && isDisguisedDrop(target)) return { source: operands[0], target };
-      if (source === undefined || target === undefined || !SYSTEM_DIR.test(target)) continue;
+      if (source === undefined || target === undefined || !(SYSTEM_DIR.test(target) || USER_BIN_DIR.test(target))) continue;
       const renamed = !/\/$/.test(target) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(target) && baseName(target) !== baseName(source);
       if (renamed || isDisguisedDrop(source)) return { source, target };
+    }
+    return undefined;
+  },
+};
+
+/**
+ * `crontab -r`: every job of a user's crontab removed at once (Sigma's "Remove Scheduled Cron Task/Job"), as miners
+ * do to each other's jobs and intruders to the admins'. Also a typo for `-e`, so low.
+ */
+const crontabRemoved: Rule = {
+  name: 'crontab-removed',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1070'],
+  match: (s) => (invocationsOf(s, 'crontab').some((inv) => inv.args.some((a) => /^-[a-zA-Z]*r[a-zA-Z]*$/.test(a))) ? { crontab: 'removed' } : undefined),
+};
+
+/**
+ * `mv /usr/bin/ps /usr/bin/.ps.orig`: a system program moved aside under a hidden name, to put a trojan in its place
+ * that calls it (Falco's "Modify binary dirs"; T1036.005, T1554).
+ */
+const binaryMovedAside: Rule = {
+  name: 'system-binary-hidden',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1036.005', 'T1554'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'mv', 'cp', 'ln', 'install')) {
+      const operands = inv.args.filter((a) => !a.startsWith('-'));
+      const [source, target] = [operands[0] ?? '', operands[operands.length - 1] ?? ''];
+      if (operands.length >= 2 && SYSTEM_DIR.test(source) && SYSTEM_DIR.test(target) && baseName(target).startsWith('.')) return { source, target };
     }
     return undefined;
   },
@@ -316,5 +349,5 @@ const kernelTamper: Rule = {
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
   kernelTamper,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
-  decodeAndRun, binaryPlanted, unsafeBpf, bpfLoaded, execFromTemp,
+  decodeAndRun, binaryPlanted, binaryMovedAside, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
 ];
