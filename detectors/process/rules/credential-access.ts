@@ -138,21 +138,6 @@ const cloudMetadataCredentials: Rule = {
   },
 };
 
-/**
- * Any other request to an instance metadata service: the IMDSv2 session token, the role name, the instance's identity
- * (the first steps towards its credentials). Cloud agents make them too: low.
- */
-const cloudMetadataContacted: Rule = {
-  name: 'cloud-metadata-contacted',
-  category: 'data_exfiltration',
-  severity: 'low',
-  techniques: ['T1552.005'],
-  match: (s) => {
-    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host));
-    return url ? { url: url.url.slice(0, 160) } : undefined;
-  },
-};
-
 /** `john --wordlist=... hashes`, `hashcat -m 1800 ...`, `unshadow`: stolen password hashes being cracked. */
 const passwordCracking: Rule = {
   name: 'password-cracking',
@@ -236,5 +221,5 @@ const historyRead: Rule = {
 
 export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
   historyRead, inputCapture,
-  passwordCracking, cloudMetadataCredentials, cloudMetadataContacted, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
+  passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
 ];

@@ -118,8 +118,11 @@ const guardedPermissions: Rule = {
   },
 };
 
-/** The system's trust anchors: Debian's and Red Hat's CA directories, and the bundles built from them. */
-const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors|etc\/ssl\/certs)(?:\/|$)|^\/etc\/pki\/tls\/certs\/ca-bundle|^\/etc\/ssl\/certs\/ca-certificates\.crt$/;
+/**
+ * The system's trust anchors: Debian's and Red Hat's CA directories and the bundles built from them. (/etc/ssl/certs
+ * also holds servers' own certificates, `openssl req -out /etc/ssl/certs/registry.crt`.)
+ */
+const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors)(?:\/|$)|^\/etc\/pki\/tls\/certs\/ca-bundle|^\/etc\/ssl\/certs\/ca-certificates\.crt$/;
 /**
  * A root certificate added to the system's trust (T1553.004): every TLS connection can then be intercepted by whoever
  * holds its key. Company CAs are installed the same way, so it is low; from a drop location it is high (below).

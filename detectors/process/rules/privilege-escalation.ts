@@ -237,6 +237,30 @@ function leadingOptions(args: readonly string[]): string[] {
   return [...(end < 0 ? rest : rest.slice(0, end))];
 }
 
+/**
+ * Interpreters and shells that are not the login shells admins open with sudo (`sudo -i`, `sudo -s`, `sudo su -`,
+ * `sudo bash`): language REPLs and other shells, whose prompt runs anything.
+ */
+const CODE_PROMPT = /^(?:python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
+/**
+ * `sudo ghci`, `sudo jjs`, `sudo pwsh`, `sudo fish`, `sudo dotnet fsi`: a REPL or an unusual shell started as root
+ * with nothing to run: GTFOBins' sudo shell, the prompt typed into later. Low: the command line shows only the door.
+ */
+const rootCodePrompt: Rule = {
+  name: 'root-interpreter-prompt',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1548.003', 'T1059'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const informational = inv.args.some((a) => /^(?:-V|-v|-h|--version|--help)$/.test(a));
+      if (inv.sudoTarget === undefined || informational || inv.args.some((a) => !a.startsWith('-') && !(inv.program === 'dotnet' && a === 'fsi'))) continue;
+      if (CODE_PROMPT.test(inv.program) || (inv.program === 'dotnet' && inv.args.includes('fsi'))) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
+    }
+    return undefined;
+  },
+};
+
 /** `os.setuid(0)`, `POSIX::setuid(0)`, `process.setuid(0)`: code asking for root, which works only from a setuid or capable binary. */
 const setuidCall: Rule = {
   name: 'setuid-root-call',
@@ -473,7 +497,7 @@ const wildcardInjection: Rule = {
 };
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection,
+  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection, rootCodePrompt,
   sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];
