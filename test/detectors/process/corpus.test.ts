@@ -36,6 +36,8 @@ const SETS = {
   'sampled draws': { malicious: draws('sampled-malicious.jsonl', 'first', 'second'), benign: draws('sampled-benign.jsonl', 'first', 'second'), recall: 0.9, falsePositives: 0.01 },
   // Measured at 0.773 before the fixes it led to (on lines nobody had tuned to), 0.850 after.
   'fourth sampled draw': { malicious: draws('sampled-malicious.jsonl', 'fourth'), benign: draws('sampled-benign.jsonl', 'fourth'), recall: 0.85, falsePositives: 0.01 },
+  // Made blind to the rules in the held-out set's proportions; each measured before its misses were read (see README).
+  'fifth to seventh draws': { malicious: draws('sampled-malicious.jsonl', 'fifth', 'sixth', 'seventh'), benign: draws('sampled-benign.jsonl', 'fifth', 'sixth', 'seventh'), recall: 0.85, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
