@@ -414,7 +414,8 @@ const sudoUidBypass: Rule = {
   severity: 'high',
   techniques: ['T1548.003', 'T1068'],
   match: (s) => {
-    const option = excerpt(s.text, /\bsudo\s+(?:-\S+\s+)*-u\s*#(?:-1|4294967295)\b/);
+    // `sudo -u#-1` (CVE-2019-14287); `sudo -R /tmp/x` chroots before reading nsswitch.conf from it (CVE-2025-32463).
+    const option = excerpt(s.text, /\bsudo\s+(?:-\S+\s+)*-u\s*#(?:-1|4294967295)\b|\bsudo\s+(?:-\S+\s+)*(?:-R\s*|--chroot[=\s]+)(?!\/\s)\S+/);
     return option === undefined ? undefined : { option };
   },
 };

@@ -82,7 +82,7 @@ const securityToolDisabled: Rule = {
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
     const flush = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:-F|--flush)$/.test(a)) || /-P\s+(?:INPUT|FORWARD)\s+ACCEPT/.test(inv.args.join(' ')));
     if (flush && !fullReset) return { firewall: `${flush.program} ${flush.args.join(' ')}`.slice(0, 120) };
-    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bauditctl\s+(?:-\w+\s+)*-(?:e\s*0|D)\b|\bStorage=none\b|\bsystemctl\s+(?:stop|mask)\s+(?:auditd|systemd-journald)\b/) ?? allOf(s.text, /\bmdatp\b/, /\bdisabled\b/)?.join(' … ');
+    const command = excerpt(s.text, /\bnft\s+flush\s+ruleset\b|\baa-teardown\b|\bkesl-control\s+--stop-t\b|\bauditctl\s+(?:-\w+\s+)*-(?:e\s*0|D)\b|\bStorage=none\b|\bsystemctl\s+(?:stop|mask)\s+(?:auditd|systemd-journald)\b/) ?? allOf(s.text, /\bmdatp\b/, /\bdisabled\b/)?.join(' … ');
     return command === undefined ? undefined : { command };
   },
 };
@@ -98,6 +98,9 @@ const destructiveWipe: Rule = {
       const target = inv.args.find((a) => /^\/(?:\*|etc|usr|bin|sbin|boot|lib(?:64)?|var\/lib|home|root)?\/?\*?$/.test(a));
       if (recursive && (target !== undefined || inv.args.includes('--no-preserve-root'))) return { removes: target ?? '/' };
     }
+    // `dd of=/usr/bin/ls`: a system program or library overwritten in place (Sigma's "DD File Overwrite").
+    const overwritten = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => a.startsWith('of=') && SYSTEM_DIR.test(a.slice(3))));
+    if (overwritten) return { tool: 'dd', overwrites: overwritten.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
     // `dd if=ubuntu.iso of=/dev/sdb` writes a boot stick; zeros or random data over a disk erase it.
     const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || (inv.args.some((a) => a.startsWith('of=/dev/')) && !inv.args.some((a) => a.startsWith('if=') && !/^if=\/dev\/(?:zero|u?random)$/.test(a)))));
     return dd ? { tool: dd.program, device: dd.args.find((a) => a.includes('/dev/')) ?? '' } : undefined;
@@ -306,6 +309,10 @@ const execFromTemp: Rule = {
     // Source compiled and run in one step (`go run /tmp/.x/p.go`, `dotnet run`, `deno run`): the same, one step earlier.
     const source = s.invocations.find((i) => /^(?:go|deno|bun|dotnet|cargo)$/.test(i.program) && i.args[0] === 'run' && i.args.slice(1).some(isDisguisedDrop));
     if (source) return { executable: source.args.slice(1).find(isDisguisedDrop) ?? '', interpreter: `${source.program} run` };
+    // `nohup /tmp/x.sh &`, `setsid sh /var/tmp/run`: a program or shell script from a temporary directory started to
+    // outlive the shell (Sigma's "Suspicious Nohup Execution").
+    const detached = s.invocations.find((i) => /^(?:nohup|setsid)$/.test(baseName(i.command.argv[0] ?? '')) && isTempPath(SHELL_NAMES.has(i.program) ? i.args.find((a) => !a.startsWith('-')) ?? '' : i.path));
+    if (detached) return { executable: detached.path, detached: baseName(detached.command.argv[0]) };
     const inv = s.invocations.find((i) => isDropperPath(i.path) && (isDisguisedDrop(i.path) || !i.program.includes('.')));
     if (!inv) return undefined;
     return { executable: inv.path, ...(MASQUERADE_NAMES.test(inv.program.replace(/^\./, '')) ? { imitates: inv.program } : {}) };
