@@ -175,6 +175,25 @@ const accountRemoved: Rule = {
   },
 };
 
+/**
+ * `su - nobody -s /bin/bash`, `su -s /bin/sh www-data`: a shell forced onto a service account that has none (Falco's
+ * "System user interactive"): a way to act as a service's identity, or to use its files and sockets.
+ */
+const systemAccountSession: Rule = {
+  name: 'system-account-shell-session',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1078.003'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'su', 'runuser')) {
+      const shell = inv.args.find((a, i) => /^(?:-s|--shell)$/.test(inv.args[i - 1] ?? '') || a.startsWith('--shell='))?.replace(/^--shell=/, '');
+      const account = inv.args.find((a, i) => !a.startsWith('-') && !/^(?:-s|--shell|-c|--command|-g|-G)$/.test(inv.args[i - 1] ?? ''));
+      if (shell !== undefined && !NO_LOGIN_SHELL.test(shell) && account !== undefined && SYSTEM_ACCOUNTS.test(account)) return { account, shell };
+    }
+    return undefined;
+  },
+};
+
 function accountTools(invocations: readonly Invocation[]): Invocation[] {
   return invocations.filter((inv) => /^(?:useradd|adduser|usermod)$/.test(inv.program));
 }
@@ -185,5 +204,5 @@ function loginShell(inv: Invocation): string | undefined {
 }
 
 export const ACCOUNT_RULES: readonly Rule[] = [
-  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, accountRemoved, sudoersOpened,
+  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, accountRemoved, systemAccountSession, sudoersOpened,
 ];

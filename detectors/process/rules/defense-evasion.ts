@@ -159,6 +159,8 @@ const immutableSensitive: Rule = {
   },
 };
 
+/** System program and library directories, and /dev (its shared-memory mounts are temporary paths). */
+const SYSTEM_OR_DEV_DIR = /^\/(?:(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)|dev(?!\/shm))\//;
 /** `mkdir /tmp/.x`, `mkdir -p /dev/shm/.cache`, `mkdir ~/...`: a hidden work directory where droppers keep payloads (T1564.001). */
 const hiddenDirectory: Rule = {
   name: 'hidden-directory-created',
@@ -167,7 +169,11 @@ const hiddenDirectory: Rule = {
   techniques: ['T1564.001'],
   match: (s) => {
     // The X server's own hidden sockets directories (`/tmp/.X11-unix`, `.ICE-unix`) are not a dropper's.
-    const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && /\/\.[^/.][^/]*\/?$|\/\.[^/.][^/]*\//.test(a) && !/\/\.(?:X11|ICE|font|XIM|Test)-unix\b/.test(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a));
+    const hidden = (a: string): boolean => /\/\.[^/.][^/]*\/?$|\/\.[^/.][^/]*\//.test(a);
+    // Also among the system's programs and libraries, and in /dev, where only device nodes belong (Falco's "Mkdir binary
+    // dirs", "Create files below dev").
+    const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && hidden(a) && !/\/\.(?:X11|ICE|font|XIM|Test)-unix\b/.test(a)) || (SYSTEM_OR_DEV_DIR.test(a) && hidden(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a))
+      ?? invocationsOf(s, 'touch', 'cp', 'mv').flatMap((inv) => inv.args).find((a) => /^\/dev\/\.[^/]+$/.test(a));
     return dir === undefined ? undefined : { directory: dir };
   },
 };

@@ -147,6 +147,11 @@ const startupFileWrite: Rule = {
     // /etc/environment is read by pam_env as NAME=value, never run: only the loader and shell hooks set there execute code.
     const isSetting = system?.writes === '/etc/environment' ? (line: string): boolean => /^\s*(?:#.*|(?:export\s+)?[A-Za-z_]\w*=.*|)$/.test(line) && !HOOK_VARIABLE.test(line) : (line: string): boolean => CONFIG_LINE.test(line);
     if (system && !(content !== undefined && content.split('\n').every(isSetting))) return { ...system, content: (content ?? '').slice(0, 120) };
+    // A container's entrypoint appended to with something staged (Falco's "Modify Container Entrypoint"); images copy
+    // their own entrypoint into place, which is not appending.
+    const entrypoint = s.invocations.flatMap((inv) => inv.command.redirects).find((r) => r.op === '>>' && /(?:^|\/)(?:docker-)?entrypoint(?:\.sh)?$/.test(r.target));
+    const staged = entrypoint && stagedPayload(s);
+    if (entrypoint && staged) return { writes: entrypoint.target, ...staged };
     const user = writesTo(s, USER_STARTUP_FILE);
     if (!user) return undefined;
     const alias = excerpt(s.text, SHADOWING_ALIAS);

@@ -8,6 +8,7 @@ import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
+import { writesTo } from './rule.js';
 import { networkRelays } from './reverse-shell.js';
 
 const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
@@ -272,6 +273,25 @@ const tunnelToolFetched: Rule = {
   },
 };
 
+/** Package manager source lists and the commands that add a repository. */
+const PACKAGE_SOURCE = /^\/etc\/(?:apt\/sources\.list(?:\.d\/|$)|yum\.repos\.d\/|zypp\/repos\.d\/|apk\/repositories$)/;
+/**
+ * A package repository at a bare internet address (`echo 'deb http://203.0.113.9/repo stable main' >
+ * /etc/apt/sources.list.d/x.list`, `add-apt-repository`, `dnf config-manager --add-repo`): every later install or
+ * upgrade trusts whoever answers there (T1195.002, T1105). Vendors publish repositories under their names.
+ */
+const packageSourceAtAddress: Rule = {
+  name: 'package-source-at-bare-address',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1195.002', 'T1105'],
+  match: (s): Evidence | undefined => {
+    const adds = writesTo(s, PACKAGE_SOURCE) !== undefined || s.invocations.some((inv) => /^(?:add-apt-repository|apt-add-repository)$/.test(inv.program) || (inv.program === 'zypper' && /^(?:ar|addrepo)$/.test(inv.args[0] ?? '')) || inv.args.includes('--add-repo'));
+    const url = adds ? urlsIn(s.text).find((u) => isPublicIp(u.host)) : undefined;
+    return url ? { repository: url.url.slice(0, 160) } : undefined;
+  },
+};
+
 /**
  * An SSH session to a bare internet address on another port than 22, or with the host key unchecked (Falco's
  * "Disallowed SSH Connection Non Standard Port"): admins reach their hosts by name and keep host keys. Low: a cloud VM
@@ -438,5 +458,5 @@ export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
-  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress,
 ];

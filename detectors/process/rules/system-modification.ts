@@ -207,7 +207,9 @@ const decodeAndRun: Rule = {
     if (!decoder) return undefined;
     const runner = s.invocations.find((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     if (decoder.command.pipesTo && runner) return { decoder: decoder.program, runs: runner.program };
-    const script = decoder.command.redirects.find((r) => r.op.endsWith('>') && (isDisguisedDrop(r.target) || /\.(?:sh|py|pl|elf|bin)$/.test(r.target)));
+    // Decoded into a script, a disguised drop, or a file then made executable (`base64 -d > /tmp/x && chmod +x /tmp/x`).
+    const madeExecutable = (file: string): boolean => invocationsOf(s, 'chmod').some((inv) => inv.args.includes(file) && inv.args.some((a) => /^[ugoa]*\+[rw]*x|^[0-7]?[1357][0-7]{2}$/.test(a)));
+    const script = decoder.command.redirects.find((r) => r.op.endsWith('>') && (isDisguisedDrop(r.target) || /\.(?:sh|py|pl|elf|bin)$/.test(r.target) || madeExecutable(r.target)));
     return script ? { decoder: decoder.program, writes: script.target } : undefined;
   },
 };
@@ -346,9 +348,9 @@ const kernelTamper: Rule = {
   techniques: ['T1562.001', 'T1529', 'T1014'],
   match: (s) => {
     // Also kprobes and uprobes defined or switched on through tracefs: a hook on kernel or library functions (T1014).
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/proc\/sys\/vm\/unprivileged_userfaultfd$|^\/proc\/sys\/fs\/(?:protected_\w+|suid_dumpable)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
     if (written) return written;
-    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)/);
+    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)|\bvm\.unprivileged_userfaultfd\s*=\s*1|\bfs\.(?:protected_(?:symlinks|hardlinks|regular|fifos)\s*=\s*0|suid_dumpable\s*=\s*[12])/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
   },
 };
