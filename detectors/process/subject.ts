@@ -35,6 +35,8 @@ const LAUNCHERS: Readonly<Record<string, string>> = {
   sudo: 'ugCDhprtU', doas: 'uC', nohup: '', setsid: '', nice: 'n', ionice: 'cnp', timeout: 'sk', env: 'uCS',
   stdbuf: '', time: 'fo', exec: 'a', command: '', busybox: '', screen: 'SLcdlhpTe', xargs: 'aIndELPs', chrt: 'p',
   taskset: '', unbuffer: '', caffeinate: '', 'start-stop-daemon': '',
+  // Starters that run their operand as a new unit or on a new virtual terminal (`systemd-run /tmp/x`, `openvt -- x`).
+  'systemd-run': 'pEuMH', openvt: 'cCu',
   // Shell keywords that start a command: `for x in y; do sshpass ...`, `if curl ...; then sh x; fi`.
   do: '', then: '', else: '', elif: '', if: '', while: '', until: '', '!': '', '{': '',
 };

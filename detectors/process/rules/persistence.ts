@@ -4,6 +4,7 @@
  * PAM and udev hooks. Account persistence is in accounts.ts.
  */
 import { excerpt, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -229,8 +230,10 @@ const transientTimer: Rule = {
   severity: 'medium',
   techniques: ['T1053.006'],
   match: (s) => {
-    const inv = invocationsOf(s, 'systemd-run').find((i) => i.args.some((a) => /^--on-(?:calendar|active|boot|startup|unit-active|unit-inactive)\b/.test(a)));
-    return inv ? { timer: inv.args.join(' ').slice(0, 160) } : undefined;
+    // systemd-run is a launcher (the program it starts is the invocation's), so its own options are read from the words.
+    const words = s.invocations.map((i) => i.command.argv).map((argv) => argv.slice(argv.findIndex((w) => baseName(w) === 'systemd-run') + 1 || argv.length));
+    const timer = words.find((args) => args.some((a) => /^--on-(?:calendar|active|boot|startup|unit-active|unit-inactive)\b/.test(a)));
+    return timer ? { timer: timer.join(' ').slice(0, 160) } : undefined;
   },
 };
 

@@ -94,6 +94,10 @@ const programShellEscape: Rule = {
       // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
       if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
     }
+    // `sudo less /etc/hosts; !/bin/sh`, `sudo psql; \\! /bin/sh`, `sudo ftp` then `!sh`: the escape typed at the
+    // program's prompt, written down with it; nobody runs a command named `!/bin/sh`.
+    const typed = s.invocations.find((inv) => /^\\?!$/.test(inv.command.argv[0] ?? '') ? SHELL_NAMES.has(baseName(inv.command.argv[1] ?? '')) : /^\\?!\/?(?:(?:usr\/)?s?bin\/)?(?:ba|da|z|k|a|c|tc)?sh$/.test(inv.command.argv[0] ?? ''));
+    if (typed) return { program: 'interactive prompt', shell: typed.command.argv.join(' ').slice(0, 120) };
     // `echo 'esyscmd(/bin/sh 0<&2 1>&2)' | m4`: a shell handed as code to the program reading the pipe.
     const fed = s.invocations.find((inv) => /^(?:echo|printf)$/.test(inv.program) && inv.command.pipesTo && inv.args.some((a) => interactiveShellIn(a) !== undefined));
     const reader = fed && s.invocations.find((inv) => inv.command.pipedFrom && !SHELL_NAMES.has(inv.program) && !/^(?:cat|tee|grep|sed|awk|base64|xxd|nc|ncat|socat|at|batch|crontab|ssh)$/.test(inv.program));
@@ -154,7 +158,8 @@ function tempHook(inv: Invocation, args: readonly string[]): string | undefined 
   for (let i = 0; i < args.length; i++) {
     // Only options that name something to run (`--on-download-error=`, `--use-askpass=`, `--password-command=`);
     // `--cert-dir=/tmp/cert` names where a program keeps its files.
-    const inline = /^--?([\w-]+)=(.*)$/.exec(args[i]);
+    // `--name=value`, and `-o name=value` as sshfs and mount take their options (`-o ssh_command=/tmp/x`).
+    const inline = /^--?([\w-]+)=(.*)$/.exec(args[i]) ?? (args[i - 1] === '-o' ? /^([\w-]+)=(.*)$/.exec(args[i]) : null);
     const value = inline && RUNS_OPTION_NAME.test(inline[1]) ? inline[2] : HOOK_OPTIONS[inv.program]?.includes(args[i - 1] ?? '') ? args[i] : undefined;
     const path = value?.replace(/^["']/, '').split(/\s/)[0];
     if (path !== undefined && isPayload(path)) return path;
@@ -328,7 +333,9 @@ const DROPPED_LIBRARY = /(?:^|[=:,("'\s])((?:(?:\/var)?\/tmp|\/(?:dev|run)\/shm)
 /** A library named by the current directory (`./lib.so`), which sudo's secure path does not protect. */
 const LOCAL_LIBRARY = /(?:^|[=:,("'\s])(\.{1,2}\/[^\s,:'"()]*\.so(?:\.\d+)*)(?=$|[\s,'")])/;
 /** Programs that build, copy or inspect a library rather than load it. */
-const LIBRARY_HANDLERS = new Set([...FILE_TOOLS, 'gcc', 'cc', 'clang', 'g++', 'ld', 'ld.lld', 'ar', 'objdump', 'readelf', 'nm', 'strip', 'patchelf', 'upx', 'tar', 'zip', 'unzip', 'curl', 'wget', 'scp', 'rsync']);
+const LIBRARY_HANDLERS = new Set([...FILE_TOOLS, 'gcc', 'cc', 'clang', 'g++', 'ld', 'ld.lld', 'ar', 'objdump', 'readelf', 'nm', 'strip', 'patchelf', 'upx', 'tar', 'zip', 'unzip', 'scp', 'rsync']);
+/** Options whose value is a file a program writes or downloads to, not one it loads (`curl -o /tmp/x.so`). */
+const DOWNLOAD_TARGET = /^(?:-o|-O|--output|--output-document|-P|--directory-prefix)$/;
 /**
  * GTFOBins' library-load functions (T1129): a program told to load a shared object from a drop location through its
  * own options (`ffmpeg -af ladspa=file=/tmp/x.so`, `openssl req -engine /tmp/x.so`, `ssh-keygen -D ./lib.so`):
@@ -347,7 +354,7 @@ const libraryFromDropLocation: Rule = {
         const library = DROPPED_LIBRARY.exec(a)?.[1];
         return library !== undefined && isDropperPath(library) ? library : undefined;
       };
-      const library = inv.args.map((a) => dropped(a) ?? (inv.sudoTarget !== undefined ? LOCAL_LIBRARY.exec(a)?.[1] : undefined)).find((l) => l !== undefined);
+      const library = inv.args.map((a, i) => (DOWNLOAD_TARGET.test(inv.args[i - 1] ?? '') || /^--?o(?:utput)?=/.test(a) ? undefined : dropped(a) ?? (inv.sudoTarget !== undefined ? LOCAL_LIBRARY.exec(a)?.[1] : undefined))).find((l) => l !== undefined);
       if (library !== undefined) return { program: inv.program, library };
     }
     return undefined;

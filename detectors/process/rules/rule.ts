@@ -31,10 +31,12 @@ const CODE_WRITES = [
   /\bopen\s*\(\s*["'](\/[^"'\s]+)["']\s*,\s*["'][wa+]/g, /(?:file_put_contents|writeFileSync|writeFile|appendFileSync|File\.write|IO\.write|File\.open)\s*\(\s*["'](\/[^"'\s]+)["']/g,
   /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";]|\/[gpI\d]*)w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
   // PowerShell's cmdlets, and a path given just before an opening mode (`open(f -> ..., "/etc/x", "w")` in Julia).
+  // gdb's `dump value FILE`, socat's `open:FILE`/`create:FILE` address, sqlite3's `.output FILE`/`.once FILE`.
+  /\bdump\s+(?:value|memory|binary\s+\w+)\s+["']?(\/[^"'\s]+)/g, /\b(?:open|create|creat):(\/[^,\s'"]+)/gi, /\.(?:output|once)\s+["']?(\/[^"'\s;]+)/g,
   /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
 ];
 /** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`). */
-const ANY_OUTPUT_OPTION = /^(?:-o|-out|--[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
+const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
 
 /**
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`), the destinations of tee, cp, mv,
@@ -51,7 +53,8 @@ function writtenFiles(subject: Subject): readonly string[] {
     if (FILE_WRITERS.has(inv.program)) files.push(...writtenByProgram(inv.program, inv.args));
     // `docker cp c:/x /etc/y`, `kubectl cp ns/pod:/x /etc/y`: a file copied out of a container onto the host.
     else if (CONTAINER_CLIENTS.test(inv.program) && inv.args[0] === 'cp') files.push(...writtenByProgram('cp', inv.args.slice(1)));
-    else files.push(...inv.args.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.args[i - 1] ?? '') && /^[/~]/.test(a)));
+    // Read from the whole command, launchers included (`screen -L -Logfile /etc/x ...`).
+    else files.push(...inv.command.argv.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.command.argv[i - 1] ?? '') && /^[/~]/.test(a)));
     // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).
     const dash = inv.command.pipedFrom ? inv.args.indexOf('-') : -1;
     const after = dash >= 0 ? inv.args.slice(dash + 1).filter((a) => /^[/~]/.test(a)) : [];

@@ -295,6 +295,9 @@ const bpfLoaded: Rule = {
   },
 };
 
+/** A call that runs a program, in the common interpreters' code, given a temporary path. */
+const DROPPED_PROGRAM_CALL = /\b(?:system|shell_exec|passthru|popen|proc_open|exec[lv]?p?e?|spawn(?:Sync)?|execSync|execFile(?:Sync)?|Popen|call|check_output|check_call|run|getoutput|IO\.popen|Process\.Start|Runtime\.getRuntime\(\)\.exec)\s*\(\s*\[?\s*["'`](?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s]+/;
+const TEMP_PATHS_ONE = /(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s]+/;
 /**
  * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
  * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
@@ -308,6 +311,10 @@ const execFromTemp: Rule = {
     // The program itself, or the script an interpreter runs (`python3 /dev/shm/a.py`, `sh /tmp/.x/run`).
     const script = s.invocations.find((i) => (SHELL_NAMES.has(i.program) || INTERPRETERS.test(i.program)) && !i.args.some((a) => /^-[a-zA-Z]*[ce]$/.test(a)) && isDisguisedDrop(i.args.find((a) => !a.startsWith('-')) ?? ''));
     if (script) return { executable: script.args.find((a) => !a.startsWith('-')) ?? '', interpreter: script.program };
+    // Interpreter code that runs a dropped program (`php -r 'shell_exec("/tmp/.u/x")'`, `python -c 'os.system("/dev/shm/x")'`).
+    const called = excerpt(s.text, DROPPED_PROGRAM_CALL);
+    const calledPath = called === undefined ? undefined : TEMP_PATHS_ONE.exec(called)?.[0];
+    if (calledPath !== undefined && isDropperPath(calledPath) && (isDisguisedDrop(calledPath) || !baseName(calledPath).includes('.'))) return { executable: calledPath, interpreter: 'code' };
     // Source compiled and run in one step (`go run /tmp/.x/p.go`, `dotnet run`, `deno run`): the same, one step earlier.
     const source = s.invocations.find((i) => /^(?:go|deno|bun|dotnet|cargo)$/.test(i.program) && i.args[0] === 'run' && i.args.slice(1).some(isDisguisedDrop));
     if (source) return { executable: source.args.slice(1).find(isDisguisedDrop) ?? '', interpreter: `${source.program} run` };
