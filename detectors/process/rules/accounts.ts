@@ -1,6 +1,6 @@
 /**
  * Accounts and sudo policy: accounts created (T1136.001) or manipulated (T1098) to come back as, the account
- * databases and sudoers written directly (T1548.003), accounts removed (T1531). Creating a login or granting admin rights is also everyday
+ * databases and sudoers written directly (T1548.003). Creating a login or granting admin rights is also everyday
  * administration, so those plain cases are reported at low severity; a second root, a password fixed on the command
  * line or a service account given a shell are not everyday.
  */
@@ -161,21 +161,6 @@ const passwordChanged: Rule = {
 };
 
 /**
- * `userdel -r -f auditor`, `groupdel secops`: an account or group removed (T1531, Sigma's "User Has Been Deleted Via
- * Userdel"), an admin's offboarding as much as an attacker locking defenders out: low.
- */
-const accountRemoved: Rule = {
-  name: 'account-removed',
-  category: 'system_modification',
-  severity: 'low',
-  techniques: ['T1531'],
-  match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'userdel', 'deluser', 'groupdel', 'delgroup').find((i) => i.args.some((a) => !a.startsWith('-')) && !i.args.includes('--help'));
-    return inv ? { tool: inv.program, account: inv.args.filter((a) => !a.startsWith('-')).pop() ?? '' } : undefined;
-  },
-};
-
-/**
  * `su - nobody -s /bin/bash`, `su -s /bin/sh www-data`: a shell forced onto a service account that has none (Falco's
  * "System user interactive"): a way to act as a service's identity, or to use its files and sockets.
  */
@@ -204,5 +189,5 @@ function loginShell(inv: Invocation): string | undefined {
 }
 
 export const ACCOUNT_RULES: readonly Rule[] = [
-  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, accountRemoved, systemAccountSession, sudoersOpened,
+  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, systemAccountSession, sudoersOpened,
 ];

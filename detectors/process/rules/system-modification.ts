@@ -23,7 +23,7 @@ const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** A user's own directories on PATH (`~/.local/bin`, `~/bin`), where a planted name shadows a system one. */
 const USER_BIN_DIR = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/(?:\.local\/)?bin\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
-const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$/i;
+const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$|(?:^|[_-])(?:hide|hidden|rootkit|stealth)(?:[_-]|$)/i;
 /** Signals Diamorphine-style rootkits take as commands (hide a process, grant root, unhide the module). */
 const ROOTKIT_SIGNALS = new Set(['31', '63', '64', '-31', '-63', '-64', 'SIGSYS', '-SIGSYS']);
 
@@ -72,7 +72,8 @@ const securityToolDisabled: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'systemctl', 'service', 'chkconfig', 'update-rc.d', 'apt', 'apt-get', 'dpkg', 'yum', 'dnf', 'pkill', 'killall')) {
       const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill|off|remove|purge|-r|-P|erase|--now)$/.test(a));
-      const service = inv.args.find((a) => SECURITY_SERVICE.test(a));
+      // pkill and killall take patterns (`pkill -SIGTERM ^auditd$`).
+      const service = inv.args.find((a) => SECURITY_SERVICE.test(a.replace(/^\^|\$$/g, '')));
       if (stops && service !== undefined) return { service, action: inv.args.find((a) => /^(?:stop|disable|mask|kill|off|remove)$/.test(a)) ?? '' };
     }
     // `kill -9 $(pidof auditd)`, `kill $(pgrep falco)`: a security agent killed by name.
@@ -114,7 +115,15 @@ const timestomp: Rule = {
   severity: 'medium',
   techniques: ['T1070.006'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'touch').find((i) => i.args.some((a) => /^-[a-z]*[tdr]$|^--(?:date|reference)\b/.test(a)));
+    // A forged time on a file where it hides something: the system's files, a drop location, a hidden file, or a time
+    // from before 2000, or another file's times copied. Builds pin their sources' times (`touch -t 202502141032 src/x.go`).
+    const inv = invocationsOf(s, 'touch').find((i) => {
+      const time = i.args.find((a, k) => /^-[a-z]*[td]$|^--date$/.test(i.args[k - 1] ?? '') || /^--date=/.test(a))?.replace(/^--date=/, '');
+      const copied = i.args.some((a) => /^-[a-z]*r$|^--reference\b/.test(a));
+      const files = i.args.filter((a, k) => !a.startsWith('-') && !/^-[a-z]*[tdr]$|^--(?:date|reference)$/.test(i.args[k - 1] ?? ''));
+      const hides = files.some((f) => /^\/(?:etc|usr|bin|sbin|lib|boot|var\/(?:log|spool|lib))\b|^~?\/?\.|\/\./.test(f) || isTempPath(f));
+      return (time !== undefined || copied) && (copied || hides || /^["']?(?:19\d\d|0\d)/.test(time ?? ''));
+    });
     if (inv) return { command: `touch ${inv.args.join(' ')}`.slice(0, 160) };
     // The clock set by hand so that files written now carry another time (`date -s`, `timedatectl set-time`).
     const clock = invocationsOf(s, 'date', 'timedatectl').find((i) => i.args.some((a) => /^(?:-s|--set(?:=.*)?|set-time)$/.test(a)) || (i.program === 'date' && /^\d{8,12}(?:\.\d\d)?$/.test(i.args[0] ?? '')));
@@ -251,7 +260,8 @@ const crontabRemoved: Rule = {
 };
 
 /**
- * `mv /usr/bin/ps /usr/bin/.ps.orig`: a system program moved aside under a hidden name, to put a trojan in its place
+ * `mv /usr/bin/ps /usr/bin/.ps.orig`, `mv /bin/ps /bin/ps.old`: a system program moved aside (under a hidden name, or a
+ * packaged one under any), to put a trojan in its place
  * that calls it (Falco's "Modify binary dirs"; T1036.005, T1554).
  */
 const binaryMovedAside: Rule = {
@@ -264,6 +274,8 @@ const binaryMovedAside: Rule = {
       const operands = inv.args.filter((a) => !a.startsWith('-'));
       const [source, target] = [operands[0] ?? '', operands[operands.length - 1] ?? ''];
       if (operands.length >= 2 && SYSTEM_DIR.test(source) && SYSTEM_DIR.test(target) && baseName(target).startsWith('.')) return { source, target };
+      // A packaged program (not /usr/local) renamed in place (`mv /usr/bin/ps /usr/bin/ps.orig`): dpkg-divert is how that is done openly.
+      if (inv.program === 'mv' && operands.length === 2 && /^\/(?:usr\/)?s?bin\/[^/]+$/.test(source) && /^\/(?:usr\/)?s?bin\/[^/]+$/.test(target)) return { source, target };
     }
     return undefined;
   },
@@ -296,8 +308,8 @@ const bpfLoaded: Rule = {
 };
 
 /** A call that runs a program, in the common interpreters' code, given a temporary path. */
-const DROPPED_PROGRAM_CALL = /\b(?:system|shell_exec|passthru|popen|proc_open|exec[lv]?p?e?|spawn(?:Sync)?|execSync|execFile(?:Sync)?|Popen|call|check_output|check_call|run|getoutput|IO\.popen|Process\.Start|Runtime\.getRuntime\(\)\.exec)\s*\(\s*\[?\s*["'`](?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s]+/;
-const TEMP_PATHS_ONE = /(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s]+/;
+const DROPPED_PROGRAM_CALL = /\b(?:system|e?syscmd|shell_exec|passthru|popen|proc_open|exec[lv]?p?e?|spawn(?:Sync)?|execSync|execFile(?:Sync)?|Popen|call|check_output|check_call|run|getoutput|IO\.popen|Process\.Start|Runtime\.getRuntime\(\)\.exec)\s*\(\s*\[?\s*["'`]?(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s)]+/;
+const TEMP_PATHS_ONE = /(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s)]+/;
 /**
  * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
  * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
