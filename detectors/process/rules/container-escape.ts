@@ -51,7 +51,10 @@ const kernelHelperHijack: Rule = {
   category: 'privilege_escalation',
   severity: 'critical',
   techniques: ['T1611'],
-  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$|notify_on_release$/),
+  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$|notify_on_release$/)
+    // The payload for them: a script that writes into the container's own upper directory as the host sees it
+    // (`echo "ps aux > /var/lib/docker/overlay2/<id>/diff/out" >> /cmd`), read back from inside the container.
+    ?? (/\/var\/lib\/(?:docker|containerd|rancher\/k3s\/agent\/containerd)\/\S*(?:overlay2?|overlayfs)\/\S+\/(?:diff|fs)\//.test(s.text) && s.invocations.some((inv) => inv.command.redirects.some((r) => />/.test(r.op))) ? { upperDir: 'written into' } : undefined),
 };
 
 /** `mount -t cgroup -o rdma cgroup /tmp/cgrp`: a cgroup v1 hierarchy mounted to reach its release_agent. */

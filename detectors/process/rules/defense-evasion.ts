@@ -4,7 +4,7 @@
  * guard the host (T1222.002), hidden directories made where droppers work. Reported at the severity the evidence
  * earns, low when it is the everyday form. Also reflective code loading (T1620), which never is.
  */
-import { excerpt, isDropperPath, isTempPath, SENSITIVE_FILE } from '../patterns.js';
+import { excerpt, isDisguisedDrop, isDropperPath, isTempPath, SENSITIVE_FILE } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -231,7 +231,9 @@ const binaryPadding: Rule = {
   match: (s): Evidence | undefined => {
     const dd = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => /^if=\/dev\/(?:zero|u?random|null)$/.test(a)) && (inv.command.redirects.some((r) => r.op === '>>') || inv.args.some((a) => /^oflag=append$/.test(a))));
     if (dd) return { tool: 'dd', target: dd.command.redirects.find((r) => r.op === '>>')?.target ?? dd.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
-    const grown = invocationsOf(s, 'truncate').find((inv) => inv.args.some((a, i) => /^\+\d{1,4}$/.test(a) && /^(?:-s|--size)$/.test(inv.args[i - 1] ?? '')) || inv.args.some((a) => /^(?:-s|--size=)\+\d{1,4}$/.test(a)));
+    // Grown by a little, or a dropped file set to a size (`truncate -s 12M /var/tmp/.xm`) to change its hash and pass size limits.
+    const grown = invocationsOf(s, 'truncate').find((inv) => inv.args.some((a, i) => /^\+\d{1,4}$/.test(a) && /^(?:-s|--size)$/.test(inv.args[i - 1] ?? '')) || inv.args.some((a) => /^(?:-s|--size=)\+\d{1,4}$/.test(a))
+      || (inv.args.some((a) => /^(?:-s|--size)/.test(a)) && isDisguisedDrop(inv.args[inv.args.length - 1] ?? '')));
     return grown ? { tool: 'truncate', target: grown.args[grown.args.length - 1] } : undefined;
   },
 };
@@ -249,7 +251,10 @@ const masqueradingPath: Rule = {
     const inv = s.invocations.find((i) => /(?:^|\/)\.{3,}\/|\/\.\s+\/|\/\s+\/|\S\s+$/.test(i.path) && /\//.test(i.path));
     if (inv) return { program: inv.path };
     const copied = invocationsOf(s, 'cp', 'mv', 'install').find((i) => /(?:^|\/)\.{3,}\/?$/.test(i.args[i.args.length - 1] ?? ''));
-    return copied ? { copiedTo: copied.args[copied.args.length - 1] } : undefined;
+    if (copied) return { copiedTo: copied.args[copied.args.length - 1] };
+    // A name with invisible or direction-changing characters (zero-width joiner, right-to-left override), raw or escaped.
+    const invisible = excerpt(s.text, /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|\\u(?:200[B-Fb-f]|202[A-Ea-e]|206[6-9]|[Ff][Ee][Ff][Ff])/);
+    return invisible === undefined ? undefined : { name: invisible };
   },
 };
 

@@ -91,6 +91,9 @@ const programShellEscape: Rule = {
       const editor = editorEscape(inv.program, inv.args);
       if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
       if (runsBinariesAsParts(inv)) return { program: 'run-parts', shell: inv.args.join(' ').slice(0, 120) };
+      // `nginx -c /tmp/.n.conf`: a configuration or script from a hidden or shared-memory drop, which can run or serve anything.
+      const dropped = droppedInput(inv);
+      if (dropped !== undefined && isDisguisedDrop(dropped.split(' ').pop() ?? '')) return { program: inv.program, input: dropped };
       // `ssh localhost /bin/sh`: a shell through ssh to this very host, the setuid/sudo form of GTFOBins' ssh escape.
       if (inv.program === 'ssh' && inv.args.some((a) => /^(?:[\w.-]+@)?(?:localhost|127\.0\.0\.1|::1)$/.test(a)) && inv.args.some((a) => SHELL_PATH.test(a))) return { program: 'ssh', shell: inv.args.join(' ').slice(0, 120) };
     }
@@ -246,7 +249,7 @@ function leadingOptions(args: readonly string[]): string[] {
  * Interpreters and shells that are not the login shells admins open with sudo (`sudo -i`, `sudo -s`, `sudo su -`,
  * `sudo bash`): language REPLs and other shells, whose prompt runs anything.
  */
-const CODE_PROMPT = /^(?:python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
+const CODE_PROMPT = /^(?:sash|posh|python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
 /**
  * `sudo ghci`, `sudo jjs`, `sudo pwsh`, `sudo fish`, `sudo dotnet fsi`: a REPL or an unusual shell started as root
  * with nothing to run: GTFOBins' sudo shell, the prompt typed into later. Low: the command line shows only the door.
@@ -483,7 +486,8 @@ const privilegeReconnaissance: Rule = {
   severity: 'low',
   techniques: ['T1548.003', 'T1548.001'],
   match: (s): Evidence | undefined => {
-    const list = s.invocations.find((inv) => baseName(inv.command.argv[0] ?? '') === 'sudo' && inv.command.argv.slice(1).some((a) => /^-[a-zA-Z]*l[a-zA-Z]*$|^--list$/.test(a)) && inv.command.argv.length <= 3);
+    // sudo's own options, not the command's (`sudo ss -tlnp` runs ss).
+    const list = s.invocations.find((inv) => baseName(inv.command.argv[0] ?? '') === 'sudo' && leadingOptions(inv.command.argv.slice(1)).some((a) => /^-[a-zA-Z]*l[a-zA-Z]*$|^--list$/.test(a)) && inv.command.argv.length <= 3);
     if (list) return { command: list.command.argv.join(' ') };
     const chown = invocationsOf(s, 'chown').find((inv) => /^root(?::root)?$|^0(?::0)?$/.test(inv.args.find((a) => !a.startsWith('-')) ?? '') && inv.args.some((a) => isDropperPath(a) && !baseName(a).includes('.')));
     return chown ? { command: `chown ${chown.args.join(' ')}` } : undefined;

@@ -281,6 +281,22 @@ const binaryMovedAside: Rule = {
   },
 };
 
+/**
+ * `cp /tmp/Packages /var/lib/rpm/Packages`, `echo ... >> /var/lib/dpkg/info/x.postinst`: the package database or a
+ * package's maintainer scripts written by hand (Falco's "Write below rpm database"): installed software misreported,
+ * or code run at the next upgrade (T1554, T1546).
+ */
+const packageDatabaseWritten: Rule = {
+  name: 'package-database-written',
+  category: 'system_modification',
+  severity: 'high',
+  techniques: ['T1554', 'T1546'],
+  match: (s): Evidence | undefined => {
+    if (s.invocations.some((inv) => /^(?:rpm|rpmdb|dnf|yum|zypper|dpkg|apt|apt-get|aptitude|dpkg-divert|update-alternatives)$/.test(inv.program))) return undefined;
+    return writesTo(s, /^\/var\/lib\/(?:rpm\/|dpkg\/(?:status$|info\/))/);
+  },
+};
+
 /** bpftrace `--unsafe` lets probes run commands (`system()`) inside the kernel tracing path. */
 const unsafeBpf: Rule = {
   name: 'unsafe-bpf-program',
@@ -377,5 +393,5 @@ const kernelTamper: Rule = {
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
   kernelTamper,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
-  decodeAndRun, binaryPlanted, binaryMovedAside, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
+  decodeAndRun, binaryPlanted, binaryMovedAside, packageDatabaseWritten, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
 ];
