@@ -37,7 +37,7 @@ const SETS = {
   // Measured at 0.773 before the fixes it led to (on lines nobody had tuned to), 0.850 after.
   'fourth sampled draw': { malicious: draws('sampled-malicious.jsonl', 'fourth'), benign: draws('sampled-benign.jsonl', 'fourth'), recall: 0.85, falsePositives: 0.01 },
   // Made blind to the rules in the held-out set's proportions; each measured before its misses were read (see README).
-  'fifth to seventh draws': { malicious: draws('sampled-malicious.jsonl', 'fifth', 'sixth', 'seventh'), benign: draws('sampled-benign.jsonl', 'fifth', 'sixth', 'seventh'), recall: 0.85, falsePositives: 0.01 },
+  'fifth to ninth draws': { malicious: draws('sampled-malicious.jsonl', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'), benign: draws('sampled-benign.jsonl', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'), recall: 0.88, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
