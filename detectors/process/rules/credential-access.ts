@@ -68,7 +68,8 @@ const ACCOUNT_DATABASE = /\/etc\/(?:g?shadow|master\.passwd|security\/opasswd)\b
 
 function readArguments(program: string, args: readonly string[]): string | undefined {
   // `docker cp /etc/shadow c:/x` copies the file out of the host; `file /etc/shadow` only reads its magic (`-f`/`-m` read it all).
-  const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program);
+  // A key user (ssh, openssl) given an account database reads it all the same (`openssl enc -in /etc/shadow`, `ssh -F /etc/shadow`).
+  const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program) || args.some((a) => ACCOUNT_DATABASE.test(a));
   if (!reads || program === '') return undefined;
   // `etcdctl --key /etc/kubernetes/pki/etcd/server.key`, `ssh -i key`: the key authenticates the tool, it is not read out.
   // An account database is never a key or a certificate, whatever option names it (`msgfilter -i /etc/shadow`).

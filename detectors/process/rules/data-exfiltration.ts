@@ -189,7 +189,8 @@ const directoryServed: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
       const text = inv.args.join(' ');
-      const server = /^(?:python[\d.]*|ruby[\d.]*|php[\d.]*|busybox)$/.test(inv.program) && ONE_LINE_SERVER.test(text);
+      // busybox is a launcher, so its applet is the program: `busybox httpd -f -p 4444 -h .` (Apache's httpd has no -p).
+      const server = (/^(?:python[\d.]*|ruby[\d.]*|php[\d.]*|busybox)$/.test(inv.program) && ONE_LINE_SERVER.test(text)) || (inv.program === 'httpd' && inv.args.includes('-p') && inv.args.includes('-h'));
       if (server && !/(?:^|[\s=:])(?:127\.0\.0\.1|localhost|::1|\[::1\])(?=[\s:]|$)/.test(text)) return { server: `${inv.program} ${text}`.slice(0, 120) };
     }
     return undefined;
