@@ -95,7 +95,9 @@ const rootIdentity: Rule = {
   match: (s) => {
     for (const inv of accountTools(s.invocations)) {
       const text = ` ${inv.args.join(' ')} `;
-      const root = excerpt(text, /\s(?:-g|--gid)[=\s]*(?:0|root)\s|\s(?:-d|--home(?:-dir)?)[=\s]*\/root\/?\s|\s(?:-o|--non-unique)\s|\s(?:-[aG]+|--groups|--append)\s+(?:\S+,)?root(?:,\S+)?\s/);
+      // `-o` lets a uid be shared; it makes a second root with `-u 0` (below), not with `-u 1000` as images do.
+      const root = excerpt(text, /\s(?:-g|--gid)[=\s]*(?:0|root)\s|\s(?:-d|--home(?:-dir)?)[=\s]*\/root\/?\s|\s(?:-u|--uid|-[a-zA-Z]*o[a-zA-Z]*u)[=\s]*0\s|\s(?:-[aG]+|--groups|--append)\s+(?:\S+,)?root(?:,\S+)?\s/)
+        ?? (/\s(?:-o|--non-unique)\s/.test(text) && !/\s(?:-u|--uid)[=\s]*[1-9]\d*\s/.test(text) ? '-o' : undefined);
       if (root !== undefined) return { tool: inv.program, option: root.trim(), account: inv.args[inv.args.length - 1] ?? '' };
     }
     return undefined;

