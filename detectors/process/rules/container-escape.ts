@@ -3,7 +3,7 @@
  * mounted, kernel usermode helpers (core_pattern, release_agent) pointed at a container's file, PID 1's namespaces
  * entered.
  */
-import { allOf, excerpt } from '../patterns.js';
+import { allOf, excerpt, urlsIn } from '../patterns.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -12,7 +12,7 @@ import { writesTo } from './rule.js';
 /** Host directories that give root when mounted writable into a container. */
 const HOST_ROOT_MOUNT = /\s(?:-v|--volume)[=\s](?:\/|\/etc|\/root|\/home|\/boot|\/dev|\/var\/lib\/rancher(?:\/k3s)?|\/var\/lib\/kubelet|\/proc|\/sys):\S*|\s--mount[=\s]\S*(?:src|source)=\/(?:,|\s)\S*/;
 /** Where escape write-ups mount or find the host's root filesystem. */
-const HOST_ROOT_PATH = /^\/(?:host|hostfs|host-root|hostroot|rootfs|node|mnt\/host|mnt\/root|proc\/1\/root)\/?$/;
+const HOST_ROOT_PATH = /^\/(?:host|hostfs|host-root|hostroot|rootfs|node|mnt\/host(?:fs|-?root)?|mnt\/root|proc\/1\/root)\/?$/;
 const BLOCK_DEVICE = /^\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|hd[a-z]|mapper\/|dm-\d|root\b)/;
 
 /**
@@ -34,6 +34,11 @@ const privilegedContainer: Rule = {
       const privileged = /\s--privileged(?:=true)?\s/.test(text);
       const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
       if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };
+      // Falco's "Launch Excessively Capable Container": every capability, module loading, or admin/ptrace with the
+      // MAC profile off (`--cap-add=SYS_ADMIN --security-opt apparmor=unconfined`). GPU exporters add SYS_ADMIN alone.
+      const capable = excerpt(text, /\s--cap-add[=\s](?:CAP_)?(?:ALL|SYS_MODULE)\s/i)
+        ?? (/\s--cap-add[=\s](?:CAP_)?(?:SYS_ADMIN|SYS_PTRACE)\s/i.test(text) ? excerpt(text, /\s--security-opt[=\s](?:apparmor|seccomp)[=:]unconfined\s/) : undefined);
+      if (capable !== undefined) return { runtime: inv.program, option: capable.trim() };
     }
     // LXD/Incus: a container whose root is the host's root (`security.privileged=true`), or given the host's `/` as a disk.
     for (const inv of invocationsOf(s, 'lxc', 'incus')) {
@@ -51,7 +56,7 @@ const kernelHelperHijack: Rule = {
   category: 'privilege_escalation',
   severity: 'critical',
   techniques: ['T1611'],
-  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$|notify_on_release$/)
+  match: (s) => writesTo(s, /\/proc\/sys\/kernel\/(?:core_pattern|modprobe)$|uevent_helper$|release_agent$|notify_on_release$|^(?:\/var)?\/tmp\/\S*\/cgroup\.procs$/)
     // The payload for them: a script that writes into the container's own upper directory as the host sees it
     // (`echo "ps aux > /var/lib/docker/overlay2/<id>/diff/out" >> /cmd`), read back from inside the container.
     ?? (/\/var\/lib\/(?:docker|containerd|rancher\/k3s\/agent\/containerd)\/\S*(?:overlay2?|overlayfs)\/\S+\/(?:diff|fs)\//.test(s.text) && s.invocations.some((inv) => inv.command.redirects.some((r) => />/.test(r.op))) ? { upperDir: 'written into' } : undefined),
@@ -142,6 +147,23 @@ const rootMappedNamespace: Rule = {
   },
 };
 
+/**
+ * `kubectl apply -f https://.../badPods/.../hostpid/pod/...yaml`: a pod manifest fetched from the internet whose name
+ * says it takes the host's namespaces, root or privileges (BishopFox's badPods, PayloadsAllTheThings' Kubernetes page).
+ */
+const hostPodFromUrl: Rule = {
+  name: 'host-access-pod-from-url',
+  category: 'privilege_escalation',
+  severity: 'high',
+  techniques: ['T1611', 'T1610'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'kubectl', 'k3s', 'oc').find((i) => /^(?:apply|create|run|replace)$/.test(i.args.find((a) => !a.startsWith('-') && a !== 'kubectl') ?? ''));
+    const url = inv && urlsIn(inv.args.join(' ')).find((u) => /host-?(?:pid|network|ipc|path)|priv(?:ileged)?(?=[-_/.]|$)|everything-allowed|nothing-allowed|badpods|escape|node-?shell/i.test(u.url.replace(/^\w+:\/\/[^/]+/, '')));
+    return url ? { manifest: url.url.slice(0, 160) } : undefined;
+  },
+};
+
 export const CONTAINER_ESCAPE_RULES: readonly Rule[] = [
+  hostPodFromUrl,
   rootMappedNamespace, hostNamespaceEntry, privilegedContainer, kernelHelperHijack, cgroupMount, containerSocket, blockDeviceMount,
 ];

@@ -19,7 +19,7 @@ const MINER_OPTION = /(?:^|\s)--?(?:donate-level|rig-id|randomx-[\w-]+|cpu-prior
 /** Hashing algorithms that only miners select. */
 const MINING_ALGORITHM = /^(?:rx\/\w+|cn(?:[/-][\w/-]*)?|cryptonight[\w/-]*|randomx|argon2\/\w+|ghostrider|ethash|etchash|kawpow|progpow\w*|firopow|autolykos2?|octopus|equihash[\w/]*|zelhash|beamhash\w*|cuckoo\w*|kheavyhash|karlsenhash|heavyhash|blake3|yescrypt\w*|yespower\w*|x16r\w*|x11|lyra2\w*|minotaurx?|power2b|verushash|flex|cpupower|nexapow|dynexsolve|sha512256d|scrypt|sha256d|astrobwt\w*|panthera|kawpow|ethashb3|fishhash|xelishash\w*)$/i;
 /** Miner binaries and images by name; a name alone is never a finding, only one signal among several. */
-const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer|claymore|phoenixminer|teamredminer|srbminer|cpuminer|ccminer|ethminer|minerd|kdevtmpfsi|kinsing/i;
+const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer|claymore|phoenixminer|teamredminer|srbminer|cpuminer|ccminer|ethminer|minerd|kdevtmpfsi|kinsing|^miniz$|^rigel$|wildrig|^excavator$|cryptodredge|z-enemy|nheqminer/i;
 const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly|zpool|zergpool|prohashing|minergate|kryptex|rplant|flockpool/i;
 /** Ports that mining pools conventionally listen on. */
 export const MINING_PORTS = new Set([3333, 3334, 3335, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700, 10128, 10343, 20535]);

@@ -200,7 +200,8 @@ const unitFromTemp: Rule = {
       if (unit !== undefined && inv.args.some((a) => /^(?:link|enable|start|reenable)$/.test(a))) return { unit };
     }
     // Also out of a container's temporary directory (`docker cp c:/tmp/.k /etc/systemd/system/x.service`).
-    const fromTemp = (a: string): boolean => isTempPath(a.replace(/^[\w./-]+:(?=\/)/, ''));
+    // A hidden file counts as a drop wherever it is (`cp /run/user/1000/.pid /etc/systemd/system/x.service`).
+    const fromTemp = (a: string): boolean => isTempPath(a.replace(/^[\w./-]+:(?=\/)/, '')) || /^\/(?:\S+\/)?\.[^/.][^/]*$/.test(a);
     const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl').filter((inv) => inv.args[0] === 'cp')]
       .find((inv) => inv.args.some(fromTemp) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(fromTemp) ?? '', installedIn: copied.args[copied.args.length - 1] };

@@ -249,7 +249,7 @@ function leadingOptions(args: readonly string[]): string[] {
  * Interpreters and shells that are not the login shells admins open with sudo (`sudo -i`, `sudo -s`, `sudo su -`,
  * `sudo bash`): language REPLs and other shells, whose prompt runs anything.
  */
-const CODE_PROMPT = /^(?:sash|posh|python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
+const CODE_PROMPT = /^(?:sash|posh|csh|tcsh|python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
 /**
  * `sudo ghci`, `sudo jjs`, `sudo pwsh`, `sudo fish`, `sudo dotnet fsi`: a REPL or an unusual shell started as root
  * with nothing to run: GTFOBins' sudo shell, the prompt typed into later. Low: the command line shows only the door.

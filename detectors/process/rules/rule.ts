@@ -16,12 +16,12 @@ export interface Rule {
 const writtenBySubject = new WeakMap<Subject, string[]>();
 
 /** Words that write their output to a file argument (beside shell redirections). */
-const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp']);
+const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp', 'rlwrap']);
 /** Container clients whose `cp` copies between a container and the host. */
 const CONTAINER_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
 /** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
 const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
-  curl: /^(?:-o|--output)$/, wget: /^(?:-O|--output-document|-o|--output-file|-a|--append-output)$/, find: /^-fprintf$|^-fprint0?$/,
+  curl: /^(?:-o|--output)$/, rlwrap: /^(?:-l|--logfile)$/, wget: /^(?:-O|--output-document|-o|--output-file|-a|--append-output)$/, find: /^-fprintf$|^-fprint0?$/,
 };
 /**
  * Interpreter code that writes a literal path: `open("/etc/x","w")` (Python, Lua's io.open, Ruby), `file_put_contents`,
@@ -32,6 +32,8 @@ const CODE_WRITES = [
   /\bprint[^>|;]*>>?\s*["'](\/[^"'\s]+)["']/g, /(?:^|[\s'";]|\/[gpI\d]*)w\s+(\/[^\s'";]+)/g, /\$\(file\s+>>?\s*(\/[^,)\s]+)/g, /FileWriter\s*\(\s*["'](\/[^"']+)["']/g,
   // PowerShell's cmdlets, and a path given just before an opening mode (`open(f -> ..., "/etc/x", "w")` in Julia).
   // gdb's `dump value FILE`, socat's `open:FILE`/`create:FILE` address, sqlite3's `.output FILE`/`.once FILE`.
+  // TeX's `\openout\f=/etc/x` (GTFOBins' latex and pdflatex file-write).
+  /\\openout\\?\w*\s*=\s*(\/[^\s\\{}]+)/g,
   /\bdump\s+(?:value|memory|binary\s+\w+)\s+["']?(\/[^"'\s]+)/g, /\b(?:open|create|creat):(\/[^,\s'"]+)/gi, /\.(?:output|once)\s+["']?(\/[^"'\s;]+)/g,
   /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
 ];
@@ -73,7 +75,7 @@ function writtenByProgram(program: string, args: readonly string[]): string[] {
   if (program === 'dd') return operands.filter((a) => a.startsWith('of=')).map((a) => a.slice(3));
   // `sed -i 's/a/b/' FILE...`, `perl -pi -e '...' FILE...`: every operand after the script is edited in place.
   if (program === 'sed' || program === 'perl') return args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place')) ? operands.slice(program === 'sed' && !args.some((a) => a === '-e' || a.startsWith('--expression')) ? 1 : 0).filter((a) => a.startsWith('/') || a.startsWith('~')) : [];
-  if (program === 'curl' || program === 'wget' || program === 'find') return outputs;
+  if (program === 'curl' || program === 'wget' || program === 'find' || program === 'rlwrap') return outputs;
   return operands.length >= 2 ? [operands[operands.length - 1]] : [];
 }
 

