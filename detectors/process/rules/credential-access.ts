@@ -3,7 +3,7 @@
  * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
  * temporary file for the trip out.
  */
-import { excerpt, isAuthenticationValue, isTempPath, SECRET_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { excerpt, isAuthenticationValue, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -49,6 +49,13 @@ const credentialRead: Rule = {
     // A command-valued variable that reads one (`sudo LESSOPEN='echo /etc/shadow # %s' less /etc/hosts`).
     const hooked = s.invocations.flatMap((inv) => inv.env).find((e) => /^(?:LESS(?:OPEN|CLOSE)|\w*PAGER|\w*EDITOR|VISUAL|\w*_(?:CMD|COMMAND))=/.test(e) && SECRET_FILE.test(e));
     if (hooked !== undefined) return { reader: hooked.slice(0, hooked.indexOf('=')), file: SECRET_FILE.exec(hooked)?.[0] ?? '' };
+    // A kubeconfig or the account list handed to a program as an option's value it reads from (`ss -F /etc/passwd`,
+    // `nmap -iL k3s.yaml`, `dmesg -F`): GTFOBins' file-read through options; kubeconfig options authenticate instead.
+    for (const inv of s.invocations) {
+      if (KEY_USERS.has(inv.program) || EDITORS.test(inv.program) || /^(?:visudo|sudoedit|k9s|kubectx|kubens|flux|argocd|kustomize|k3d|kind|cat|less|more|head|tail|cp|mv)$/.test(inv.program)) continue;
+      const file = inv.args.find((a, i) => /^-[\w-]+$/.test(inv.args[i - 1] ?? '') && !isAuthenticationValue(inv.args, i) && /^@?[/~]\S*$/.test(a) && SENSITIVE_FILE.test(a));
+      if (file !== undefined) return { reader: inv.program, file, option: inv.args[inv.args.indexOf(file) - 1] };
+    }
     const getent = invocationsOf(s, 'getent').find((inv) => /^g?shadow$/.test(inv.args[0] ?? ''));
     return getent ? { reader: 'getent', file: getent.args[0] } : undefined;
   },
@@ -73,7 +80,9 @@ function readArguments(program: string, args: readonly string[]): string | undef
   if (!reads || program === '') return undefined;
   // `etcdctl --key /etc/kubernetes/pki/etcd/server.key`, `ssh -i key`: the key authenticates the tool, it is not read out.
   // An account database is never a key or a certificate, whatever option names it (`msgfilter -i /etc/shadow`).
-  const secret = args.find((a, i) => SECRET_FILE.test(a) && (ACCOUNT_DATABASE.test(a) || !isAuthenticationValue(args, i)) && !usedInsideScript(a));
+  // `-E` names curl's client certificate; elsewhere it is an ordinary option (`gcc -x c -E /root/.ssh/id_rsa` preprocesses the key).
+  const authenticates = (i: number): boolean => isAuthenticationValue(args, i) && (args[i - 1] !== '-E' || program === 'curl');
+  const secret = args.find((a, i) => SECRET_FILE.test(a) && (ACCOUNT_DATABASE.test(a) || !authenticates(i)) && !usedInsideScript(a));
   // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it.
   if (secret === undefined || (EDITORS.test(program) && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
   return /^[/~$]/.test(secret) ? secret : secret.replace(/^.*?(?=\/)/, '');

@@ -224,7 +224,8 @@ const archiveSplit: Rule = {
   severity: 'medium',
   techniques: ['T1030', 'T1074.001'],
   match: (s): Evidence | undefined => {
-    const split = invocationsOf(s, 'split').find((inv) => inv.args.some((a) => isDisguisedDrop(a) && /\.(?:t?gz|tar|zip|7z|xz|bz2|zst)$/.test(a)));
+    // The archive in a drop location, or its pieces written into one (`split -b 5M /tmp/dump.sql.gz /dev/shm/part_`).
+    const split = invocationsOf(s, 'split').find((inv) => inv.args.some((a) => /\.(?:t?gz|tar|zip|7z|xz|bz2|zst)$/.test(a)) && inv.args.some((a) => isDisguisedDrop(a)));
     return split ? { tool: 'split', archive: split.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
   },
 };

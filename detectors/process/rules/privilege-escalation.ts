@@ -109,11 +109,14 @@ const programShellEscape: Rule = {
 };
 
 /**
- * Escapes through programs that open shells on purpose, under sudo: a multiplexer's default command set to a shell
+ * Escapes through programs that open shells or write files on purpose, under sudo: a patch applied outside the tree,
+ * a multiplexer's default command set to a shell
  * (`tmux -c /bin/sh`), a chroot into `/` itself (a root shell with extra steps), an init script named by a path that
  * climbs out of /etc/init.d (`service ../../bin/sh`).
  */
 function deliberateShellEscape(program: string, args: readonly string[]): string | undefined {
+  // `git apply --unsafe-paths --directory / x.patch`: a patch that may write anywhere, as root.
+  if (program === 'git' && args.includes('apply') && args.includes('--unsafe-paths')) return `git ${args.join(' ')}`;
   if (program === 'tmux') return args.find((a, i) => args[i - 1] === '-c' && interactiveShellIn(` ${a}`) !== undefined);
   if (program === 'chroot' && args.find((a) => !a.startsWith('-')) === '/') return `chroot ${args.join(' ')}`;
   if (program === 'service' && (args[0] ?? '').includes('../')) return args[0];
@@ -180,8 +183,7 @@ function searchPathHook(inv: Invocation): string | undefined {
 const INPUT_OPTION = /^(?:-[cCfFSDmL]|--(?:conf(?:ig)?(?:-?(?:file|dir))?|rc-?file|init-?file|script(?:-file)?|load|plugin|module|lib(?:rary)?|grep-bin|pkcs11|provider|engine|preload|profile))$/;
 /** Programs whose file option names data to apply, install, unpack or send, not code for themselves to run. */
 const DATA_FILE_PROGRAMS = new Set([
-  ...FILE_TOOLS, 'kubectl', 'k3s', 'kubeadm', 'helm', 'docker', 'podman', 'nerdctl', 'crictl', 'ctr', 'tar', 'unzip', 'gzip', 'xz', 'zstd', 'gpg', 'apt',
-  'apt-get', 'dnf', 'yum', 'zypper', 'snap', 'pip', 'pip3', 'tcpdump', 'tshark', 'jq', 'yq', 'openssl', 'curl', 'wget', 'tee', 'dd', 'journalctl',
+  ...FILE_TOOLS, 'kubectl', 'k3s', 'kubeadm', 'helm', 'docker', 'podman', 'nerdctl', 'crictl', 'ctr', 'tar', 'unzip', 'gzip', 'xz', 'zstd', 'gpg', 'dnf', 'yum', 'zypper', 'snap', 'pip', 'pip3', 'tcpdump', 'tshark', 'jq', 'yq', 'openssl', 'curl', 'wget', 'tee', 'dd', 'journalctl',
 ]);
 /**
  * GTFOBins' file-based escapes: a program run by sudo told to read its configuration, script or library from a

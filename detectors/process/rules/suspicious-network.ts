@@ -13,7 +13,7 @@ import { networkRelays } from './reverse-shell.js';
 
 const DOWNLOADERS = ['curl', 'wget', 'fetch', 'aria2c', 'lwp-download', 'lwp-request', 'busybox'];
 /** Programs built to tunnel or proxy traffic out of a network. */
-const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'icmpdoor', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
+const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps', 'ligolo', 'ligolo-ng', 'gost', 'iodine', 'iodined', 'dnscat', 'dnscat2', 'ptunnel', 'ptunnel-ng', 'bore', 'rathole', 'devtunnel', 'pingtunnel', 'icmpsh', 'icmpdoor', 'localtonet', 'dns2tcp', 'udp2raw', 'npc', 'nps', 'reGeorg', 'neo-regeorg', 'rpivot'];
 /** Packet capture tools; reading a saved capture (`-r`) or listing interfaces is not capturing. */
 const SNIFFERS = ['tcpdump', 'tshark', 'dumpcap', 'ngrep', 'tcpflow', 'termshark', 'netsniff-ng', 'dsniff', 'urlsnarf'];
 const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping', 'pnscan', 'nbtscan', 'sx'];
@@ -58,6 +58,10 @@ const reverseTunnel: Rule = {
     // Traffic sent through a proxy at a bare internet address (`https_proxy=http://203.0.113.9:8080 wget ...`).
     const proxy = excerpt(s.text, /\b(?:https?|all|ftp)_proxy=["']?(?:\w+:\/\/)?(?:[^@\s/'"]+@)?\d{1,3}(?:\.\d{1,3}){3}\b/i);
     if (proxy !== undefined && isPublicIp(/\d{1,3}(?:\.\d{1,3}){3}$/.exec(proxy)?.[0] ?? '')) return { proxy };
+    // The same given to the downloader (`curl -x socks5h://45.134.26.71:1080 http://...`).
+    const viaProxy = invocationsOf(s, 'curl', 'wget').flatMap((inv) => inv.args.filter((a, i) => /^(?:-x|--proxy|--socks[45]h?|--preproxy)$/.test(inv.args[i - 1] ?? '') || /^--(?:proxy|socks[45]h?)=/.test(a)))
+      .find((a) => isPublicIp(/(?:^|[/@=])(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?\/?$/.exec(a)?.[1] ?? ''));
+    if (viaProxy !== undefined) return { proxy: viaProxy };
     // A SOCKS relay chained through another host (`gost -F=socks5://h:1080`, `graftcp-local -socks5 127.0.0.1:1080`,
     // chisel's `R:socks`): a pivot for other tools' traffic.
     const socks = /socks/i.test(s.text) && s.invocations.find((inv) => !/^(?:curl|wget|ssh|git|pip\d?|npm|apt(?:-get)?|docker)$/.test(inv.program) && inv.args.some((a, i) => /(?:^|[=\s])socks[45]h?:\/\/\S|^R:(?:[\d.]+:)?socks$/i.test(a) || (/^--?socks[45]?h?$/i.test(inv.args[i - 1] ?? '') && /:\d+$/.test(a))));

@@ -39,7 +39,8 @@ const logTampering: Rule = {
       if (log !== undefined && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
     }
     // `mv /var/log/syslog /var/log/syslog.0`: the system's own log moved aside by hand (logrotate does it in-process).
-    const moved = invocationsOf(s, 'mv').find((inv) => SYSTEM_LOG.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? ''));
+    // Also a shell history moved out of its place (`mv ~/.bash_history /dev/shm/.h`): the shell starts an empty one.
+    const moved = invocationsOf(s, 'mv').find((inv) => SYSTEM_LOG.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? '') || /(?:^|\/)\.\w*_?history$/.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? ''));
     if (moved) return { tool: 'mv', log: moved.args.filter((a) => !a.startsWith('-'))[0] };
     for (const inv of s.invocations) {
       const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
