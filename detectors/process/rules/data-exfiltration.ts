@@ -192,6 +192,9 @@ const directoryServed: Rule = {
       // busybox is a launcher, so its applet is the program: `busybox httpd -f -p 4444 -h .` (Apache's httpd has no -p).
       const server = (/^(?:python[\d.]*|ruby[\d.]*|php[\d.]*|busybox)$/.test(inv.program) && ONE_LINE_SERVER.test(text)) || (inv.program === 'httpd' && inv.args.includes('-p') && inv.args.includes('-h'));
       if (server && !/(?:^|[\s=:])(?:127\.0\.0\.1|localhost|::1|\[::1\])(?=[\s:]|$)/.test(text)) return { server: `${inv.program} ${text}`.slice(0, 120) };
+      // The same written as code (`ss.TCPServer(("", 4444), s.SimpleHTTPRequestHandler)`), on every interface.
+      const code = /^python[\d.]*$/.test(inv.program) ? excerpt(text, /\(\s*\(\s*["'](?:0\.0\.0\.0)?["']\s*,\s*\d+\s*\)\s*,\s*[\w.]*SimpleHTTPRequestHandler/) : undefined;
+      if (code !== undefined) return { server: code };
     }
     return undefined;
   },

@@ -18,7 +18,7 @@ const GUARDED_PATH = new RegExp(`${SENSITIVE_FILE.source}|^/etc/?$|^/etc/(?:sudo
 /** One program in a system binary directory. */
 const BIN_FILE = /^\/(?:usr\/)?(?:local\/)?s?bin\/[^/]+$/;
 /** Persistence and authentication files an attacker makes immutable so they cannot be cleaned, or unlocks to edit. */
-const LOCKABLE = /\/(?:passwd|shadow|group|gshadow|sudoers)$|\/sudoers\.d\/|authorized_keys|\/etc\/cron|\/var\/spool\/cron|\/etc\/ld\.so\.preload|\/etc\/rc\.local|\/etc\/profile|\/\.bashrc$|\/etc\/systemd\/system\//;
+const LOCKABLE = /\/(?:passwd|shadow|group|gshadow|sudoers)$|\/sudoers\.d\/|authorized_keys|\/etc\/cron|\/var\/spool\/cron|\/etc\/ld\.so\.preload|\/etc\/rc\.local|\/etc\/profile|\/\.bashrc$|\/etc\/systemd\/system\/|^\/var\/log\//;
 
 /** `ufw disable`, `systemctl disable --now firewalld`: the host firewall off, as K3s guides ask (T1562.004). */
 const firewallDisabled: Rule = {

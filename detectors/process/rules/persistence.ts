@@ -196,7 +196,8 @@ const unitFromTemp: Rule = {
   techniques: ['T1543.002', 'T1053.006'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'systemctl')) {
-      const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a));
+      // A unit named like a kernel thread (`kworkerd.service`): kernel threads have no units.
+      const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a) || (/^(?:kworker|kthreadd|ksoftirqd|kswapd|kdevtmpfs|kauditd|khugepaged)\w*(?:@\S*)?\.(?:service|timer)$/.test(a)));
       if (unit !== undefined && inv.args.some((a) => /^(?:link|enable|start|reenable)$/.test(a))) return { unit };
     }
     // Also out of a container's temporary directory (`docker cp c:/tmp/.k /etc/systemd/system/x.service`).

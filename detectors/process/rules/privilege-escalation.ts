@@ -91,6 +91,8 @@ const programShellEscape: Rule = {
       const editor = editorEscape(inv.program, inv.args);
       if (hook !== undefined || editor !== undefined) return { program: inv.program, shell: (hook ?? editor)!.slice(0, 120) };
       if (runsBinariesAsParts(inv)) return { program: 'run-parts', shell: inv.args.join(' ').slice(0, 120) };
+      const patched = inv.program === 'git' ? deliberateShellEscape('git', inv.args) : undefined;
+      if (patched !== undefined) return { program: 'git', shell: patched.slice(0, 120) };
       // `nginx -c /tmp/.n.conf`: a configuration or script from a hidden or shared-memory drop, which can run or serve anything.
       const dropped = droppedInput(inv);
       if (dropped !== undefined && isDisguisedDrop(dropped.split(' ').pop() ?? '')) return { program: inv.program, input: dropped };

@@ -105,6 +105,9 @@ const terminalUpgrade: Rule = {
   match: (s): Evidence | undefined => {
     const pty = excerpt(s.text, /pty\.spawn\s*\(\s*["'][^"']*sh["']|\(['"]pty['"]\)\.spawn\s*\(\s*["'][^"']*sh["']/);
     if (pty !== undefined) return { spawn: pty };
+    // `socat FILE:\`tty\`,raw,echo=0 TCP:h:4444`: this terminal, raw, joined to a TCP peer (a full-TTY shell session).
+    const tty = excerpt(s.text, /\bsocat\b.*\bFILE:[`$(]*tty[`)]*,raw\S*\s+TCP4?6?:\S+/i);
+    if (tty !== undefined) return { spawn: tty };
     const script = invocationsOf(s, 'script').find((inv) => {
       const command = inv.args.find((_, i) => /^-[a-z]*c$|^--command$/.test(inv.args[i - 1] ?? ''));
       return command !== undefined && (SHELL_PATH.test(command) || SHELL_NAMES.has(baseName(command.split(/\s+/)[0]))) && interactiveShellIn(` ${command}`) !== undefined;

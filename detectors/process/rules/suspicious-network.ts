@@ -305,7 +305,8 @@ const packageSourceAtAddress: Rule = {
 
 /**
  * `echo '80.94.92.41 registry.k8s.io' >> /etc/hosts`: a name pinned to an internet address the resolver would not give,
- * sending this node's pulls or API calls to whoever holds it (T1565.002, T1557). Local names point at private addresses.
+ * sending this node's pulls or API calls to whoever holds it (T1565.002, T1557); or one internet address's connections
+ * diverted to a hidden port by NAT. Local names point at private addresses.
  */
 const hostsFileRedirect: Rule = {
   name: 'hosts-file-redirect',
@@ -313,6 +314,9 @@ const hostsFileRedirect: Rule = {
   severity: 'medium',
   techniques: ['T1557', 'T1565.002'],
   match: (s): Evidence | undefined => {
+    // Also one internet address's traffic diverted to another port (`iptables -t nat -I PREROUTING -s <ip> --dport 22 -j REDIRECT`).
+    const diverted = invocationsOf(s, 'iptables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:REDIRECT|DNAT)$/.test(a)) && inv.args.some((a, i) => /^(?:-s|--source)$/.test(inv.args[i - 1] ?? '') && isPublicIp(a.replace(/\/\d+$/, ''))));
+    if (diverted) return { diverted: `${diverted.program} ${diverted.args.join(' ')}`.slice(0, 160) };
     if (writesTo(s, /^\/etc\/hosts$/) === undefined) return undefined;
     const entry = excerpt(s.text, /\b\d{1,3}(?:\.\d{1,3}){3}\s+[a-z0-9-]+(?:\.[a-z0-9-]+)+/i);
     const address = entry?.split(/\s+/)[0];
