@@ -90,6 +90,11 @@ export function isPublicIp(host: string): boolean {
   return !(a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127));
 }
 
+/** A public address alone or as a network (`193.38.112.172`, `45.9.0.0/16`), as firewall and NAT rules name sources. */
+export function isPublicNetwork(value: string): boolean {
+  return isPublicIp(value.replace(/\/\d+$/, ''));
+}
+
 /** The host of a copy destination written `[user@]host:path` (scp, rsync, tar's remote archives), or undefined. */
 export function remoteCopyHost(arg: string): string | undefined {
   return /^(?:[\w.-]+@)?([\w.-]+|\[[0-9a-f:]+\]):(?!\/\/)/i.exec(arg)?.[1];

@@ -59,9 +59,7 @@ const EXEC_VALUE_OPTION = /^(?:-[euw]|--(?:env|env-file|user|workdir|detach-keys
  */
 function withContainerCommand(command: SimpleCommand): SimpleCommand[] {
   const nested = containerCommand(command.argv);
-  if (nested === undefined) return [command];
-  const script = inlineShellScript(nested);
-  return [command, { argv: nested, redirects: [], pipedFrom: false, pipesTo: false }, ...(script === undefined ? [] : parseCommands(script))];
+  return nested === undefined ? [command] : [command, ...commandsOfArgv(nested)];
 }
 
 function containerCommand(argv: readonly string[]): readonly string[] | undefined {

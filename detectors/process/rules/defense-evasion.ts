@@ -4,7 +4,7 @@
  * guard the host (T1222.002), hidden directories made where droppers work. Reported at the severity the evidence
  * earns, low when it is the everyday form. Also reflective code loading (T1620), which never is.
  */
-import { excerpt, isDisguisedDrop, isDropperPath, isPublicIp, isTempPath, SENSITIVE_FILE } from '../patterns.js';
+import { excerpt, isDisguisedDrop, isDropperPath, isPublicNetwork, isTempPath, SENSITIVE_FILE } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -40,8 +40,8 @@ const firewallDisabled: Rule = {
       ?? invocationsOf(s, 'ufw').find((inv) => inv.args[0] === 'delete' && /^(?:deny|reject|limit)$/.test(inv.args[1] ?? ''));
     if (removed) return { firewallRuleRemoved: `${removed.program} ${removed.args.join(' ')}`.slice(0, 120) };
     // An internet address let in (`ufw prepend allow from 193.38.112.172 to any port 22`, `iptables -I INPUT -s <ip> -j ACCEPT`).
-    const admitted = invocationsOf(s, 'ufw').find((inv) => inv.args.includes('allow') && inv.args.some((a, i) => inv.args[i - 1] === 'from' && isPublicIp(a.replace(/\/\d+$/, ''))))
-      ?? invocationsOf(s, 'iptables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a, i) => /^(?:-s|--source)$/.test(inv.args[i - 1] ?? '') && isPublicIp(a.replace(/\/\d+$/, ''))) && inv.args.some((a, i) => /^(?:-j|--jump)$/.test(inv.args[i - 1] ?? '') && a === 'ACCEPT'));
+    const admitted = invocationsOf(s, 'ufw').find((inv) => inv.args.includes('allow') && inv.args.some((a, i) => inv.args[i - 1] === 'from' && isPublicNetwork(a)))
+      ?? invocationsOf(s, 'iptables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a, i) => /^(?:-s|--source)$/.test(inv.args[i - 1] ?? '') && isPublicNetwork(a)) && inv.args.some((a, i) => /^(?:-j|--jump)$/.test(inv.args[i - 1] ?? '') && a === 'ACCEPT'));
     return admitted ? { admitted: `${admitted.program} ${admitted.args.join(' ')}`.slice(0, 120) } : undefined;
   },
 };

@@ -8,7 +8,7 @@ import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
-import { writesTo } from './rule.js';
+import { CONTAINER_COPY_CLIENTS, writesTo } from './rule.js';
 
 const CRON_PATH = /^\/etc\/cron(?:tab$|\.(?:d|hourly|daily|weekly|monthly)\/)|^\/var\/spool\/cron\/|^\/etc\/anacrontab$/;
 /** Start-up scripts every login or boot runs. */
@@ -203,7 +203,7 @@ const unitFromTemp: Rule = {
     // Also out of a container's temporary directory (`docker cp c:/tmp/.k /etc/systemd/system/x.service`).
     // A hidden file counts as a drop wherever it is (`cp /run/user/1000/.pid /etc/systemd/system/x.service`).
     const fromTemp = (a: string): boolean => isTempPath(a.replace(/^[\w./-]+:(?=\/)/, '')) || /^\/(?:\S+\/)?\.[^/.][^/]*$/.test(a);
-    const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl').filter((inv) => inv.args[0] === 'cp')]
+    const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...s.invocations.filter((inv) => CONTAINER_COPY_CLIENTS.test(inv.program) && inv.args[0] === 'cp')]
       .find((inv) => inv.args.some(fromTemp) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(fromTemp) ?? '', installedIn: copied.args[copied.args.length - 1] };
     // A unit line whose command runs from a drop location, a socket or a hidden program among the system's, quoted or not

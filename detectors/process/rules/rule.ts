@@ -18,7 +18,7 @@ const writtenBySubject = new WeakMap<Subject, string[]>();
 /** Words that write their output to a file argument (beside shell redirections). */
 const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp', 'rlwrap']);
 /** Container clients whose `cp` copies between a container and the host. */
-const CONTAINER_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
+export const CONTAINER_COPY_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
 /** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
 const OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = {
   curl: /^(?:-o|--output)$/, rlwrap: /^(?:-l|--logfile)$/, wget: /^(?:-O|--output-document|-o|--output-file|-a|--append-output)$/, find: /^-fprintf$|^-fprint0?$/,
@@ -54,7 +54,7 @@ function writtenFiles(subject: Subject): readonly string[] {
     for (const r of inv.command.redirects) if (/>/.test(r.op) && !/^[0-9]*>&$/.test(r.op) && r.target) files.push(r.target);
     if (FILE_WRITERS.has(inv.program)) files.push(...writtenByProgram(inv.program, inv.args));
     // `docker cp c:/x /etc/y`, `kubectl cp ns/pod:/x /etc/y`: a file copied out of a container onto the host.
-    else if (CONTAINER_CLIENTS.test(inv.program) && inv.args[0] === 'cp') files.push(...writtenByProgram('cp', inv.args.slice(1)));
+    else if (CONTAINER_COPY_CLIENTS.test(inv.program) && inv.args[0] === 'cp') files.push(...writtenByProgram('cp', inv.args.slice(1)));
     // Read from the whole command, launchers included (`screen -L -Logfile /etc/x ...`).
     else files.push(...inv.command.argv.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.command.argv[i - 1] ?? '') && /^[/~]/.test(a)));
     // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).

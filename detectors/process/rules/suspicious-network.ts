@@ -3,7 +3,7 @@
  * T1557), ingress tool transfer (T1105: payloads fetched from untrusted places into drop locations, or run), brute
  * force, disguised downloaders.
  */
-import { excerpt, FILE_DROP_HOST, isDisguisedDrop, isIpLiteral, isLoopback, isPublicIp, isTempPath, remoteCopyHost, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
+import { excerpt, FILE_DROP_HOST, isDisguisedDrop, isIpLiteral, isLoopback, isPublicIp, isPublicNetwork, isTempPath, remoteCopyHost, SHELL_NAMES, TEMP_PATHS, urlsIn, INTERPRETERS, URL_PATTERN } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -52,7 +52,7 @@ const reverseTunnel: Rule = {
     // through a host nobody named; bastions have names.
     for (const inv of invocationsOf(s, 'ssh', 'autossh', 'plink', 'dbclient')) {
       const forward = inv.args.findIndex((a) => /^-(?!o)[a-zA-Z]*[LD]/.test(a));
-      const host = inv.args.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+      const host = bareAddressOperand(inv.args);
       if (forward >= 0 && host !== undefined) return { tool: inv.program, forward: inv.args.slice(forward, forward + 2).join(' '), through: host };
     }
     // Traffic sent through a proxy at a bare internet address (`https_proxy=http://203.0.113.9:8080 wget ...`).
@@ -75,6 +75,11 @@ const reverseTunnel: Rule = {
     return subcommand ? { tool: subcommand.program, arguments: subcommand.args.join(' ').slice(0, 160) } : undefined;
   },
 };
+
+/** An SSH client's destination written as a bare public address (`root@203.0.113.80`, `91.92.8.14`). */
+function bareAddressOperand(args: readonly string[]): string | undefined {
+  return args.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+}
 
 /** Port probing from a shell (`echo > /dev/tcp/$host/$port` in a loop) or a scanner given targets. */
 const networkScan: Rule = {
@@ -315,7 +320,7 @@ const hostsFileRedirect: Rule = {
   techniques: ['T1557', 'T1565.002'],
   match: (s): Evidence | undefined => {
     // Also one internet address's traffic diverted to another port (`iptables -t nat -I PREROUTING -s <ip> --dport 22 -j REDIRECT`).
-    const diverted = invocationsOf(s, 'iptables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:REDIRECT|DNAT)$/.test(a)) && inv.args.some((a, i) => /^(?:-s|--source)$/.test(inv.args[i - 1] ?? '') && isPublicIp(a.replace(/\/\d+$/, ''))));
+    const diverted = invocationsOf(s, 'iptables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => /^(?:REDIRECT|DNAT)$/.test(a)) && inv.args.some((a, i) => /^(?:-s|--source)$/.test(inv.args[i - 1] ?? '') && isPublicNetwork(a)));
     if (diverted) return { diverted: `${diverted.program} ${diverted.args.join(' ')}`.slice(0, 160) };
     if (writesTo(s, /^\/etc\/hosts$/) === undefined) return undefined;
     const entry = excerpt(s.text, /\b\d{1,3}(?:\.\d{1,3}){3}\s+[a-z0-9-]+(?:\.[a-z0-9-]+)+/i);
@@ -369,7 +374,7 @@ const sshToBareAddress: Rule = {
   techniques: ['T1021.004', 'T1571'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'ssh', 'dbclient', 'plink')) {
-      const host = inv.args.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined && isPublicIp(h));
+      const host = bareAddressOperand(inv.args);
       const port = inv.args.find((a, i) => /^-[pP]$/.test(inv.args[i - 1] ?? '') && a !== '22') ?? /^-p(\d+)$/.exec(inv.args.find((a) => /^-p\d+$/.test(a)) ?? '')?.[1];
       const unchecked = inv.args.some((a) => /StrictHostKeyChecking=no/i.test(a));
       if (host !== undefined && (port !== undefined || unchecked)) return { tool: inv.program, host, ...(port !== undefined ? { port } : { hostKey: 'unchecked' }) };

@@ -4,7 +4,7 @@
  * decoded (T1140) or planted among system binaries. Defence evasion that is also everyday administration is in
  * defense-evasion.ts.
  */
-import { allOf, excerpt, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS } from '../patterns.js';
+import { allOf, excerpt, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS, TEMP_PATHS } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -19,6 +19,8 @@ const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|w
  * severity: the K3s and kubeadm install guides tell users to disable them.
  */
 const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco[\w-]*|sysdig[\w-]*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
+/** A chmod mode that makes a file executable for someone (`+x`, `u+rwx`, `755`). */
+const EXECUTABLE_MODE = /^[ugoa]*\+[rwst]*x|^[0-7]?[1357][0-7]{2}$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** A user's own directories on PATH (`~/.local/bin`, `~/bin`), where a planted name shadows a system one. */
 const USER_BIN_DIR = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/(?:\.local\/)?bin\//;
@@ -218,7 +220,7 @@ const decodeAndRun: Rule = {
     const runner = s.invocations.find((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     if (decoder.command.pipesTo && runner) return { decoder: decoder.program, runs: runner.program };
     // Decoded into a script, a disguised drop, or a file then made executable (`base64 -d > /tmp/x && chmod +x /tmp/x`).
-    const madeExecutable = (file: string): boolean => invocationsOf(s, 'chmod').some((inv) => inv.args.includes(file) && inv.args.some((a) => /^[ugoa]*\+[rw]*x|^[0-7]?[1357][0-7]{2}$/.test(a)));
+    const madeExecutable = (file: string): boolean => invocationsOf(s, 'chmod').some((inv) => inv.args.includes(file) && inv.args.some((a) => EXECUTABLE_MODE.test(a)));
     const script = decoder.command.redirects.find((r) => r.op.endsWith('>') && (isDisguisedDrop(r.target) || /\.(?:sh|py|pl|elf|bin)$/.test(r.target) || madeExecutable(r.target)));
     return script ? { decoder: decoder.program, writes: script.target } : undefined;
   },
@@ -308,7 +310,7 @@ const dropMadeExecutable: Rule = {
   severity: 'medium',
   techniques: ['T1222.002', 'T1105'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => /^[ugoa]*\+[rwst]*x|^[0-7]?[1357][0-7]{2}$/.test(a)) && i.args.some((a) => isDisguisedDrop(a) && !X_RUNTIME_DIR.test(a)));
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => EXECUTABLE_MODE.test(a)) && i.args.some((a) => isDisguisedDrop(a) && !X_RUNTIME_DIR.test(a)));
     return inv ? { file: inv.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
   },
 };
@@ -356,7 +358,6 @@ const bpfLoaded: Rule = {
 
 /** A call that runs a program, in the common interpreters' code, given a temporary path. */
 const DROPPED_PROGRAM_CALL = /\b(?:system|e?syscmd|shell_exec|passthru|popen|proc_open|exec[lv]?p?e?|spawn(?:Sync)?|execSync|execFile(?:Sync)?|Popen|call|check_output|check_call|run|getoutput|IO\.popen|Process\.Start|Runtime\.getRuntime\(\)\.exec)\s*\(\s*\[?\s*["'`]?(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s)]+/;
-const TEMP_PATHS_ONE = /(?:\/var)?\/(?:tmp|dev\/shm)\/[^"'`\s)]+/;
 /**
  * The program run lives where droppers put payloads: loose in /tmp without an extension, hidden, or in shared
  * memory. (`/tmp/cuda_12.run` is an installer; `/tmp/crond` is a disguise.)
@@ -372,7 +373,7 @@ const execFromTemp: Rule = {
     if (script) return { executable: script.args.find((a) => !a.startsWith('-')) ?? '', interpreter: script.program };
     // Interpreter code that runs a dropped program (`php -r 'shell_exec("/tmp/.u/x")'`, `python -c 'os.system("/dev/shm/x")'`).
     const called = excerpt(s.text, DROPPED_PROGRAM_CALL);
-    const calledPath = called === undefined ? undefined : TEMP_PATHS_ONE.exec(called)?.[0];
+    const calledPath = called === undefined ? undefined : called.match(TEMP_PATHS)?.[0];
     if (calledPath !== undefined && isDropperPath(calledPath) && (isDisguisedDrop(calledPath) || !baseName(calledPath).includes('.'))) return { executable: calledPath, interpreter: 'code' };
     // Source compiled and run in one step (`go run /tmp/.x/p.go`, `dotnet run`, `deno run`): the same, one step earlier.
     const source = s.invocations.find((i) => /^(?:go|deno|bun|dotnet|cargo)$/.test(i.program) && i.args[0] === 'run' && i.args.slice(1).some(isDisguisedDrop));
