@@ -4,7 +4,7 @@
  * administration, so those plain cases are reported at low severity; a second root, a password fixed on the command
  * line or a service account given a shell are not everyday.
  */
-import { excerpt, PRIVILEGED_GROUPS, SHELL_PATH } from '../patterns.js';
+import { EDITORS, excerpt, PRIVILEGED_GROUPS, SHELL_PATH } from '../patterns.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -15,6 +15,7 @@ const NO_LOGIN_SHELL = /(?:nologin|false|sync|true)$/;
 /** sudo policy weakened in place: no password, no re-authentication, no per-terminal tickets. */
 const SUDO_POLICY_WEAKENED = /NOPASSWD:\s*ALL|timestamp_timeout\s*=\s*-1|!["']*\s*tty_tickets|!["']*\s*authenticate\b|\bDefaults\s+["']*!?["']*\s*(?:tty_tickets|authenticate)\b/;
 const SUDOERS = /^(?:\/usr\/local)?\/etc\/sudoers(?:\.d\/|$)/;
+const ACCOUNT_DATABASE = /^\/etc\/(?:passwd|shadow|group|gshadow|master\.passwd)$/;
 
 /** Writing the account databases directly: a second uid 0, a password hash swapped in. */
 const accountFileWrite: Rule = {
@@ -22,7 +23,7 @@ const accountFileWrite: Rule = {
   category: 'privilege_escalation',
   severity: 'critical',
   techniques: ['T1136.001', 'T1098'],
-  match: (s) => writesTo(s, /^\/etc\/(?:passwd|shadow|group|gshadow|master\.passwd)$/),
+  match: (s) => writesTo(s, ACCOUNT_DATABASE),
 };
 
 const sudoersWrite: Rule = {
@@ -49,6 +50,18 @@ const sudoersOpened: Rule = {
     if (visudo) return { tool: 'visudo', file: visudo.args.find((a) => a.startsWith('/')) ?? '/etc/sudoers' };
     const opened = s.invocations.find((inv) => inv.program !== 'visudo' && inv.args.some((a) => SUDOERS.test(a)) && !/^(?:chmod|chown|ls|stat|test|\[)$/.test(inv.program));
     return opened ? { tool: opened.program, file: opened.args.find((a) => SUDOERS.test(a)) ?? '' } : undefined;
+  },
+};
+
+/** `sudo vi /etc/passwd`, `vipw`: the account database edited by hand (administration, or a second root typed in). */
+const accountDatabaseEdited: Rule = {
+  name: 'account-database-edited',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1136.001', 'T1098'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => EDITORS.test(i.program) && (/^vi(?:pw|gr)$/.test(i.program) || i.args.some((a) => ACCOUNT_DATABASE.test(a))));
+    return inv ? { editor: inv.program, file: inv.args.find((a) => ACCOUNT_DATABASE.test(a)) ?? (inv.program === 'vigr' ? '/etc/group' : '/etc/passwd') } : undefined;
   },
 };
 
@@ -191,5 +204,5 @@ function loginShell(inv: Invocation): string | undefined {
 }
 
 export const ACCOUNT_RULES: readonly Rule[] = [
-  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, systemAccountSession, sudoersOpened,
+  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, loginAccountCreated, systemAccountSession, sudoersOpened, accountDatabaseEdited,
 ];

@@ -3,7 +3,7 @@
  * T1053.006), shell start-up files (T1546.004), SSH keys (T1098.004), traps (T1546.005), Python start-up hooks,
  * PAM and udev hooks. Account persistence is in accounts.ts.
  */
-import { excerpt, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { excerpt, FILE_INSPECTORS, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -129,6 +129,8 @@ const atJob: Rule = {
   },
 };
 
+const ROOT_KEYS = /^(?:\/root|~root)\/\.ssh\/authorized_keys2?$/;
+
 const authorizedKeysWrite: Rule = {
   name: 'authorized-keys-write',
   category: 'persistence',
@@ -143,6 +145,22 @@ const authorizedKeysWrite: Rule = {
     const handed = pathHandedOver(s, /\/\.ssh\/authorized_keys2?$/, /\/\.ssh\/authorized_keys2?\b/);
     const staged = handed && stagedPayload(s);
     return writesTo(s, /\/\.ssh\/authorized_keys2?$/) ?? (handed && staged ? { ...handed, ...staged } : undefined);
+  },
+};
+
+/**
+ * `sudo nano /root/.ssh/authorized_keys`, `sudo ed /root/.ssh/authorized_keys`: root's keys opened by a program that can
+ * change them. Nodes are reached as an admin user; root's keys are changed by hand rarely, and GTFOBins' file writers
+ * do it this way. Low: the line does not show what was written.
+ */
+const rootKeysOpened: Rule = {
+  name: 'root-authorized-keys-opened',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1098.004'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => !FILE_INSPECTORS.test(i.program) && i.args.some((a) => ROOT_KEYS.test(a)));
+    return inv ? { program: inv.program, opens: inv.args.find((a) => ROOT_KEYS.test(a))! } : undefined;
   },
 };
 
@@ -308,5 +326,5 @@ function echoedContent(s: Subject, file?: string): string | undefined {
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
   transientTimer, loginOrDeviceHook, sshdWeakened, gitCommandHook, cronWrittenUnseen,
-  cronWrite, crontabInstall, atJob, authorizedKeysWrite, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
+  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
 ];

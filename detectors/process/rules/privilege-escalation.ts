@@ -401,6 +401,50 @@ const shellOverBinary: Rule = {
   },
 };
 
+/**
+ * `ln -s /bin/sh git-x`, `cp /bin/sh /usr/lib/zypper/commands/zypper-x`: a shell given a name that is not a shell's,
+ * where a program that runs helpers by name will start it (GTFOBins' git and zypper shells) or where a setuid copy
+ * hides. (`ln -sf /bin/bash /bin/sh` picks the system shell: both names are shells.)
+ */
+const shellRenamed: Rule = {
+  name: 'shell-copied-under-another-name',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1548', 'T1036.005'],
+  match: (s): Evidence | undefined => {
+    for (const inv of invocationsOf(s, 'ln', 'cp', 'install')) {
+      const operands = inv.args.filter((a, i) => !a.startsWith('-') && !/^-[mgo]$|^--(?:mode|group|owner)$/.test(inv.args[i - 1] ?? ''));
+      const source = operands.length === 2 ? operands[0] : undefined;
+      const name = baseName(operands[1] ?? '');
+      if (source !== undefined && SHELL_PATH.test(source) && /sh$/.test(source) && !operands[1].endsWith('/') && !SHELL_NAMES.has(name) && !/sh$/.test(name) && !/^\.$/.test(name)) return { shell: source, as: operands[1] };
+    }
+    return undefined;
+  },
+};
+
+/**
+ * `doas /bin/sh`, `sudo sudo /bin/sh`, `sudo su -c /bin/sh`: a root shell asked for by a second door (doas is rare on
+ * Linux, and Sigma reports its every use; nested elevation is a GTFOBins sudo entry). `sudo -i` and `sudo su -` stay quiet.
+ */
+const shellThroughSecondElevator: Rule = {
+  name: 'shell-through-second-elevator',
+  category: 'privilege_escalation',
+  severity: 'low',
+  techniques: ['T1548.003'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const words = inv.command.argv.map((w) => baseName(w));
+      const su = words.indexOf('su');
+      // `sudo su - postgres -c psql` becomes another user, not root.
+      const suUser = su < 0 ? undefined : inv.command.argv.slice(su + 1).find((w, i, rest) => !w.startsWith('-') && !/^(?:-c|--command|-s|--shell)$/.test(rest[i - 1] ?? ''));
+      const doors = words.filter((w, i) => /^(?:sudo|doas)$/.test(w) || (i === su && i > 0 && /^(?:sudo|doas)$/.test(words[0]) && (suUser === undefined || suUser === 'root')));
+      const shell = inv.command.argv.find((w) => SHELL_PATH.test(w) || SHELL_NAMES.has(w));
+      if (shell !== undefined && (words[0] === 'doas' || doors.length >= 2)) return { elevators: doors.join(' then '), shell };
+    }
+    return undefined;
+  },
+};
+
 /** PwnKit (CVE-2021-4034) runs pkexec with no program to execute. */
 const pkexecWithoutProgram: Rule = {
   name: 'pkexec-without-program',
@@ -534,6 +578,6 @@ const wildcardInjection: Rule = {
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
   wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection, rootCodePrompt, shellCopyRun,
-  sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary,
+  sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary, shellRenamed, shellThroughSecondElevator,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

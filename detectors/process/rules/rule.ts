@@ -1,3 +1,4 @@
+import { baseName } from '../shell-parse.js';
 import type { Subject } from '../subject.js';
 import type { Category, Evidence, Severity } from '../types.js';
 
@@ -16,7 +17,9 @@ export interface Rule {
 const writtenBySubject = new WeakMap<Subject, string[]>();
 
 /** Words that write their output to a file argument (beside shell redirections). */
-const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp', 'rlwrap']);
+const FILE_WRITERS = new Set(['tee', 'cp', 'mv', 'install', 'ln', 'dd', 'rsync', 'sed', 'perl', 'curl', 'wget', 'lwp-download', 'find', 'scp', 'rlwrap', 'script', 'update-alternatives']);
+/** A tar rename expression whose replacement is an absolute path: `s@.*@/etc/x@`. Group 2 is the path. */
+const TAR_RENAME = /^s(.).*?\1(\/.*?)\1[gixSHR]*$/s;
 /** Container clients whose `cp` copies between a container and the host. */
 export const CONTAINER_COPY_CLIENTS = /^(?:docker|podman|nerdctl|kubectl|oc)$/;
 /** Options whose value is the file a program writes (`curl -o`, `wget -O`, `find -fprintf`, `openssl -out`). */
@@ -37,14 +40,20 @@ const CODE_WRITES = [
   /\bdump\s+(?:value|memory|binary\s+\w+)\s+["']?(\/[^"'\s]+)/g, /\b(?:open|create|creat):(\/[^,\s'"]+)/gi, /\.(?:output|once)\s+["']?(\/[^"'\s;]+)/g,
   /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
 ];
-/** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`). */
-const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
+/** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`, `nmap -oN`). */
+const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-o[NXGAS]|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
+/** The same options with the path attached (`--output=/x`, `-oG=/x`), and exiftool's rename (`-filename=/x`). */
+const ATTACHED_OUTPUT_OPTION = /^(-{1,2}[\w-]+)=([/~].*)$/;
+/** Output options one program gives a meaning of its own (`logrotate -l LOG`, `ssh-copy-id -t TARGET`, `screen -L LOG`). */
+const PROGRAM_OUTPUT_OPTIONS: Readonly<Record<string, RegExp>> = { logrotate: /^(?:-l|--log)$/, 'ssh-copy-id': /^-t$/, screen: /^-L$/ };
+/** script(1)'s options that take a value; its operand is the typescript it writes. */
+const SCRIPT_VALUE_OPTION = /^(?:-c|--command|-E|--echo|-T|--log-timing|-I|--log-in|-O|--log-out|-B|--log-io|-m|--logging-format)$/;
 
 /**
  * The files a command line writes to: redirection targets (`>`, `>>`, `&>`), the destinations of tee, cp, mv,
- * install, ln, dd, rsync, scp and lwp-download, the files `sed -i`/`perl -pi` edit in place, output options, the
- * path after a piped program's `-`, and quoted paths that inline interpreter code opens for writing. Reading (`<`)
- * is not writing.
+ * install, ln, dd, rsync, scp and lwp-download, script's typescript, update-alternatives' link, the files `sed -i`/`perl
+ * -pi` edit in place, output options (separate or attached with `=`), tar's renames to an absolute path, the path after
+ * a piped program's `-`, and quoted paths that inline interpreter code opens for writing. Reading (`<`) is not writing.
  */
 function writtenFiles(subject: Subject): readonly string[] {
   const known = writtenBySubject.get(subject);
@@ -56,7 +65,7 @@ function writtenFiles(subject: Subject): readonly string[] {
     // `docker cp c:/x /etc/y`, `kubectl cp ns/pod:/x /etc/y`: a file copied out of a container onto the host.
     else if (CONTAINER_COPY_CLIENTS.test(inv.program) && inv.args[0] === 'cp') files.push(...writtenByProgram('cp', inv.args.slice(1)));
     // Read from the whole command, launchers included (`screen -L -Logfile /etc/x ...`).
-    else files.push(...inv.command.argv.filter((a, i) => ANY_OUTPUT_OPTION.test(inv.command.argv[i - 1] ?? '') && /^[/~]/.test(a)));
+    else files.push(...optionOutputs(inv.command.argv), ...(inv.program === 'tar' ? tarRenames(inv.args) : []));
     // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).
     const dash = inv.command.pipedFrom ? inv.args.indexOf('-') : -1;
     const after = dash >= 0 ? inv.args.slice(dash + 1).filter((a) => /^[/~]/.test(a)) : [];
@@ -65,6 +74,23 @@ function writtenFiles(subject: Subject): readonly string[] {
   for (const pattern of CODE_WRITES) files.push(...[...subject.text.matchAll(pattern)].map((m) => m[1]));
   writtenBySubject.set(subject, files);
   return files;
+}
+
+/** Paths given to output options anywhere in a command: `-o /x`, `--output=/x`, and the program-specific ones of the programs in it. */
+function optionOutputs(argv: readonly string[]): string[] {
+  const own = argv.map((w) => PROGRAM_OUTPUT_OPTIONS[baseName(w)]).filter((o) => o !== undefined);
+  const isOutput = (option: string): boolean => ANY_OUTPUT_OPTION.test(option) || own.some((o) => o.test(option));
+  const separate = argv.filter((a, i) => i > 0 && isOutput(argv[i - 1]) && /^[/~]/.test(a));
+  const attached = argv.map((a) => ATTACHED_OUTPUT_OPTION.exec(a)).filter((m) => m !== null && (isOutput(m[1]) || /^-filename$/i.test(m[1]))).map((m) => m![2]);
+  return [...separate, ...attached];
+}
+
+/** `tar Pxf x.tar --xform 's@.*@/etc/ld.so.preload@'`: with absolute names kept, a rename to a path is where the member lands. */
+function tarRenames(args: readonly string[]): string[] {
+  const absolute = /^[a-zA-Z]*P/.test(args[0] ?? '') || args.some((a) => /^-[a-zA-Z]*P/.test(a) || a === '--absolute-names');
+  if (!absolute) return [];
+  const expressions = args.map((a, i) => (/^--(?:xform|transform)=/.test(a) ? a.replace(/^[^=]*=/, '') : /^--(?:xform|transform)$/.test(args[i - 1] ?? '') ? a : ''));
+  return expressions.map((e) => TAR_RENAME.exec(e)?.[2]).filter((path): path is string => path !== undefined);
 }
 
 function writtenByProgram(program: string, args: readonly string[]): string[] {
@@ -76,6 +102,10 @@ function writtenByProgram(program: string, args: readonly string[]): string[] {
   // `sed -i 's/a/b/' FILE...`, `perl -pi -e '...' FILE...`: every operand after the script is edited in place.
   if (program === 'sed' || program === 'perl') return args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place')) ? operands.slice(program === 'sed' && !args.some((a) => a === '-e' || a.startsWith('--expression')) ? 1 : 0).filter((a) => a.startsWith('/') || a.startsWith('~')) : [];
   if (program === 'curl' || program === 'wget' || program === 'find' || program === 'rlwrap') return outputs;
+  if (program === 'script') return args.filter((a, i) => !a.startsWith('-') && !SCRIPT_VALUE_OPTION.test(args[i - 1] ?? '')).slice(-1);
+  // `update-alternatives --install LINK NAME PATH PRIORITY` writes the link.
+  if (program === 'update-alternatives') return args.filter((_, i) => args[i - 1] === '--install');
+
   return operands.length >= 2 ? [operands[operands.length - 1]] : [];
 }
 

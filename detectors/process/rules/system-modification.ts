@@ -4,7 +4,7 @@
  * decoded (T1140) or planted among system binaries. Defence evasion that is also everyday administration is in
  * defense-evasion.ts.
  */
-import { allOf, excerpt, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS, TEMP_PATHS } from '../patterns.js';
+import { allOf, excerpt, FILE_INSPECTORS, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS, TEMP_PATHS } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -165,13 +165,22 @@ const rootkitSignal: Rule = {
   },
 };
 
+/**
+ * Programs other checks read exactly for this file: writers whose writes `writesTo` knows (named and not written is
+ * read), and touch and chattr, whose timestamps and flags have rules of their own.
+ */
+const READ_ELSEWHERE = /^(?:cp|mv|install|rsync|scp|dd|tee|ln|tar|zip|echo|printf|touch|chattr)$/;
+
 const preloadWrite: Rule = {
   name: 'ld-preload-hijack',
   category: 'system_modification',
   severity: 'critical',
   techniques: ['T1574.006'],
   match: (s): Evidence | undefined => {
-    const written = writesTo(s, /\/etc\/ld\.so\.preload$/) ?? (s.invocations.some((inv) => /^(?:vim?|nvim|nano|emacs|ed|joe|mcedit)$/.test(inv.program) && inv.args.includes('/etc/ld.so.preload')) ? { edits: '/etc/ld.so.preload' } : undefined);
+    // Also the file handed to any program that does more than look at it: an editor, GTFOBins' file writers whose
+    // output option is their own (a clean system has no ld.so.preload, and no admin task writes one).
+    const written = writesTo(s, /\/etc\/ld\.so\.preload$/) ?? s.invocations.filter((inv) => inv.args.includes('/etc/ld.so.preload') && !FILE_INSPECTORS.test(inv.program) && !READ_ELSEWHERE.test(inv.program))
+      .map((inv) => ({ program: inv.program, opens: '/etc/ld.so.preload' }))[0];
     if (written) return written;
     // A library from outside the system library directories (allocators preloaded from /usr/lib are ordinary).
     const env = excerpt(s.text, /\bLD_PRELOAD=["']?[^\s"']+/);

@@ -74,6 +74,9 @@ const BENIGN_LOOK_ALIKES = [
 `mv /usr/local/bin/kubectl /usr/local/bin/kubectl.old`, `cp ./k9s ~/.local/bin/`, `curl -LO https://github.com/derailed/k9s/releases/download/v0.32.5/k9s_Linux_amd64.tar.gz`,
 `pytest tests/ --junit-xml /tmp/report.xml`, `./xmrig --help`, `crontab -l`, `for h in db1 db2; do nc -z -w1 $h 5432 && echo up; done`, `systemctl restart falco-modern-bpf.service`,
 `unshare --pid --fork --mount-proc bash`, `podman unshare cat /proc/self/uid_map`, `sudo ls -l /etc/cron.d/`, `sudo grep -r backup /etc/cron.d/`,
+`sudo cat /root/.ssh/authorized_keys`, `sudo ls -la /etc/ld.so.preload`, `sudo rm -f /etc/ld.so.preload`, `ln -sf /bin/bash /bin/sh`, `sudo su -`, `sudo su - postgres -c bash`,
+`tar -xzf k3s-airgap-images-amd64.tar.gz -C /var/lib/rancher/k3s/agent/images/`, `script -q -c 'kubectl logs -f deploy/vllm' /var/log/vllm-session.log`, `logrotate -f /etc/logrotate.conf`,
+`sudo update-alternatives --install /usr/bin/python python /usr/bin/python3.11 1`, `sudo cp /bin/bash /mnt/chroot/bin/`, `ln -s /usr/bin/bash ~/.local/bin/bash`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -163,6 +166,9 @@ const ATTACK_VARIANTS = [
 `unshare -rn /bin/sh`, `unshare --map-root-user --mount bash`,
 `./kthreaddk -o 91.214.65.9:4444 -u x -p x`,
 `./xel --miner-address xel:qp4x2n8m3v7c5z9k1l0j6h4g2f8d3s5a7q9w1e3r5t7y9u2i4o --daemon-address 10.0.0.9:8080`, `sudo busybox cp /dev/shm/.j /etc/cron.d/j`,
+`script -qc "printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOp op@evil'" /root/.ssh/authorized_keys`, `logrotate -l /etc/ld.so.preload /tmp/lib.conf`,
+`tar -xPf /tmp/p.tar --transform='s|.*|/etc/ld.so.preload|'`, `update-alternatives --install /root/.ssh/authorized_keys k /dev/shm/k 1`, `sudo micro /etc/ld.so.preload`,
+`nmap -oN=/etc/sudoers.d/zz 127.0.0.1`, `cp /bin/dash /usr/lib/git-core/git-pull2`, `doas sh`, `sudo su root -c bash`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
 ];
 
@@ -175,6 +181,7 @@ const ADMIN_AT_LOW_SEVERITY = [
   `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
   `mount -o remount,hidepid=2 /proc`, `useradd -o -m -u 1000 -g 1000 -s /bin/bash loki`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
+  `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`,
 ];
 
 describe('rule engine on command lines', () => {
