@@ -35,6 +35,8 @@ const LAUNCHERS: Readonly<Record<string, string>> = {
   sudo: 'ugCDhprtU', doas: 'uC', nohup: '', setsid: '', nice: 'n', ionice: 'cnp', timeout: 'sk', env: 'uCS',
   stdbuf: '', time: 'fo', exec: 'a', command: '', busybox: '', screen: 'SLcdlhpTe', xargs: 'aIndELPs', chrt: 'p',
   taskset: '', unbuffer: '', caffeinate: '', 'start-stop-daemon': '',
+  // Proxy wrappers that run their operand with its connections redirected (`proxychains4 -q nmap ...`, `graftcp ./miner`).
+  proxychains: 'f', proxychains4: 'f', graftcp: 'acfnpsu', torsocks: 'aPu', tsocks: '', torify: '',
   // Starters that run their operand as a new unit or on a new virtual terminal (`systemd-run /tmp/x`, `openvt -- x`).
   'systemd-run': 'pEuMH', openvt: 'cCu',
   // Shell keywords that start a command: `for x in y; do sshpass ...`, `if curl ...; then sh x; fi`.
@@ -45,7 +47,19 @@ const ELEVATORS = new Set(['sudo', 'doas']);
 export function subjectOf(facts: ProcessFacts): Subject {
   const text = facts.argv.join(' ');
   const commands = facts.argvIsShellText ? parseCommands(text) : commandsOfArgv(facts.argv);
-  return { facts, text, invocations: commands.flatMap(withContainerCommand).map(invocationOf) };
+  return { facts, text, invocations: commands.flatMap(withContainerCommand).flatMap(withHookCommands).map(invocationOf) };
+}
+
+/**
+ * Options whose value is a command the program runs through a shell: `--password-command=`, `--rsh=`, `--to-command=`,
+ * `--use-askpass=`, ssh's `ProxyCommand=`. Group 1 is the command.
+ */
+const HOOK_COMMAND = /^(?:--[\w-]*(?:command|cmd|rsh|askpass|hook)[\w-]*=|(?:Proxy|Local|Remote)Command=)(.+)$/i;
+
+/** A command and the commands its hook options will run (`restic --password-command='sh -c "chmod 4755 /tmp/x"'`). */
+function withHookCommands(command: SimpleCommand): SimpleCommand[] {
+  const hooks = command.argv.map((word) => HOOK_COMMAND.exec(word)?.[1]).filter((hook): hook is string => hook !== undefined && /\s/.test(hook.trim()));
+  return [command, ...hooks.flatMap((hook) => parseCommands(hook))];
 }
 
 /** Programs that run a command inside a container: `kubectl exec pod -- cmd`, `docker exec c cmd`. */

@@ -3,7 +3,7 @@
  * mounted, kernel usermode helpers (core_pattern, release_agent) pointed at a container's file, PID 1's namespaces
  * entered.
  */
-import { allOf, excerpt, urlsIn } from '../patterns.js';
+import { allOf, excerpt, isTempPath, urlsIn } from '../patterns.js';
 import { invocationsOf } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
@@ -92,9 +92,9 @@ const containerSocket: Rule = {
 };
 
 /**
- * A raw disk mounted from inside a container, or onto a mount point named for the host (`mount /dev/sda1 /mnt/host`),
- * or read with debugfs: the host filesystem without its permissions. (`mount /dev/nvme1n1 /mnt/data` on the host is
- * ordinary admin work.)
+ * A raw disk mounted from inside a container, onto a mount point named for the host (`mount /dev/sda1 /mnt/host`) or in
+ * a drop location, read with debugfs, or copied into a drop location: the host filesystem without its permissions.
+ * (`mount /dev/nvme1n1 /mnt/data` on the host is ordinary admin work.)
  */
 const blockDeviceMount: Rule = {
   name: 'host-disk-mounted',
@@ -108,7 +108,14 @@ const blockDeviceMount: Rule = {
       if (device !== undefined && (s.facts.containerId !== undefined || HOST_ROOT_PATH.test(mountpoint))) return { device, mountpoint };
     }
     const debugfs = invocationsOf(s, 'debugfs').find((inv) => inv.args.some((a) => BLOCK_DEVICE.test(a)) && !inv.args.includes('-R'));
-    return debugfs ? { tool: 'debugfs', device: debugfs.args.find((a) => BLOCK_DEVICE.test(a)) ?? '' } : undefined;
+    if (debugfs) return { tool: 'debugfs', device: debugfs.args.find((a) => BLOCK_DEVICE.test(a)) ?? '' };
+    // `dd if=/dev/nvme0n1 of=/tmp/.d/disk.img`: a raw disk copied into a drop location, to be read at leisure.
+    const copied = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => BLOCK_DEVICE.test(a.replace(/^if=/, '')) && a.startsWith('if=')) && inv.args.some((a) => a.startsWith('of=') && isTempPath(a.slice(3))));
+    if (copied) return { tool: 'dd', device: copied.args.find((a) => a.startsWith('if='))!.slice(3), copy: copied.args.find((a) => a.startsWith('of='))!.slice(3) };
+    // `mount -t nfs 10.0.0.5:/export /tmp/nfs`: a disk or a remote share mounted in a drop location (NFS no_root_squash
+    // plants setuid files that way); admins mount under /mnt or /srv.
+    const dropMount = invocationsOf(s, 'mount').find((inv) => isTempPath(`${inv.args[inv.args.length - 1] ?? ''}/`) && inv.args.some((a) => BLOCK_DEVICE.test(a) || /^[\w.-]+:\//.test(a)));
+    return dropMount ? { device: dropMount.args.find((a) => BLOCK_DEVICE.test(a) || /^[\w.-]+:\//.test(a)) ?? '', mountpoint: dropMount.args[dropMount.args.length - 1] } : undefined;
   },
 };
 

@@ -3,7 +3,7 @@
  * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
  * temporary file for the trip out.
  */
-import { excerpt, isAuthenticationValue, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { excerpt, isAuthenticationValue, isDisguisedDrop, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -147,7 +147,7 @@ const cloudMetadataCredentials: Rule = {
   severity: 'high',
   techniques: ['T1552.005'],
   match: (s) => {
-    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host) && /security-credentials|service-accounts\/[^/]+\/token|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
+    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host) && /security-credentials|service-accounts\/|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };
@@ -199,6 +199,38 @@ const sensitiveFileStaged: Rule = {
 };
 
 /** A temporary path in interpreter code that also names the sensitive file (the archive it is written to). */
+/**
+ * `tar -czf /tmp/.d/data.tar.gz /home/alice`, `zip -r /dev/shm/.x.zip ~/.ssh`, `tarfile.open('/tmp/.kc.tar.gz','w')`:
+ * files archived into a hidden drop location, collected for the trip out (T1074.001, T1560.001). Backups go to named
+ * places; an archive under a dot-name in /tmp is hidden on purpose.
+ */
+const archiveStagedHidden: Rule = {
+  name: 'archive-staged-in-hidden-drop',
+  category: 'data_exfiltration',
+  severity: 'medium',
+  techniques: ['T1074.001', 'T1560.001'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      const archive = archiveWritten(inv);
+      if (archive !== undefined && isDisguisedDrop(archive)) return { archiver: inv.program, archive };
+    }
+    const code = /\b(?:tarfile|ZipFile|zipfile|shutil\.make_archive|Archive::Tar|gzip\.open)\b/.test(s.text) ? [...s.text.matchAll(TEMP_PATHS)].map((m) => m[0]).find(isDisguisedDrop) : undefined;
+    return code === undefined ? undefined : { archiver: 'inline code', archive: code };
+  },
+};
+
+/** The archive a tar, zip, 7z or rar invocation creates, when it creates one. */
+function archiveWritten(inv: Invocation): string | undefined {
+  const args = inv.args;
+  if (inv.program === 'tar' && args.some((a, i) => /^-?[a-zA-Z]*c/.test(a) && (i === 0 || a.startsWith('-')) || a === '--create')) {
+    const bundle = args.findIndex((a, i) => (i === 0 || a.startsWith('-')) && /^-?[a-zA-Z]*f$/.test(a) && !a.startsWith('--'));
+    return bundle >= 0 ? args[bundle + 1] : args.find((a) => a.startsWith('--file='))?.slice('--file='.length);
+  }
+  if (inv.program === 'zip') return args.find((a) => !a.startsWith('-'));
+  if (/^(?:7z|7za|7zr|rar)$/.test(inv.program) && args[0] === 'a') return args.slice(1).find((a) => !a.startsWith('-'));
+  return undefined;
+}
+
 function tempPathInCode(text: string, file: string): Evidence | undefined {
   const temp = [...text.matchAll(TEMP_PATHS)].map((m) => m[0]).find((p) => isTempPath(p) && !p.includes(file));
   return temp === undefined ? undefined : { writes: temp };
@@ -221,7 +253,11 @@ const inputCapture: Rule = {
   },
 };
 
-/** `cat ~/.bash_history`, `tail -n 50 ~/.zsh_history`: typed commands read back, passwords on command lines included (low: also a user looking back). */
+/**
+ * `cat ~/.bash_history`, `tail -n 50 ~/.zsh_history`: typed commands read back, passwords on command lines included
+ * (low: also a user looking back). A user searching their own history for a command (`cat ~/.bash_history | grep helm`)
+ * is not reported; a search for credential words, or another account's history, is.
+ */
 const historyRead: Rule = {
   name: 'shell-history-read',
   category: 'data_exfiltration',
@@ -229,11 +265,15 @@ const historyRead: Rule = {
   techniques: ['T1552.003'],
   match: (s) => {
     const inv = invocationsOf(s, 'cat', 'head', 'tail', 'less', 'more', 'strings', 'grep', 'egrep', 'awk', 'sed', 'tac', 'nl').find((i) => i.args.some((a) => HISTORY_FILE.test(a)) || i.command.redirects.some((r) => r.op === '<' && HISTORY_FILE.test(r.target)));
-    return inv ? { reader: inv.program, file: inv.args.find((a) => HISTORY_FILE.test(a)) ?? '' } : undefined;
+    const file = inv?.args.find((a) => HISTORY_FILE.test(a)) ?? '';
+    const own = /^(?:~\/|\$HOME\/|\$\{HOME\}\/|\.[\w]*history$)/.test(file);
+    const patterns = invocationsOf(s, 'grep', 'egrep').flatMap((g) => g.args.filter((a) => !a.startsWith('-') && !HISTORY_FILE.test(a)));
+    const looksUpCommand = own && patterns.length > 0 && !patterns.some((p) => CREDENTIAL_WORD.test(p) || /\bpass|-p\b|key|cred/i.test(p));
+    return inv && !looksUpCommand ? { reader: inv.program, file } : undefined;
   },
 };
 
 export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
   historyRead, inputCapture,
-  passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, credentialRead, credentialSearch, secretsApi,
+  passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, archiveStagedHidden, credentialRead, credentialSearch, secretsApi,
 ];

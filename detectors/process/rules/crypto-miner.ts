@@ -176,16 +176,21 @@ function splitOptionValues(args: readonly string[]): string[] {
 
 /** `host:port` on a mining port or with a pool-like host name. */
 function isPoolEndpoint(value: string): boolean {
-  const m = /^(?:[a-z0-9+]+:\/\/)?(?:[^@/\s]+@)?([a-z0-9.-]+\.[a-z0-9-]+)(?::(\d{2,5}))?\/?$/i.exec(value);
+  // A path is allowed after the host (`wss://pplns.toncoinpool.io/stratum`).
+  const m = /^(?:[a-z0-9+]+:\/\/)?(?:[^@/\s]+@)?([a-z0-9.-]+\.[a-z0-9-]+)(?::(\d{2,5}))?(?:\/[\w./-]*)?$/i.exec(value);
   if (!m) return false;
   return POOL_HOST_WORD.test(m[1]) || (m[2] !== undefined && MINING_PORTS.has(Number(m[2])));
 }
 
-/** A wallet address, optionally as `COIN:addr` or `addr.worker`: 0x + 40 hex, or a long base58/bech32 string. */
+/**
+ * A wallet address, optionally as `COIN:addr` or `addr.worker` (whatever the worker suffix is): 0x + 40 hex, a long
+ * base58/bech32 string, or a 48-character base64url one (TON's `EQ...`).
+ */
 function isWalletLike(value: string): boolean {
-  const address = value.replace(/^[A-Za-z]{2,10}[:=]/, '').replace(/\.[\w-]+$/, '');
+  const address = value.replace(/^[A-Za-z]{2,10}[:=]/, '').split('.')[0];
   if (/^0x[0-9a-fA-F]{40}$/.test(address)) return true;
-  return /^[A-Za-z0-9]{26,}$/.test(address) && /\d/.test(address) && /[A-Za-z]/.test(address);
+  const long = /^[A-Za-z0-9]{26,}$/.test(address) || /^[A-Za-z0-9_-]{48}$/.test(address);
+  return long && /\d/.test(address) && /[A-Za-z]/.test(address);
 }
 
 export const CRYPTO_MINER_RULES: readonly Rule[] = [stratumUrl, xmrigOptions, poolArguments, minerLaunched, minerImage, msrWrites];

@@ -178,8 +178,26 @@ const rootFilesystemServed: Rule = {
 /** A one-line web server: Python's http.server, Ruby's un httpd, PHP's built-in server, busybox httpd. */
 const ONE_LINE_SERVER = /(?:^|\s)-m\s+(?:http\.server|SimpleHTTPServer)\b|-run\s+-e\s+httpd\b|^-S\s|\s-S\s|^httpd\b/;
 /**
- * The current directory served to every interface by a one-line web server (Sigma's "Python WebServer Execution"):
- * files leave by plain HTTP (T1048.003). Developers do it too, so it is reported low; bound to loopback it is quiet.
+ * Directories whose serving exposes the host, or that were not chosen (`.`): the root, homes, /etc, /var, the temporary
+ * and runtime directories, anything under /etc, /root or K3s' state. (`--directory ./site` or `/data/reports` is a
+ * choice of what to publish.)
+ */
+const EXPOSING_DIRECTORY = /^(?:\/|\/(?:root|etc|home(?:\/[^/]+)?|var(?:\/lib)?|tmp|var\/tmp|dev\/shm|run|proc|srv)|~|\$\{?HOME\}?|\.\.?)\/?$|^\/(?:etc|root)\/|^\/var\/lib\/rancher\/|\/\.(?:ssh|kube|aws|docker|gnupg)\b/;
+
+/** The directory a one-line server is told to serve, when one is named (`--directory X`, ruby's `httpd X`, `-h X`, php's `-t X`). */
+function servedDirectory(args: readonly string[]): string | undefined {
+  const option = args.findIndex((a) => /^(?:--directory|-d|-h|-t)$/.test(a));
+  if (option >= 0) return args[option + 1];
+  const inline = args.find((a) => a.startsWith('--directory='));
+  if (inline !== undefined) return inline.slice('--directory='.length);
+  const httpd = args.indexOf('httpd');
+  return httpd >= 0 && args[httpd + 1] !== undefined && !args[httpd + 1].startsWith('-') ? args[httpd + 1] : undefined;
+}
+
+/**
+ * The current directory, or one that exposes the host, served to every interface by a one-line web server (Sigma's
+ * "Python WebServer Execution"): files leave by plain HTTP (T1048.003). Developers do it too, so it is reported low;
+ * bound to loopback, or serving a directory chosen for publishing, it is quiet.
  */
 const directoryServed: Rule = {
   name: 'directory-served-over-http',
@@ -191,7 +209,9 @@ const directoryServed: Rule = {
       const text = inv.args.join(' ');
       // busybox is a launcher, so its applet is the program: `busybox httpd -f -p 4444 -h .` (Apache's httpd has no -p).
       const server = (/^(?:python[\d.]*|ruby[\d.]*|php[\d.]*|busybox)$/.test(inv.program) && ONE_LINE_SERVER.test(text)) || (inv.program === 'httpd' && inv.args.includes('-p') && inv.args.includes('-h'));
-      if (server && !/(?:^|[\s=:])(?:127\.0\.0\.1|localhost|::1|\[::1\])(?=[\s:]|$)/.test(text)) return { server: `${inv.program} ${text}`.slice(0, 120) };
+      const served = server ? servedDirectory(inv.args) : undefined;
+      const published = served !== undefined && !EXPOSING_DIRECTORY.test(served.replace(/^["']|["']$/g, ''));
+      if (server && !published && !/(?:^|[\s=:])(?:127\.0\.0\.1|localhost|::1|\[::1\])(?=[\s:]|$)/.test(text)) return { server: `${inv.program} ${text}`.slice(0, 120) };
       // The same written as code (`ss.TCPServer(("", 4444), s.SimpleHTTPRequestHandler)`), on every interface.
       const code = /^python[\d.]*$/.test(inv.program) ? excerpt(text, /\(\s*\(\s*["'](?:0\.0\.0\.0)?["']\s*,\s*\d+\s*\)\s*,\s*[\w.]*SimpleHTTPRequestHandler/) : undefined;
       if (code !== undefined) return { server: code };

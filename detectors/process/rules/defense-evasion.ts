@@ -27,8 +27,9 @@ const firewallDisabled: Rule = {
   severity: 'low',
   techniques: ['T1562.004'],
   match: (s): Evidence | undefined => {
-    const ufw = invocationsOf(s, 'ufw').find((inv) => inv.args[0] === 'disable' || (inv.args[0] === 'logging' && inv.args[1] === 'off') || (inv.args[0] === 'default' && inv.args[1] === 'allow'));
-    if (ufw) return { firewall: `ufw ${ufw.args.join(' ')}` };
+    // ufw's own options (`--force`, `--dry-run`) come before the command.
+    const ufw = invocationsOf(s, 'ufw').map((inv) => inv.args.filter((a) => !a.startsWith('-'))).find((args) => args[0] === 'disable' || (args[0] === 'logging' && args[1] === 'off') || (args[0] === 'default' && args[1] === 'allow'));
+    if (ufw) return { firewall: `ufw ${ufw.join(' ')}` };
     for (const inv of invocationsOf(s, 'systemctl', 'service', 'chkconfig', 'update-rc.d', 'rc-service', 'rc-update')) {
       const service = inv.args.find((a) => FIREWALL_SERVICE.test(a));
       if (service !== undefined && inv.args.some((a) => /^(?:stop|disable|mask|kill|off|del|delete)$/.test(a))) return { firewall: service, action: `${inv.program} ${inv.args.join(' ')}`.slice(0, 80) };
@@ -262,7 +263,45 @@ const masqueradingPath: Rule = {
   },
 };
 
+const COMPILERS = /^(?:gcc|cc|g\+\+|c\+\+|clang|clang\+\+|tcc|musl-gcc|x86_64-linux-gnu-gcc(?:-\d+)?|gcc-\d+)$/;
+/**
+ * `gcc -o /tmp/suid /tmp/suid.c`, `gcc /var/tmp/croissant.c -o /var/tmp/croissant`: source delivered to a drop location
+ * and compiled there (T1027.004, compile after delivery), the way exploits and implants are built on the target: a
+ * source loose in the temporary root, hidden, or in shared memory. Builds, the NVIDIA installer's kernel modules
+ * included, compile sources from an unpacked tree.
+ */
+const compiledInDropLocation: Rule = {
+  name: 'compiled-in-drop-location',
+  category: 'system_modification',
+  severity: 'medium',
+  techniques: ['T1027.004'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => COMPILERS.test(i.program) && i.args.some((a) => /\.(?:c|cc|cpp|cxx|s)$/i.test(a) && isDropperPath(a)));
+    return inv ? { compiler: inv.program, source: inv.args.find((a) => /\.(?:c|cc|cpp|cxx|s)$/i.test(a) && isDropperPath(a))! } : undefined;
+  },
+};
+
+/** Where the hardware's maker and model are read: SMBIOS, the device lists, the CPU flags, the kernel log. */
+const HARDWARE_SOURCE = /\b(?:dmidecode|lshw|lscpu|lspci|hwinfo|dmesg|hostnamectl)\b|\/sys\/(?:class|devices\/virtual)\/dmi\/|\/proc\/(?:scsi\/scsi|cpuinfo)\b/;
+const HYPERVISOR_VENDOR = /\b(?:VirtualBox|vbox|VMware|Parallels|QEMU|innotek|Xen|Hyper-?V|Bochs)\b/i;
+
+/**
+ * `dmidecode | grep -iE 'VirtualBox|VMware'`: the hardware searched for a hypervisor's name, as malware checks for a
+ * sandbox before it acts (T1497.001). Low: inventory scripts read the same fields.
+ */
+const sandboxCheck: Rule = {
+  name: 'virtualization-check',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1497.001'],
+  match: (s): Evidence | undefined => {
+    if (!HARDWARE_SOURCE.test(s.text)) return undefined;
+    const search = s.invocations.find((inv) => /^(?:[ef]?grep|rg|awk)$/.test(inv.program) && inv.args.some((a) => !a.startsWith('-') && HYPERVISOR_VENDOR.test(a)));
+    return search ? { searches: search.args.find((a) => HYPERVISOR_VENDOR.test(a))!.slice(0, 120) } : undefined;
+  },
+};
+
 export const DEFENSE_EVASION_RULES: readonly Rule[] = [
   masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
-  processListHidden, droppedCertificateTrusted, rootCertificateTrusted,
+  processListHidden, droppedCertificateTrusted, rootCertificateTrusted, sandboxCheck, compiledInDropLocation,
 ];

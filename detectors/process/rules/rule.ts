@@ -39,6 +39,8 @@ const CODE_WRITES = [
   /\\openout\\?\w*\s*=\s*(\/[^\s\\{}]+)/g,
   /\bdump\s+(?:value|memory|binary\s+\w+)\s+["']?(\/[^"'\s]+)/g, /\b(?:open|create|creat):(\/[^,\s'"]+)/gi, /\.(?:output|once)\s+["']?(\/[^"'\s;]+)/g,
   /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
+  // Node's `createWriteStream("/x")`, Perl's `open(my $f, ">", "/x")` and `open(F, ">/x")`.
+  /createWriteStream\s*\(\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}["']\s*,\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}\s*(\/[^"'\s]+)["']/g,
 ];
 /** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`, `nmap -oN`). */
 const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-o[NXGAS]|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;

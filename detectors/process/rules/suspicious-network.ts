@@ -34,6 +34,22 @@ const netcatCommandRelay: Rule = {
   },
 };
 
+/**
+ * `nc -lvnp 4444`: netcat listening on every interface (Falco's "Unexpected inbound connection source"), the catcher
+ * of shells and files. Low: a quick transfer between two hosts looks the same; `nc -l 127.0.0.1 9999` is local.
+ */
+const netcatListener: Rule = {
+  name: 'netcat-listener',
+  category: 'suspicious_network',
+  severity: 'low',
+  techniques: ['T1571', 'T1095'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'nc', 'ncat', 'netcat', 'nc.traditional', 'nc.openbsd').find((i) => i.args.some((a) => /^-[a-zA-Z]*l[a-zA-Z]*$|^--listen$/.test(a))
+      && !i.args.some((a) => /^(?:127\.\d+\.\d+\.\d+|localhost|::1)$/.test(a)));
+    return inv ? { tool: inv.program, arguments: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
 /** `ssh -R`, `chisel server --reverse`, `code tunnel`, `sshuttle -r`, `revsocks -connect`: traffic carried out of the network. */
 const reverseTunnel: Rule = {
   name: 'reverse-tunnel',
@@ -103,7 +119,8 @@ const networkScan: Rule = {
     // hping and nping craft packets at a target: probing it (`hping3 -S -p 443 -c 3 h`), not talking to it.
     const flood = invocationsOf(s, 'hping3', 'hping', 'hping2', 'nping').find((inv) => inv.args.some((a) => /^--(?:flood|scan)$|^-8$/.test(a)) || inv.args.some((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]$|^--[\w-]+$/.test(inv.args[i - 1] ?? '') && /^[\w.-]+\.[\w-]+$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(a)));
     if (flood) return { scanner: flood.program, arguments: flood.args.join(' ').slice(0, 120) };
-    const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$|^(?:-l|--localnet|-r|-g)$/.test(a)));
+    // A target, a list of targets (`-iL hosts.txt`, `-iR 100`), or a scan technique chosen (`-sS`, `-sV`).
+    const scanner = invocationsOf(s, ...SCANNERS).find((inv) => inv.args.some((a) => /^[\d.]+(?:\/\d+)?$|^[\w-]+\.[\w.-]+$|^(?:-l|--localnet|-r|-g|-iL|-iR|--input-file)$|^-s[STUAWMNFXYZOVC]+$/.test(a)));
     return scanner ? { scanner: scanner.program, targets: scanner.args.join(' ').slice(0, 160) } : undefined;
   },
 };
@@ -154,7 +171,10 @@ const downloadIntoTemp: Rule = {
     // Local paths only: not a URL's, nor a remote copy operand's (`scp f admin@10.0.0.5:/tmp/` writes on the other host).
     const temps = [...s.text.replace(URL_PATTERN, ' ').replace(/(?:^|\s)(?:[\w.-]+@)?[\w.-]+:\/\S*/g, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
     const target = temps.find(isDisguisedDrop) ?? (source.fromIp ? temps.find(isTempPath) : undefined);
-    return target === undefined ? undefined : { source: source.text, writes: target };
+    if (target !== undefined) return { source: source.text, writes: target };
+    // From a bare address straight among the system's programs (`open(my $f, ">", "/usr/local/bin/agent")` after a raw GET).
+    const planted = source.fromIp ? writesTo(s, /^\/(?:usr\/)?(?:local\/)?s?bin\//) : undefined;
+    return planted === undefined ? undefined : { source: source.text, ...planted };
   },
 };
 
@@ -222,8 +242,12 @@ const anonymityNetwork: Rule = {
   match: (s): Evidence | undefined => {
     const service = invocationsOf(s, 'systemctl', 'service').find((inv) => inv.args.some((a) => /^tor(?:@\w*)?(?:\.service)?$/.test(a)) && inv.args.some((a) => /^(?:start|enable|restart)$/.test(a)));
     if (service) return { service: 'tor' };
-    const wrapper = invocationsOf(s, 'torsocks', 'torify', 'proxychains', 'proxychains4').find((inv) => inv.args.length > 0);
-    return wrapper ? { wrapper: wrapper.program, runs: wrapper.args.join(' ').slice(0, 120) } : undefined;
+    // The wrappers are launchers: the program they run is the invocation's, the wrapper one of its words.
+    for (const inv of s.invocations) {
+      const wrapper = inv.command.argv.map((w) => baseName(w)).find((w) => /^(?:torsocks|torify|proxychains4?)$/.test(w));
+      if (wrapper !== undefined && inv.program !== wrapper) return { wrapper, runs: [inv.program, ...inv.args].join(' ').slice(0, 120) };
+    }
+    return undefined;
   },
 };
 
@@ -423,8 +447,13 @@ function remoteSource(s: Subject): { text: string; fromIp: boolean } | undefined
   const copy = excerpt(s.text, /(?:^|\s)[\w.-]+@([\w.-]+):\S*|\\\\[\w.-]+\\\S*|\b(?:s?ftp|tftp|smb|scp|sftp|rsync):\/\/\S+/);
   if (copy !== undefined) return { text: copy.trim(), fromIp: /\d+\.\d+\.\d+\.\d+/.test(copy) };
   const socket = excerpt(s.text, /(?:\btcp[46]?(?:-connect|-listen)?:|-connect\s+|\/dev\/tcp\/)(?:[\w.-]+[:/])?\d+/i);
-  if (socket === undefined) return undefined;
-  return { text: socket, fromIp: /\d+\.\d+\.\d+\.\d+/.test(socket) };
+  if (socket !== undefined) return { text: socket, fromIp: /\d+\.\d+\.\d+\.\d+/.test(socket) };
+  // A socket opened in inline code: Perl's IO::Socket::INET, Ruby's TCPSocket, PHP's fsockopen, `s.connect(("h", 80))`,
+  // Lua's `socket.bind("*", 6380)`. A listener, or a peer known only by its address, counts as a bare source.
+  const code = /IO::Socket::INET\b[^;]*?PeerAddr\s*=>\s*["']([^"':]*)|\bTCPSocket\.(?:new|open)\s*\(\s*["']([^"']*)|\bfsockopen\s*\(\s*["']([^"']*)|\.(?:connect|bind)\s*\(\s*\(?\s*["']([^"']*)["']\s*,\s*\d+/.exec(s.text);
+  if (code === null) return undefined;
+  const host = code.slice(1).find((h) => h !== undefined) ?? '';
+  return { text: code[0].slice(0, 160), fromIp: host === '' || host === '*' || isIpLiteral(host) };
 }
 
 /** `hydra -l root -P words.txt ssh://host`: password guessing against a network service. */
@@ -479,13 +508,24 @@ const packetCapture: Rule = {
   },
 };
 
-/** A capture filter, not written to a file, payloads not printed, and naming no cleartext protocol. */
+/** Ports whose traffic is encrypted on a K3s node: HTTPS, the API server, etcd, the kubelet, SSH, the supervisor. */
+const ENCRYPTED_PORTS = new Set(['443', '6443', '8443', '2379', '2380', '10250', '10257', '10259', '22', '9345']);
+
+/**
+ * A capture filter narrowed to hosts, ports or non-TCP protocols (`tcp` alone takes every TCP payload), naming no
+ * cleartext protocol, payloads not printed, and not written unless every port it keeps is an encrypted one and the
+ * file is not hidden in a drop location.
+ */
 function isNarrowDebugCapture(args: readonly string[]): boolean {
   const filter = args.filter((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]*[icswWCGEFyBjJTVzZ]$/.test(args[i - 1] ?? '') || args[i - 1] === '-f').join(' ');
   const words = filter.split(/[\s()]+/).filter(Boolean);
-  const selects = words.some((w) => /^(?:port|portrange|host|net|src|dst|tcp|udp|icmp6?|arp|vxlan|proto)$/.test(w));
-  const recordsOrPrints = args.some((a) => /^-[a-zA-Z]*[wAX]|^--(?:write|hex|ascii)/.test(a));
-  return selects && !recordsOrPrints && !words.some((w) => CLEARTEXT_PROTOCOL.test(w));
+  const selects = words.some((w) => /^(?:port|portrange|host|net|src|dst|icmp6?|arp|vxlan)$/.test(w));
+  const ports = words.filter((_, i) => words[i - 1] === 'port');
+  const onlyEncrypted = ports.length > 0 && ports.every((p) => ENCRYPTED_PORTS.has(p)) && !words.includes('portrange');
+  const prints = args.some((a) => /^-[a-zA-Z]*[AX]|^--(?:hex|ascii)/.test(a));
+  const written = args.filter((_, i) => /^-[a-zA-Z]*w$|^--write$/.test(args[i - 1] ?? ''));
+  const keptAside = written.length > 0 && (!onlyEncrypted || written.some(isDisguisedDrop));
+  return selects && !prints && !keptAside && !words.some((w) => CLEARTEXT_PROTOCOL.test(w));
 }
 
 /**
@@ -526,7 +566,7 @@ const offensiveTool: Rule = {
 
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
   offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
-  bruteForceLogin, spoofedUserAgent,
+  bruteForceLogin, spoofedUserAgent, netcatListener,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress, hostsFileRedirect, remoteArchiveRead, clientOfBareAddress,
 ];

@@ -11,7 +11,7 @@ import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
-const LOG_FILE = /^\/var\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
+const LOG_FILE = /^\/var\/log\/|^\/run\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
 /** The logs the system writes about itself: logins, the kernel, syslog, audit, the journal. */
 const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|wtmp|btmp|lastlog|faillog|audit\/audit\.log|journal\b)/;
 /**
@@ -29,6 +29,9 @@ const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootki
 /** Signals Diamorphine-style rootkits take as commands (hide a process, grant root, unhide the module). */
 const ROOTKIT_SIGNALS = new Set(['31', '63', '64', '-31', '-63', '-64', 'SIGSYS', '-SIGSYS']);
 
+/** Package managers' caches, which image builds remove in the same step as the build's own logs. */
+const PACKAGE_CACHE = /^\/var\/(?:lib\/apt\/lists|cache\/(?:apt|dnf|yum|apk|debconf)|lib\/dnf|lib\/yum)\b/;
+
 /** Destroying or emptying logs and shell histories (appending to a log is normal; `>` truncates). */
 const logTampering: Rule = {
   name: 'log-tampering',
@@ -38,7 +41,9 @@ const logTampering: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'rm', 'shred', 'truncate', 'unlink', 'ln')) {
       const log = inv.args.find((a) => LOG_FILE.test(a.replace(/^~/, '/home/u')));
-      if (log !== undefined && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
+      // An image build slims its layer in one `rm` with the package caches (`rm -rf /var/lib/apt/lists/* /var/log/*`).
+      const slimsImage = inv.program === 'rm' && inv.args.some((a) => PACKAGE_CACHE.test(a));
+      if (log !== undefined && !slimsImage && (inv.program !== 'ln' || inv.args.includes('/dev/null'))) return { tool: inv.program, log };
     }
     // `mv /var/log/syslog /var/log/syslog.0`: the system's own log moved aside by hand (logrotate does it in-process).
     // Also a shell history moved out of its place (`mv ~/.bash_history /dev/shm/.h`): the shell starts an empty one.
@@ -102,8 +107,11 @@ const destructiveWipe: Rule = {
       const target = inv.args.find((a) => /^\/(?:\*|etc|usr|bin|sbin|boot|lib(?:64)?|var\/lib|home|root)?\/?\*?$/.test(a));
       if (recursive && (target !== undefined || inv.args.includes('--no-preserve-root'))) return { removes: target ?? '/' };
     }
-    // `dd of=/usr/bin/ls`: a system program or library overwritten in place (Sigma's "DD File Overwrite").
-    const overwritten = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => a.startsWith('of=') && SYSTEM_DIR.test(a.slice(3))));
+    // `dd of=/usr/bin/ls`: a system program or library overwritten in place (Sigma's "DD File Overwrite"); zeros or
+    // random data over a service's data or configuration (`dd if=/dev/zero of=/var/lib/rancher/k3s/server/db/state.db`).
+    // (Zeros into a new swap, test or image file are how those are made.)
+    const overwritten = invocationsOf(s, 'dd').find((inv) => inv.args.some((a) => a.startsWith('of=') && (SYSTEM_DIR.test(a.slice(3))
+      || (inv.args.some((i) => /^if=\/dev\/(?:zero|u?random)$/.test(i)) && /^\/(?:var\/lib|etc)\/[^\s]*[^/]$/.test(a.slice(3)) && !/swap|test|\.img$/i.test(a)))));
     if (overwritten) return { tool: 'dd', overwrites: overwritten.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
     // `dd if=ubuntu.iso of=/dev/sdb` writes a boot stick; zeros or random data over a disk erase it.
     const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || (inv.args.some((a) => a.startsWith('of=/dev/')) && !inv.args.some((a) => a.startsWith('if=') && !/^if=\/dev\/(?:zero|u?random)$/.test(a)))));
@@ -255,7 +263,10 @@ const binaryPlanted: Rule = {
       const renamed = !/\/$/.test(target) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(target) && baseName(target) !== baseName(source);
       if (renamed || isDisguisedDrop(source)) return { source, target };
     }
-    return undefined;
+    // `ssh h 'cat agent.bin' > /usr/local/bin/.agent`, a download written by code: a hidden file among the system's programs.
+    // (Copies and moves were read above; a system binary moved aside under a hidden name has its own rule.)
+    if (invocationsOf(s, 'cp', 'mv', 'install', 'ln').length > 0) return undefined;
+    return writesTo(s, /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\/(?:[^/]+\/)*\.[^/.][^/]*$/);
   },
 };
 
@@ -319,8 +330,11 @@ const dropMadeExecutable: Rule = {
   severity: 'medium',
   techniques: ['T1222.002', 'T1105'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => EXECUTABLE_MODE.test(a)) && i.args.some((a) => isDisguisedDrop(a) && !X_RUNTIME_DIR.test(a)));
-    return inv ? { file: inv.args.find((a) => isDisguisedDrop(a)) ?? '' } : undefined;
+    // Also a file loose in the temporary root with no extension (`chmod +x /tmp/suid`): installers' files are named
+    // `/tmp/get_helm.sh` or `/tmp/cuda_12.4.run`.
+    const dropped = (a: string): boolean => (isDisguisedDrop(a) || (/^(?:\/var)?\/tmp\/[^/.]+$/.test(a))) && !X_RUNTIME_DIR.test(a);
+    const inv = invocationsOf(s, 'chmod').find((i) => i.args.some((a) => EXECUTABLE_MODE.test(a)) && i.args.some(dropped));
+    return inv ? { file: inv.args.find(dropped) ?? '' } : undefined;
   },
 };
 

