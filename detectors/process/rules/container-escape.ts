@@ -85,8 +85,9 @@ const containerSocket: Rule = {
     // Any HTTP client or socket tool pointed at a runtime socket (`curl -XPOST –unix-socket /var/run/docker.sock ...`).
     const client = invocationsOf(s, 'curl', 'wget', 'socat', 'nc', 'ncat', 'python', 'python3', 'perl', 'ruby', 'node').find((inv) => inv.args.some((a) => /(?:docker|containerd|crio|podman|cri-dockerd)\.sock\b/.test(a)));
     if (client) return { socket: client.args.find((a) => /\.sock\b/.test(a)) ?? '', client: client.program };
-    // The Docker API without TLS on the network (port 2375), the classic open daemon.
-    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b/);
+    // The Docker API without TLS on the network (port 2375), the classic open daemon; or a container created through
+    // the API with the host's root bound in (`POST https://h:2376/containers/create -d '{"Binds": ["/:/host"]}'`).
+    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b|\/containers\/create\b[^\n]*"Binds"\s*:\s*\[\s*"\/(?::|")/);
     return remote === undefined ? undefined : { socket: remote };
   },
 };

@@ -78,6 +78,10 @@ function readArguments(program: string, args: readonly string[]): string | undef
   // A key user (ssh, openssl) given an account database reads it all the same (`openssl enc -in /etc/shadow`, `ssh -F /etc/shadow`).
   const reads = (program === 'docker' || program === 'podman' || program === 'kubectl') ? args[0] === 'cp' : program === 'file' ? args.some((a) => /^-[a-zA-Z]*[fm]$/.test(a)) : !KEY_USERS.has(program) || args.some((a) => ACCOUNT_DATABASE.test(a));
   if (!reads || program === '') return undefined;
+  // `kubectl cp ns/pod:/workspace/.env ./x`: a credential file by its name copied out of a container (Falco's
+  // "Exfiltrating Artifacts via Kubernetes Control Plane").
+  const fromContainer = program !== 'file' && args[0] === 'cp' ? args.slice(1).find((a) => /^[\w./-]+:\//.test(a) && CREDENTIAL_FILE_NAME.test(baseName(a))) : undefined;
+  if (fromContainer !== undefined) return fromContainer;
   // `etcdctl --key /etc/kubernetes/pki/etcd/server.key`, `ssh -i key`: the key authenticates the tool, it is not read out.
   // An account database is never a key or a certificate, whatever option names it (`msgfilter -i /etc/shadow`).
   // `-E` names curl's client certificate; elsewhere it is an ordinary option (`gcc -x c -E /root/.ssh/id_rsa` preprocesses the key).
@@ -97,6 +101,9 @@ function usedInsideScript(arg: string): boolean {
 }
 
 /** `grep -ri password /`, `find / -name id_rsa`, `grep -e pass ~/.bash_history`: hunting for credentials. */
+/** Directories of the node's own credentials, searched whole (`grep -ri password /etc/rancher`). */
+const CREDENTIAL_DIRECTORY = /^\/(?:etc\/(?:rancher|kubernetes|ssl|ssh|pki)|var\/lib\/(?:rancher|kubelet)|home\/[^/\s]+\/\.\w+)\/?$/;
+
 const credentialSearch: Rule = {
   name: 'credential-search',
   category: 'data_exfiltration',
@@ -107,7 +114,7 @@ const credentialSearch: Rule = {
       const recursive = !/^e?grep$/.test(inv.program) || inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
       const word = inv.args.find((a) => !a.startsWith('-') && CREDENTIAL_WORD.test(a));
       // Whole filesystems and homes, not one config file (`grep -rn password /etc/grafana/grafana.ini`).
-      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a));
+      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a) || CREDENTIAL_DIRECTORY.test(a));
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
     for (const inv of invocationsOf(s, 'find', 'locate', 'mlocate', 'plocate')) {
@@ -253,6 +260,8 @@ const inputCapture: Rule = {
   },
 };
 
+const NOT_READING_HISTORY = /^(?:ls|stat|file|chmod|chown|chattr|lsattr|rm|shred|unlink|truncate|ln|touch|wc|export|unset|set|history|mv|test|\[)$/;
+
 /**
  * `cat ~/.bash_history`, `tail -n 50 ~/.zsh_history`: typed commands read back, passwords on command lines included
  * (low: also a user looking back). A user searching their own history for a command (`cat ~/.bash_history | grep helm`)
@@ -264,7 +273,9 @@ const historyRead: Rule = {
   severity: 'low',
   techniques: ['T1552.003'],
   match: (s) => {
-    const inv = invocationsOf(s, 'cat', 'head', 'tail', 'less', 'more', 'strings', 'grep', 'egrep', 'awk', 'sed', 'tac', 'nl').find((i) => i.args.some((a) => HISTORY_FILE.test(a)) || i.command.redirects.some((r) => r.op === '<' && HISTORY_FILE.test(r.target)));
+    // Any program given the file reads it (`logger -f ~/.sh_history` sends it to syslog), except those that only look at
+    // its metadata or remove it (removal is log tampering).
+    const inv = s.invocations.find((i) => !NOT_READING_HISTORY.test(i.program) && (i.args.some((a) => HISTORY_FILE.test(a)) || i.command.redirects.some((r) => r.op === '<' && HISTORY_FILE.test(r.target))));
     const file = inv?.args.find((a) => HISTORY_FILE.test(a)) ?? '';
     const own = /^(?:~\/|\$HOME\/|\$\{HOME\}\/|\.[\w]*history$)/.test(file);
     const patterns = invocationsOf(s, 'grep', 'egrep').flatMap((g) => g.args.filter((a) => !a.startsWith('-') && !HISTORY_FILE.test(a)));

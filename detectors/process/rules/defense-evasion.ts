@@ -34,7 +34,7 @@ const firewallDisabled: Rule = {
       const service = inv.args.find((a) => FIREWALL_SERVICE.test(a));
       if (service !== undefined && inv.args.some((a) => /^(?:stop|disable|mask|kill|off|del|delete)$/.test(a))) return { firewall: service, action: `${inv.program} ${inv.args.join(' ')}`.slice(0, 80) };
     }
-    const rules = writesTo(s, /^\/etc\/(?:ufw\/|firewalld\/|nftables\.conf|iptables\/)/);
+    const rules = writesTo(s, /^\/etc\/(?:ufw\/|default\/ufw$|firewalld\/|nftables\.conf|iptables\/)/);
     if (rules) return { firewallConfig: rules.writes };
     // A blocking rule taken out (`iptables -D OUTPUT -p tcp --dport 21 -j DROP`, `ufw delete deny 22`): what it blocked is open.
     const removed = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => a === '-D' || a === '--delete') && inv.args.some((a, i) => /^(?:-j|--jump)$/.test(inv.args[i - 1] ?? '') && /^(?:DROP|REJECT)$/.test(a)))
@@ -129,17 +129,11 @@ const guardedPermissions: Rule = {
  */
 const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors)(?:\/|$)|^\/etc\/pki\/tls\/certs\/ca-bundle|^\/etc\/ssl\/certs\/ca-certificates\.crt$/;
 /**
- * A root certificate added to the system's trust (T1553.004): every TLS connection can then be intercepted by whoever
- * holds its key. Company CAs are installed the same way, so it is low; from a drop location it is high (below).
+ * A root certificate added to the system's trust from a drop location (T1553.004): every TLS connection can then be
+ * intercepted by whoever holds its key. Company and registry CAs are installed the same way from their own files (the
+ * K3s private-registry guide does it), so a plain install is not reported: in the blind draws it was two benign lines
+ * to three malicious.
  */
-const rootCertificateTrusted: Rule = {
-  name: 'root-certificate-trusted',
-  category: 'system_modification',
-  severity: 'low',
-  techniques: ['T1553.004'],
-  match: (s) => writesTo(s, TRUST_STORE),
-};
-
 const droppedCertificateTrusted: Rule = {
   name: 'root-certificate-trusted-from-drop-location',
   category: 'system_modification',
@@ -303,5 +297,5 @@ const sandboxCheck: Rule = {
 
 export const DEFENSE_EVASION_RULES: readonly Rule[] = [
   masqueradingPath, binaryPadding, memoryExecution, guardedPermissions, immutableSensitive, hiddenDirectory, disguisedScript, firewallDisabled, macRelaxed, loggingConfigChanged, secureDelete,
-  processListHidden, droppedCertificateTrusted, rootCertificateTrusted, sandboxCheck, compiledInDropLocation,
+  processListHidden, droppedCertificateTrusted, sandboxCheck, compiledInDropLocation,
 ];

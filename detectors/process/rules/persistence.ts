@@ -3,7 +3,7 @@
  * T1053.006), shell start-up files (T1546.004), SSH keys (T1098.004), traps (T1546.005), Python start-up hooks,
  * PAM and udev hooks. Account persistence is in accounts.ts.
  */
-import { excerpt, FILE_INSPECTORS, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { EDITORS, excerpt, FILE_INSPECTORS, isDropperPath, isTempPath, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Subject } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -206,6 +206,9 @@ const rcLocalEnabled: Rule = {
   },
 };
 
+/** A unit named like a kernel thread (`kworkerd.service`, `kworker-sync`): kernel threads have no units. */
+const KERNEL_THREAD_UNIT = /^(?:kworker|kthreadd|ksoftirqd|kswapd|kdevtmpfs|kauditd|khugepaged)[\w-]*(?:@\S*)?(?:\.(?:service|timer))?$/;
+
 /** `systemctl link /dev/shm/x.service`, `systemctl enable --now /tmp/.x/y.service`: a unit installed from a drop location. */
 const unitFromTemp: Rule = {
   name: 'systemd-unit-from-temp',
@@ -214,10 +217,13 @@ const unitFromTemp: Rule = {
   techniques: ['T1543.002', 'T1053.006'],
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'systemctl')) {
-      // A unit named like a kernel thread (`kworkerd.service`): kernel threads have no units.
-      const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a) || (/^(?:kworker|kthreadd|ksoftirqd|kswapd|kdevtmpfs|kauditd|khugepaged)\w*(?:@\S*)?\.(?:service|timer)$/.test(a)));
+      const unit = inv.args.find((a) => isTempPath(a) || isDropperPath(a) || (KERNEL_THREAD_UNIT.test(a) && /\.(?:service|timer)$/.test(a)));
       if (unit !== undefined && inv.args.some((a) => /^(?:link|enable|start|reenable)$/.test(a))) return { unit };
     }
+    // A transient unit given such a name (`systemd-run --unit=kworker-sync ...`); systemd-run is a launcher, so its words are read.
+    const transient = s.invocations.flatMap((i) => i.command.argv).map((w, i, all) => (/^--unit=/.test(w) ? w.slice(7) : all[i - 1] === '--unit' || all[i - 1] === '-u' ? w : undefined))
+      .find((name) => name !== undefined && KERNEL_THREAD_UNIT.test(name));
+    if (transient !== undefined) return { unit: transient };
     // Also out of a container's temporary directory (`docker cp c:/tmp/.k /etc/systemd/system/x.service`).
     // A hidden file counts as a drop wherever it is (`cp /run/user/1000/.pid /etc/systemd/system/x.service`).
     const fromTemp = (a: string): boolean => isTempPath(a.replace(/^[\w./-]+:(?=\/)/, '')) || /^\/(?:\S+\/)?\.[^/.][^/]*$/.test(a);
@@ -285,6 +291,21 @@ const loginOrDeviceHook: Rule = {
   },
 };
 
+/**
+ * `vi /etc/pam.d/common-auth`: the login stack opened in an editor (GTFOBins' setuid vi, or an admin enabling a module).
+ * Low: what was typed is not on the line; a write the line shows is the rule above.
+ */
+const pamOpened: Rule = {
+  name: 'pam-config-opened',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1556.003'],
+  match: (s): Evidence | undefined => {
+    const inv = s.invocations.find((i) => EDITORS.test(i.program) && i.args.some((a) => /^\/etc\/pam\.d\/|^\/etc\/security\/|\/pam_\w+\.so$/.test(a)));
+    return inv ? { editor: inv.program, file: inv.args.find((a) => a.startsWith('/'))! } : undefined;
+  },
+};
+
 /** sshd settings that let more in: root logins, passwords, empty passwords, legacy keys, other key sources. */
 const SSHD_WEAKENED = /\b(?:PermitRootLogin\s*=?\s*["']?yes|PasswordAuthentication\s*=?\s*["']?yes|PermitEmptyPasswords\s*=?\s*["']?yes|(?:PubkeyAccepted(?:Key|Algorithm)Types|PubkeyAcceptedAlgorithms|HostKeyAlgorithms)\s*=?\s*["']?\+ssh-(?:dss|rsa)|AuthorizedKeys(?:File|Command)\s)/i;
 /**
@@ -327,5 +348,5 @@ function echoedContent(s: Subject, file?: string): string | undefined {
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
   transientTimer, loginOrDeviceHook, sshdWeakened, gitCommandHook, cronWrittenUnseen,
-  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
+  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, pamOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
 ];

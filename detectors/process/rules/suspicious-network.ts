@@ -169,7 +169,8 @@ const downloadIntoTemp: Rule = {
     const source = remoteSource(s);
     if (source === undefined) return undefined;
     // Local paths only: not a URL's, nor a remote copy operand's (`scp f admin@10.0.0.5:/tmp/` writes on the other host).
-    const temps = [...s.text.replace(URL_PATTERN, ' ').replace(/(?:^|\s)(?:[\w.-]+@)?[\w.-]+:\/\S*/g, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
+    // (socat's `open:/x`, `create:/x` and `file:/x` addresses are local files.)
+    const temps = [...s.text.replace(URL_PATTERN, ' ').replace(/(?:^|\s)(?!(?:open|create|creat|file|gopen):)(?:[\w.-]+@)?[\w.-]+:\/\S*/gi, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
     const target = temps.find(isDisguisedDrop) ?? (source.fromIp ? temps.find(isTempPath) : undefined);
     if (target !== undefined) return { source: source.text, writes: target };
     // From a bare address straight among the system's programs (`open(my $f, ">", "/usr/local/bin/agent")` after a raw GET).

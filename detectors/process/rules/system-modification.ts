@@ -18,14 +18,14 @@ const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|w
  * Endpoint security, audit and logging services. Host firewalls (ufw, firewalld) are in defense-evasion.ts at low
  * severity: the K3s and kubeadm install guides tell users to disable them.
  */
-const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslog|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco[\w-]*|sysdig[\w-]*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
+const SECURITY_SERVICE = /^(?:apparmor|auditd|rsyslogd?|syslog-ng|syslogd|systemd-journald|falcon-sensor|falco[\w-]*|sysdig[\w-]*|osqueryd?|wazuh-agent|ossec\w*|clamav\w*|clamd|mdatp|crowdstrike\w*|sentinel\w*|cbagentd|cbdaemon|kesl|ds_agent|sophos\w*|qualys-cloud-agent|elastic-endpoint|aide|fail2ban|selinux\w*|snort\w*|suricata|tetragon|tracee|elastic-agent|auditbeat|filebeat|rkhunter|chkrootkit|lynis|cylancesvc|td-agent|fluent-bit|promtail|alloy)(?:\.service)?$/;
 /** A chmod mode that makes a file executable for someone (`+x`, `u+rwx`, `755`). */
 const EXECUTABLE_MODE = /^[ugoa]*\+[rwst]*x|^[0-7]?[1357][0-7]{2}$/;
 const SYSTEM_DIR = /^\/(?:usr\/)?(?:local\/)?(?:s?bin|lib(?:64)?|libexec)\//;
 /** A user's own directories on PATH (`~/.local/bin`, `~/bin`), where a planted name shadows a system one. */
 const USER_BIN_DIR = /^(?:~|\$HOME|\/root|\/home\/[^/]+)\/(?:\.local\/)?bin\//;
 /** Loadable kernel module rootkits that are public and keep showing up in incidents. */
-const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)$|(?:^|[_-])(?:hide|hidden|rootkit|stealth)(?:[_-]|$)/i;
+const LKM_ROOTKIT = /^(?:diamorphine|reptile|suterusu|adore(?:-ng)?|kovid|rootkit|khook|puszek|nuk3gh0st|sutekh)(?:[_-]\w+)?$|(?:^|[_-])(?:hide|hidden|rootkit|stealth)(?:[_-]|$)/i;
 /** Signals Diamorphine-style rootkits take as commands (hide a process, grant root, unhide the module). */
 const ROOTKIT_SIGNALS = new Set(['31', '63', '64', '-31', '-63', '-64', 'SIGSYS', '-SIGSYS']);
 
@@ -114,7 +114,7 @@ const destructiveWipe: Rule = {
       || (inv.args.some((i) => /^if=\/dev\/(?:zero|u?random)$/.test(i)) && /^\/(?:var\/lib|etc)\/[^\s]*[^/]$/.test(a.slice(3)) && !/swap|test|\.img$/i.test(a)))));
     if (overwritten) return { tool: 'dd', overwrites: overwritten.args.find((a) => a.startsWith('of='))?.slice(3) ?? '' };
     // `dd if=ubuntu.iso of=/dev/sdb` writes a boot stick; zeros or random data over a disk erase it.
-    const dd = invocationsOf(s, 'dd', 'shred', 'wipefs').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || (inv.args.some((a) => a.startsWith('of=/dev/')) && !inv.args.some((a) => a.startsWith('if=') && !/^if=\/dev\/(?:zero|u?random)$/.test(a)))));
+    const dd = invocationsOf(s, 'dd', 'shred').find((inv) => inv.args.some((a) => /^(?:of=)?\/dev\/(?:sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|mmcblk\d)/.test(a)) && (inv.program !== 'dd' || (inv.args.some((a) => a.startsWith('of=/dev/')) && !inv.args.some((a) => a.startsWith('if=') && !/^if=\/dev\/(?:zero|u?random)$/.test(a)))));
     return dd ? { tool: dd.program, device: dd.args.find((a) => a.includes('/dev/')) ?? '' } : undefined;
   },
 };
@@ -209,7 +209,7 @@ const procHiding: Rule = {
   severity: 'critical',
   techniques: ['T1564', 'T1036'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/(?:\d+|\$\S+)\/?$/.test(i.args[i.args.length - 1] ?? '') && i.args.some((a) => /^\/proc\//.test(a) && a !== i.args[i.args.length - 1]));
+    const inv = invocationsOf(s, 'mount').find((i) => /^\/proc\/(?:\d+|\$\S+|\$\([^)]*\))\/?$/.test(i.args[i.args.length - 1] ?? '') && i.args.some((a) => /^\/proc\//.test(a) && a !== i.args[i.args.length - 1]));
     return inv ? { hides: inv.args[inv.args.length - 1] } : undefined;
   },
 };
@@ -438,9 +438,9 @@ const kernelTamper: Rule = {
   techniques: ['T1562.001', 'T1529', 'T1014'],
   match: (s) => {
     // Also kprobes and uprobes defined or switched on through tracefs: a hook on kernel or library functions (T1014).
-    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/proc\/sys\/vm\/unprivileged_userfaultfd$|^\/proc\/sys\/fs\/(?:protected_\w+|suid_dumpable)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
+    const written = writesTo(s, /^\/proc\/sysrq-trigger$|^\/proc\/sys\/kernel\/(?:randomize_va_space|kptr_restrict|dmesg_restrict|modules_disabled|unprivileged_bpf_disabled|yama\/ptrace_scope)$|^\/proc\/sys\/vm\/unprivileged_userfaultfd$|^\/proc\/sys\/fs\/(?:protected_(?:symlinks|hardlinks)|suid_dumpable)$|^\/sys\/kernel\/(?:debug\/)?tracing\/(?:[ku]probe_events$|events\/[ku]probes\/)/);
     if (written) return written;
-    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)|\bvm\.unprivileged_userfaultfd\s*=\s*1|\bfs\.(?:protected_(?:symlinks|hardlinks|regular|fifos)\s*=\s*0|suid_dumpable\s*=\s*[12])/);
+    const sysctl = allOf(s.text, /\bsysctl\b/, /\bkernel\.(?:randomize_va_space\s*=\s*0|core_pattern\s*=\s*['"]?\||yama\.ptrace_scope\s*=\s*0|kptr_restrict\s*=\s*0|dmesg_restrict\s*=\s*0|unprivileged_bpf_disabled\s*=\s*0)|\bvm\.unprivileged_userfaultfd\s*=\s*1|\bfs\.(?:protected_(?:symlinks|hardlinks)\s*=\s*0|suid_dumpable\s*=\s*[12])/);
     return sysctl === undefined ? undefined : { sysctl: sysctl[1] };
   },
 };

