@@ -6,7 +6,7 @@ export const SHELL_PATH = /\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z|k|a|mk|c|tc
 /** Shell program names. */
 export const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'csh', 'tcsh']);
 /** Text editors: a file opened in one is being changed by hand. */
-export const EDITORS = /^(?:vi|vim|nvim|vim\.\w+|nano|pico|emacs|ed|joe|mcedit|micro|jed|ne|kak|hx|helix|vipw|vigr)$/;
+export const EDITORS = /^(?:vi|vim|nvim|vim\.\w+|nano|pico|emacs|ed|joe|mcedit|micro|jed|ne|kak|hx|helix|code|vipw|vigr)$/;
 /** Programs that only look at a file, set its permissions or remove it: naming a file to them changes nothing in it. */
 export const FILE_INSPECTORS = /^(?:cat|less|more|head|tail|ls|stat|file|test|\[|grep|egrep|fgrep|zgrep|lsattr|sha\d*sum|md5sum|b2sum|wc|diff|cmp|strings|od|hexdump|readlink|realpath|getfacl|chmod|chown|chgrp|rm|unlink|shred)$/;
 /** Scripting runtimes whose inline code (`-c`, `-e`, `-r`) can do anything a binary can. */

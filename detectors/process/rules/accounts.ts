@@ -188,6 +188,21 @@ function loginShell(inv: Invocation): string | undefined {
   return shell === undefined || NO_LOGIN_SHELL.test(shell) ? undefined : shell.replace(/^--shell=/, '');
 }
 
+/**
+ * `ldapadd -H ldap://dc -D admin@corp -w pw -f user.ldif`: entries added to a directory from a node, Atomic's way of
+ * creating a domain account (T1136.002). Low: the entry's content is in the file, not on the line.
+ */
+const directoryEntryAdded: Rule = {
+  name: 'directory-entry-added',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1136.002'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'ldapadd', 'ldapmodify').find((i) => i.program === 'ldapadd' || i.args.includes('-a'));
+    return inv ? { tool: inv.program, server: inv.args.find((_, i) => inv.args[i - 1] === '-H' || inv.args[i - 1] === '-h') ?? '' } : undefined;
+  },
+};
+
 export const ACCOUNT_RULES: readonly Rule[] = [
-  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, systemAccountSession, sudoersOpened, accountDatabaseEdited,
+  accountFileWrite, sudoersWrite, accountWithPassword, systemAccountShell, rootIdentity, passwordChanged, adminGroupGranted, systemAccountSession, sudoersOpened, accountDatabaseEdited, directoryEntryAdded,
 ];

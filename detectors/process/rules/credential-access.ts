@@ -3,7 +3,7 @@
  * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
  * temporary file for the trip out.
  */
-import { excerpt, isAuthenticationValue, isDisguisedDrop, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { EDITORS, excerpt, isAuthenticationValue, isDisguisedDrop, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -25,7 +25,6 @@ const KEY_USERS = new Set([
 /** Where a credential hunt starts: the whole filesystem, all homes, a system tree (not a project directory). */
 const SEARCH_ROOT = /^(?:\/+|~\/?|\$HOME\/?|\/(?:home|root|etc|var|opt|srv|mnt|usr|data)\/?)$/;
 const CREDENTIAL_PLACE = /\/\.(?:ssh|aws|azure|kube|docker|gnupg|oci|config\/gcloud)\b|\/run\/secrets|\/var\/lib\/rancher/;
-const EDITORS = /^(?:vim?|nvim|nano|emacs|code|micro|hx|joe|mcedit)$/;
 /** Files whose copy in a temporary directory is loot: secrets and the account databases (not kubeconfigs admins copy about). */
 const STAGED_LOOT = new RegExp(`${SECRET_FILE.source}|/etc/(?:passwd|group|sudoers)\\b`);
 /** Shell history files: what users typed, passwords given on command lines included. */
@@ -87,8 +86,9 @@ function readArguments(program: string, args: readonly string[]): string | undef
   // `-E` names curl's client certificate; elsewhere it is an ordinary option (`gcc -x c -E /root/.ssh/id_rsa` preprocesses the key).
   const authenticates = (i: number): boolean => isAuthenticationValue(args, i) && (args[i - 1] !== '-E' || program === 'curl');
   const secret = args.find((a, i) => SECRET_FILE.test(a) && (ACCOUNT_DATABASE.test(a) || !authenticates(i)) && !usedInsideScript(a));
-  // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it.
-  if (secret === undefined || (EDITORS.test(program) && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
+  // Editing one's own cloud credentials is configuration; an editor opening /etc/shadow is reading it, and so is ed,
+  // the line editor GTFOBins prints files with (`ed key` then `,p`).
+  if (secret === undefined || (EDITORS.test(program) && program !== 'ed' && /^(?:~|\$HOME|\/home\/|\/root\/)/.test(secret))) return undefined;
   return /^[/~$]/.test(secret) ? secret : secret.replace(/^.*?(?=\/)/, '');
 }
 
@@ -284,7 +284,63 @@ const historyRead: Rule = {
   },
 };
 
+/**
+ * `auditctl -a always,exit -F arch=b64 -S execve -k CMDS`: every command line on the host recorded, passwords typed as
+ * arguments included (Atomic's auditd keylogger, T1056.001). Audit policies narrow execve rules to a user, an owner or
+ * a program (`-F euid=0`, `-F exe=`); low, since compliance baselines set some of these too.
+ */
+const everyCommandAudited: Rule = {
+  name: 'every-command-audited',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1056.001'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'auditctl').find((i) => i.args.some((a, j) => /^-S$/.test(i.args[j - 1] ?? '') && /\bexecve\b/.test(a)) && !i.args.some((a) => /^(?:e?uid|auid|exe|path|dir|gid|egid)[!<>=]/.test(a)));
+    return inv ? { rule: inv.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
+/**
+ * `curl -X PUT http://169.254.169.254/latest/api/token`: an IMDSv2 session token asked for with nothing read under it
+ * on the line, the first step to the node role's credentials (T1552.005). Low: scripts that then read the instance type
+ * ask the same way.
+ */
+const metadataToken: Rule = {
+  name: 'cloud-metadata-token',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1552.005'],
+  match: (s): Evidence | undefined => {
+    const urls = urlsIn(s.text).filter((u) => METADATA_HOST.test(u.host));
+    const token = urls.find((u) => /\/latest\/api\/token\b/.test(u.url));
+    return token && urls.every((u) => u === token || !/meta-data|dynamic/.test(u.url)) ? { url: token.url.slice(0, 120) } : undefined;
+  },
+};
+
+/** Programs that use or handle a kubeconfig or a join token in the everyday course: clients, copiers, viewers, editors. */
+const KUBECONFIG_HANDLERS = /^(?:kubectl|k3s|kubeadm|helm|k9s|kubectx|kubens|kubecolor|kubie|flux|argocd|kustomize|k3d|kind|kubeconform|cat|less|more|head|tail|grep|egrep|sed|awk|cut|yq|jq|base64|diff|cp|mv|scp|rsync|install|ln|tar|zip|chmod|chown|chgrp|ls|stat|rm|test|\[|touch|sha256sum|md5sum|echo|printf|export|source|\.|ssh|tee|wc|file|openssl|code|cursor)$/;
+const KUBECONFIG_OR_TOKEN = /(?:^|\/)(?:\.kube\/config|k3s\.yaml|admin\.conf|server\/(?:node-)?token)$/;
+/**
+ * `rev /var/lib/rancher/k3s/server/token | rev`, `genisoimage -o - ~/.kube/config`, `redcarpet k3s.yaml`: the cluster's
+ * admin credentials handed, as a file to read, to a program that has no business with them (GTFOBins' file-read through
+ * setuid copies and sudo rules). Low: the line shows the read, not where the bytes go.
+ */
+const kubeconfigOddReader: Rule = {
+  name: 'kubeconfig-read-by-unrelated-program',
+  category: 'data_exfiltration',
+  severity: 'low',
+  techniques: ['T1552.001'],
+  match: (s): Evidence | undefined => {
+    for (const inv of s.invocations) {
+      if (inv.program === '' || KUBECONFIG_HANDLERS.test(inv.program) || EDITORS.test(inv.program)) continue;
+      const file = inv.args.find((a, i) => KUBECONFIG_OR_TOKEN.test(a) && !/^-/.test(inv.args[i - 1] ?? ''));
+      if (file !== undefined) return { reader: inv.program, file };
+    }
+    return undefined;
+  },
+};
+
 export const CREDENTIAL_ACCESS_RULES: readonly Rule[] = [
-  historyRead, inputCapture,
+  historyRead, inputCapture, everyCommandAudited, metadataToken, kubeconfigOddReader,
   passwordCracking, cloudMetadataCredentials, credentialDumping, sensitiveFileStaged, archiveStagedHidden, credentialRead, credentialSearch, secretsApi,
 ];

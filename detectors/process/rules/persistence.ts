@@ -346,7 +346,23 @@ function echoedContent(s: Subject, file?: string): string | undefined {
   return echoes.length === 0 ? undefined : echoes.join('\n');
 }
 
+/**
+ * `echo "[Unit]" > /etc/systemd/system/x.service`, `echo "ExecStart=..." >> ~/.config/systemd/user/y.timer`: a unit
+ * file typed line by line (Atomic's T1543.002 and T1053.006). Packages and guides install unit files, or write them
+ * whole with tee; drop-in overrides (`x.service.d/*.conf`) are configuration. Low: a unit is not a payload.
+ */
+const unitWrittenInline: Rule = {
+  name: 'unit-file-written-inline',
+  category: 'persistence',
+  severity: 'low',
+  techniques: ['T1543.002', 'T1053.006'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'echo', 'printf').find((i) => i.command.redirects.some((r) => />/.test(r.op) && /\/systemd\/(?:system|user)\/[^/]+\.(?:service|timer|socket|path)$/.test(r.target)));
+    return inv ? { writes: inv.command.redirects.find((r) => />/.test(r.op))!.target } : undefined;
+  },
+};
+
 export const PERSISTENCE_RULES: readonly Rule[] = [
   transientTimer, loginOrDeviceHook, sshdWeakened, gitCommandHook, cronWrittenUnseen,
-  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, pamOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, exitTrap, pythonStartupHook,
+  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, pamOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, unitWrittenInline, exitTrap, pythonStartupHook,
 ];

@@ -445,8 +445,29 @@ const kernelTamper: Rule = {
   },
 };
 
+/**
+ * `systemctl stop cron`, `pkill ^cron$`, `kill $(pgrep cron)`: the job scheduler stopped (T1489, service stop), which
+ * takes every scheduled job, backups and log rotation included, with it. Low: maintenance does it too, briefly.
+ */
+const schedulerStopped: Rule = {
+  name: 'job-scheduler-stopped',
+  category: 'system_modification',
+  severity: 'low',
+  techniques: ['T1489'],
+  match: (s): Evidence | undefined => {
+    const SCHEDULER = /^\^?(?:cron|crond|atd|anacron)\$?(?:\.service)?$/;
+    for (const inv of invocationsOf(s, 'systemctl', 'service', 'pkill', 'killall')) {
+      const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill)$/.test(a));
+      const service = inv.args.find((a) => SCHEDULER.test(a));
+      if (stops && service !== undefined) return { service: service.replace(/^\^|\$$/g, ''), tool: inv.program };
+    }
+    const killed = invocationsOf(s, 'kill').flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SCHEDULER.test(name));
+    return killed === undefined ? undefined : { service: killed, tool: 'kill' };
+  },
+};
+
 export const SYSTEM_MODIFICATION_RULES: readonly Rule[] = [
-  kernelTamper,
+  kernelTamper, schedulerStopped,
   logTampering, securityToolDisabled, destructiveWipe, timestomp, kernelModule, rootkitSignal, preloadWrite, procHiding,
   decodeAndRun, binaryPlanted, binaryMovedAside, packageDatabaseWritten, dropMadeExecutable, dropRemoved, unsafeBpf, bpfLoaded, execFromTemp, crontabRemoved,
 ];
