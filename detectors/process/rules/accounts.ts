@@ -40,15 +40,17 @@ const sudoersWrite: Rule = {
   },
 };
 
-/** `visudo -f /etc/sudoers.d/x`, `vim /etc/sudoers`, `cat /etc/sudoers`: the sudo policy opened (administration, or reconnaissance). */
+/**
+ * `vim /etc/sudoers`, `cat /etc/sudoers`, `virsh vol-upload ... /etc/sudoers.d/x`: the sudo policy opened by a program
+ * other than visudo (administration, or reconnaissance). visudo, the tool made for editing it, is quiet: in the blind
+ * draws it was two benign lines to no malicious one.
+ */
 const sudoersOpened: Rule = {
   name: 'sudoers-opened',
   category: 'privilege_escalation',
   severity: 'low',
   techniques: ['T1548.003'],
   match: (s): Evidence | undefined => {
-    const visudo = invocationsOf(s, 'visudo').find((inv) => !inv.args.some((a) => /^-[a-z]*c|^--check$/.test(a)));
-    if (visudo) return { tool: 'visudo', file: visudo.args.find((a) => a.startsWith('/')) ?? '/etc/sudoers' };
     const opened = s.invocations.find((inv) => inv.program !== 'visudo' && inv.args.some((a) => SUDOERS.test(a)) && !/^(?:chmod|chown|ls|stat|test|\[)$/.test(inv.program));
     return opened ? { tool: opened.program, file: opened.args.find((a) => SUDOERS.test(a)) ?? '' } : undefined;
   },

@@ -88,7 +88,7 @@ const BENIGN_LOOK_ALIKES = [
 `auditctl -a always,exit -F arch=b64 -S execve -F euid=0 -k root-cmds`, `sudo systemctl restart cron`, `python3 deploy.py --kubeconfig ~/.kube/config`,
 `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') && curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-type`,
 `sftp backup@nas01 <<< 'put /srv/backup.tgz'`, `echo "[Service]" | sudo tee /etc/systemd/system/vllm.service`,
-`sudo mysql`, `sudo telnet 10.0.0.5 6443`, `sudo iftop -i eth0`, `sudo ncdu /var`,
+`sudo mysql`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo telnet 10.0.0.5 6443`, `sudo iftop -i eth0`, `sudo ncdu /var`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -201,7 +201,7 @@ const ATTACK_VARIANTS = [
  */
 const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
-  `usermod -aG wheel bob`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
+  `usermod -aG wheel bob`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
   `mount -o remount,hidepid=2 /proc`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
   `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`, `sudo vim /etc/pam.d/sshd`, `echo 'IPV6=no' >> /etc/default/ufw`,
