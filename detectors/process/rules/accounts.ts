@@ -120,7 +120,11 @@ const rootIdentity: Rule = {
   },
 };
 
-/** `usermod -aG sudo bob`, `useradd -G wheel bob`, `gpasswd -a bob sudo`: admin rights granted (everyday, and T1098). */
+/**
+ * `useradd -G sudo svc-x`, `usermod -aG sudo www-data`, `gpasswd -a nobody wheel`: an account born an admin, or a service
+ * account given admin rights (T1098). A person added to an admin group (`usermod -aG sudo bob`) is everyday and quiet:
+ * in the blind draws it was three benign lines to none malicious.
+ */
 const adminGroupGranted: Rule = {
   name: 'account-given-admin-group',
   category: 'persistence',
@@ -130,9 +134,14 @@ const adminGroupGranted: Rule = {
     for (const inv of accountTools(s.invocations)) {
       const groups = inv.args.find((a, i) => /^-[a-zA-Z]*G$|^--groups$/.test(inv.args[i - 1] ?? '') || /^--groups=/.test(a))?.replace(/^--groups=/, '');
       const granted = groups?.split(',').find((g) => PRIVILEGED_GROUPS.test(g));
-      if (granted !== undefined) return { tool: inv.program, group: granted };
+      // `usermod -aG sudo chen`: an existing person made an admin is administration; an account born an admin
+      // (`useradd -G sudo svc-x`) or a service account promoted is how a foothold is kept.
+      const account = inv.args.filter((a) => !a.startsWith('-') && a !== groups).pop() ?? '';
+      const personPromoted = inv.program === 'usermod' && !SYSTEM_ACCOUNTS.test(account);
+      if (granted !== undefined && !personPromoted) return { tool: inv.program, group: granted, account };
     }
-    const added = invocationsOf(s, 'gpasswd', 'adduser', 'addgroup').find((inv) => (inv.program === 'gpasswd' ? inv.args.some((a) => a === '-a' || a === '-M') : inv.args.filter((a) => !a.startsWith('-')).length === 2) && inv.args.some((a) => PRIVILEGED_GROUPS.test(a)));
+    const added = invocationsOf(s, 'gpasswd', 'adduser', 'addgroup').find((inv) => (inv.program === 'gpasswd' ? inv.args.some((a) => a === '-a' || a === '-M') : inv.args.filter((a) => !a.startsWith('-')).length === 2)
+      && inv.args.some((a) => PRIVILEGED_GROUPS.test(a)) && inv.args.some((a) => !a.startsWith('-') && !PRIVILEGED_GROUPS.test(a) && SYSTEM_ACCOUNTS.test(a)));
     return added ? { tool: added.program, group: added.args.find((a) => PRIVILEGED_GROUPS.test(a)) ?? '' } : undefined;
   },
 };
@@ -151,6 +160,9 @@ const passwordChanged: Rule = {
     if (piped) return { tool: piped.program, option: piped.args.join(' ').slice(0, 60) };
     const reopened = invocationsOf(s, 'usermod', 'chage').find((inv) => inv.args.some((a) => /^-U$|^--unlock$/.test(a)) || /(?:-e|--expiredate|-E)[=\s]+(?:""|''|-1|9{4,})/.test(inv.args.join(' ')));
     if (reopened) return { tool: reopened.program, option: reopened.args.join(' ').slice(0, 60) };
+    // The BSD account tool: `echo pw | pw usermod u -h 0` reads the password from a descriptor; `pw unlock u`.
+    const pw = invocationsOf(s, 'pw').find((inv) => inv.args[0] === 'unlock' || inv.args.some((a, i) => a === '-h' && /^\d+$/.test(inv.args[i + 1] ?? '')));
+    if (pw) return { tool: 'pw', option: pw.args.join(' ').slice(0, 60) };
     // A password hash made by hand, to paste into /etc/passwd or shadow (`openssl passwd`, `mkpasswd`, `crypt.crypt`).
     const crafted = invocationsOf(s, 'openssl').find((inv) => inv.args[0] === 'passwd') ?? invocationsOf(s, 'mkpasswd')[0];
     if (crafted) return { tool: `${crafted.program}${crafted.program === 'openssl' ? ' passwd' : ''}` };

@@ -87,7 +87,7 @@ const containerSocket: Rule = {
     if (client) return { socket: client.args.find((a) => /\.sock\b/.test(a)) ?? '', client: client.program };
     // The Docker API without TLS on the network (port 2375), the classic open daemon; or a container created through
     // the API with the host's root bound in (`POST https://h:2376/containers/create -d '{"Binds": ["/:/host"]}'`).
-    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b|\/containers\/create\b[^\n]*"Binds"\s*:\s*\[\s*"\/(?::|")/);
+    const remote = excerpt(s.text, /(?:-H|--host)[=\s]+(?:tcp:\/\/)?[\w.-]+:2375\b|DOCKER_HOST=["']?tcp:\/\/[\w.-]+:2375\b|\/containers\/create\b[^\n]*"Binds"\s*:\s*\[\s*"\/(?::|")|\bhttps?:\/\/[\w.-]+:237[56]\/(?:v[\d.]+\/)?(?:containers|secrets|images|exec|services|swarm|volumes|info)\b/);
     return remote === undefined ? undefined : { socket: remote };
   },
 };
@@ -165,7 +165,8 @@ const hostPodFromUrl: Rule = {
   severity: 'high',
   techniques: ['T1611', 'T1610'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'kubectl', 'k3s', 'oc').find((i) => /^(?:apply|create|run|replace)$/.test(i.args.find((a) => !a.startsWith('-') && a !== 'kubectl') ?? ''));
+    // The verb may follow global options (`kubectl -n ml apply -f ...`).
+    const inv = invocationsOf(s, 'kubectl', 'k3s', 'oc').find((i) => i.args.some((a) => /^(?:apply|create|run|replace)$/.test(a)));
     const url = inv && urlsIn(inv.args.join(' ')).find((u) => /host-?(?:pid|network|ipc|path)|priv(?:ileged)?(?=[-_/.]|$)|everything-allowed|nothing-allowed|badpods|escape|node-?shell/i.test(u.url.replace(/^\w+:\/\/[^/]+/, '')));
     return url ? { manifest: url.url.slice(0, 160) } : undefined;
   },

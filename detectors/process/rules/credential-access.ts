@@ -52,7 +52,8 @@ const credentialRead: Rule = {
     // `nmap -iL k3s.yaml`, `dmesg -F`): GTFOBins' file-read through options; kubeconfig options authenticate instead.
     for (const inv of s.invocations) {
       if (KEY_USERS.has(inv.program) || EDITORS.test(inv.program) || /^(?:visudo|sudoedit|k9s|kubectx|kubens|flux|argocd|kustomize|k3d|kind|cat|less|more|head|tail|cp|mv)$/.test(inv.program)) continue;
-      const file = inv.args.find((a, i) => /^-[\w-]+$/.test(inv.args[i - 1] ?? '') && !isAuthenticationValue(inv.args, i) && /^@?[/~]\S*$/.test(a) && SENSITIVE_FILE.test(a));
+      // An option with its own value attached (`base64 -w0 FILE`) does not take the path.
+      const file = inv.args.find((a, i) => /^-[\w-]+$/.test(inv.args[i - 1] ?? '') && !/^-[a-zA-Z]\d+$/.test(inv.args[i - 1] ?? '') && !isAuthenticationValue(inv.args, i) && /^@?[/~]\S*$/.test(a) && SENSITIVE_FILE.test(a));
       if (file !== undefined) return { reader: inv.program, file, option: inv.args[inv.args.indexOf(file) - 1] };
     }
     const getent = invocationsOf(s, 'getent').find((inv) => /^g?shadow$/.test(inv.args[0] ?? ''));
@@ -117,6 +118,9 @@ const credentialSearch: Rule = {
       const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a) || CREDENTIAL_DIRECTORY.test(a));
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
+    // `find /opt -type f -exec grep -i -I PASSWORD {} /dev/null \;`: find walks the tree, grep hunts in each file.
+    const walked = invocationsOf(s, 'find').find((inv) => inv.args.includes('-exec') && /^e?grep$/.test(baseName(inv.args[inv.args.indexOf('-exec') + 1] ?? '')) && inv.args.slice(inv.args.indexOf('-exec')).some((a) => CREDENTIAL_WORD.test(a)));
+    if (walked) return { search: walked.args.slice(walked.args.indexOf('-exec')).find((a) => CREDENTIAL_WORD.test(a))!, in: walked.args[0] ?? '.' };
     for (const inv of invocationsOf(s, 'find', 'locate', 'mlocate', 'plocate')) {
       // locate matches any part of a path, so a credential word is a search too (`locate password | more`).
       const name = inv.args.find((a, i) => (CREDENTIAL_FILE_NAME.test(a) || (inv.program !== 'find' && !a.startsWith('-') && CREDENTIAL_WORD.test(a))) && (inv.program !== 'find' || /^-i?(?:name|path|wholename)$/.test(inv.args[i - 1] ?? '')));
@@ -154,7 +158,7 @@ const cloudMetadataCredentials: Rule = {
   severity: 'high',
   techniques: ['T1552.005'],
   match: (s) => {
-    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host) && /security-credentials|service-accounts\/|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
+    const url = urlsIn(s.text).find((u) => METADATA_HOST.test(u.host) && /security-credentials|iam\/|service-accounts\/|identity|oauth2\/token|ram\/security|\/v2\/credentials|user-data/.test(u.url));
     return url ? { url: url.url.slice(0, 160) } : undefined;
   },
 };
@@ -332,8 +336,10 @@ const kubeconfigOddReader: Rule = {
   techniques: ['T1552.001'],
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
-      if (inv.program === '' || KUBECONFIG_HANDLERS.test(inv.program) || EDITORS.test(inv.program)) continue;
-      const file = inv.args.find((a, i) => KUBECONFIG_OR_TOKEN.test(a) && !/^-/.test(inv.args[i - 1] ?? ''));
+      // diff against /dev/null prints the file whole (GTFOBins diff).
+      const handles = KUBECONFIG_HANDLERS.test(inv.program) && !(inv.program === 'diff' && inv.args.includes('/dev/null'));
+      if (inv.program === '' || handles || EDITORS.test(inv.program)) continue;
+      const file = inv.args.find((a, i) => KUBECONFIG_OR_TOKEN.test(a) && (!/^-/.test(inv.args[i - 1] ?? '') || /^-[a-zA-Z]+\d+$/.test(inv.args[i - 1] ?? '')));
       if (file !== undefined) return { reader: inv.program, file };
     }
     return undefined;

@@ -14,7 +14,7 @@ import { writesTo } from './rule.js';
 const FIREWALL_SERVICE = /^(?:ufw|firewalld|nftables|iptables|ip6tables|netfilter-persistent|shorewall|csf|pf)(?:\.service)?$/;
 const LOGGING_CONFIG = /^\/etc\/(?:rsyslog\.conf|rsyslog\.d\/|syslog\.conf|syslog-ng\/|systemd\/journald\.conf|audit\/|audisp\/|libaudit\.conf|security\/audit_event|logrotate\.d\/(?:rsyslog|syslog))/;
 /** Files and directories that guard the host: account databases, sudo, SSH, cron, loader, start-up, system binaries. */
-const GUARDED_PATH = new RegExp(`${SENSITIVE_FILE.source}|^/etc/?$|^/etc/(?:sudoers\\.d|ssh/sshd_config|cron|crontab|ld\\.so\\.preload|profile|rc\\.local|pam\\.d|systemd/system)|/\\.ssh(?:/|$)|authorized_keys|^/(?:usr/)?(?:local/)?s?bin(?:/|$)|^/root/?$|^/$`);
+const GUARDED_PATH = new RegExp(`${SENSITIVE_FILE.source}|^/etc/?$|^/etc/(?:sudoers\\.d|ssh/sshd_config|cron|crontab|ld\\.so\\.preload|profile|rc\\.local|pam\\.d|systemd/system)|/\\.ssh(?:/|$)|authorized_keys|^/(?:usr/)?(?:local/)?s?bin(?:/|$)|^/root/?$|^/$|^/var/lib/rancher/k3s/(?:server/manifests|agent/pod-manifests)(?:/|$)|^/etc/kubernetes/manifests(?:/|$)`);
 /** One program in a system binary directory. */
 const BIN_FILE = /^\/(?:usr\/)?(?:local\/)?s?bin\/[^/]+$/;
 /** Persistence and authentication files an attacker makes immutable so they cannot be cleaned, or unlocks to edit. */
@@ -172,7 +172,9 @@ const hiddenDirectory: Rule = {
     // Also among the system's programs and libraries, and in /dev, where only device nodes belong (Falco's "Mkdir binary
     // dirs", "Create files below dev").
     const dir = invocationsOf(s, 'mkdir').flatMap((inv) => inv.args).find((a) => (isTempPath(a) && hidden(a) && !/\/\.(?:X11|ICE|font|XIM|Test)-unix\b/.test(a)) || (SYSTEM_OR_DEV_DIR.test(a) && hidden(a)) || /(?:^|\/)\.{3,}\/?$|\/\.\s+\/?$/.test(a))
-      ?? invocationsOf(s, 'touch', 'cp', 'mv').flatMap((inv) => inv.args).find((a) => /^\/dev\/\.[^/]+$/.test(a));
+      ?? invocationsOf(s, 'touch', 'cp', 'mv').flatMap((inv) => inv.args).find((a) => /^\/dev\/\.[^/]+$/.test(a))
+      // A hidden file written into a hidden temporary directory (`echo x > /var/tmp/.d/.f`): hidden twice over.
+      ?? writesTo(s, /^(?:\/var)?\/tmp\/(?:[^/]+\/)*\.(?!(?:X11|ICE|font|XIM|Test)-unix\/)[^/.][^/]*\/(?:[^/]+\/)*\.[^/.][^/]*$/)?.writes;
     return dir === undefined ? undefined : { directory: dir };
   },
 };

@@ -320,7 +320,9 @@ const sshdWeakened: Rule = {
   techniques: ['T1556', 'T1098.004'],
   match: (s): Evidence | undefined => {
     const written = writesTo(s, /^\/etc\/ssh\/ssh_?d?_config(?:\.d\/|$)/);
-    const setting = written && excerpt(s.text, SSHD_WEAKENED);
+    // In a sed substitution only the replacement is written (`s/^#PasswordAuthentication yes/PasswordAuthentication no/` hardens).
+    const text = s.text.replace(/\bs([/|;,#@])((?:(?!\1).)*)\1/g, 's$1$1');
+    const setting = written && excerpt(text, SSHD_WEAKENED);
     return written && setting !== undefined ? { ...written, setting } : undefined;
   },
 };

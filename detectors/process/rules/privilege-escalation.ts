@@ -122,6 +122,8 @@ function deliberateShellEscape(program: string, args: readonly string[]): string
   if (program === 'tmux') return args.find((a, i) => args[i - 1] === '-c' && interactiveShellIn(` ${a}`) !== undefined);
   if (program === 'chroot' && args.find((a) => !a.startsWith('-')) === '/') return `chroot ${args.join(' ')}`;
   if (program === 'service' && (args[0] ?? '').includes('../')) return args[0];
+  // `sudo pic -U`, `sudo groff -U`: troff's unsafe mode, in which `sh` requests run commands (GTFOBins pic).
+  if (/^(?:pic|groff|troff|nroff|eqn)$/.test(program) && args.includes('-U')) return `${program} -U`;
   // `sudo wg-quick up /tmp/wg0.conf`: the interface file's PostUp/PreUp lines run as root, and this one is a drop.
   if (program === 'wg-quick') return args.find((a) => isTempPath(a));
   return undefined;
@@ -560,7 +562,7 @@ const exploitFetched: Rule = {
     const inv = invocationsOf(s, 'git', 'wget', 'curl', 'gh', 'svn').find((i) => (i.program !== 'git' || i.args.includes('clone')) && i.args.some((a) => /^(?:https?|git|ssh):\/\/|^git@/.test(a) && EXPLOIT_NAME.test(a)));
     if (inv) return { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' };
     // An exploit packaged as an image (`docker run cve-2019-5736:malicious_image_POC`), or an option that says it (`-autopwn`).
-    const image = invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl', 'ctr').find((i) => /^(?:run|create|pull)$/.test(i.args[0] ?? '') && i.args.some((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)));
+    const image = invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl', 'ctr', 'buildah').find((i) => /^(?:run|create|pull|build)$/.test(i.args[0] ?? '') && i.args.some((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)));
     if (image) return { tool: image.program, image: image.args.find((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)) ?? '' };
     const option = excerpt(s.text, /(?:^|\s)--?auto-?pwn\b[^\s]*/i);
     return option === undefined ? undefined : { option: option.trim() };

@@ -17,7 +17,7 @@ const TUNNEL_TOOLS = ['chisel', 'revsocks', 'sshuttle', 'ngrok', 'frpc', 'frps',
 /** Packet capture tools; reading a saved capture (`-r`) or listing interfaces is not capturing. */
 const SNIFFERS = ['tcpdump', 'tshark', 'dumpcap', 'ngrep', 'tcpflow', 'termshark', 'netsniff-ng', 'dsniff', 'urlsnarf'];
 const SCANNERS = ['nmap', 'masscan', 'zmap', 'rustscan', 'naabu', 'zgrab', 'zgrab2', 'unicornscan', 'arp-scan', 'netdiscover', 'fping', 'pnscan', 'nbtscan', 'sx'];
-const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'dsniff', 'mitm6'];
+const INTERCEPTORS = ['arpspoof', 'ettercap', 'bettercap', 'responder', 'responder.py', 'dsniff', 'mitm6'];
 
 /** `nc -c 'ncat localhost 9090'`: a listener that relays to another command (the shell case is a reverse shell). */
 const netcatCommandRelay: Rule = {
@@ -565,8 +565,29 @@ const offensiveTool: Rule = {
   },
 };
 
+/**
+ * An adversary-emulation framework's test run on the host: Atomic Red Team's test material (its `atomics/T1055.009/...`
+ * folders, scripts named for an ATT&CK technique) or Stratus Red Team's `detonate`/`warmup`. Sanctioned or not, an
+ * attack technique is being executed on this node, and it is reported as such.
+ */
+const attackSimulation: Rule = {
+  name: 'attack-simulation-run',
+  category: 'suspicious_network',
+  severity: 'medium',
+  techniques: ['T1588.002'],
+  match: (s): Evidence | undefined => {
+    const words = s.invocations.flatMap((inv) => [inv.path, ...inv.args]);
+    // Also a program named for the technique it tests (`t1040_linux_pcapdemo`).
+    const named = s.invocations.map((inv) => inv.path).find((p) => /(?:^|\/)[Tt]\d{4}(?:[._]\d{3})?_[a-z]\w*$/.test(p));
+    const atomic = named ?? words.find((w) => /(?:^|\/)(?:AtomicRedTeam|atomic-red-team)\/|\/atomics\/T\d{4}(?:\.\d{3})?\/|(?:^|\/)T\d{4}(?:[.-]\d{3})?[\w.-]*\.(?:py|sh|go|c|cc|pl|rb|ps1)$/.test(w));
+    if (atomic !== undefined) return { framework: 'Atomic Red Team', test: atomic.slice(0, 120) };
+    const stratus = invocationsOf(s, 'stratus').find((inv) => /^(?:detonate|warmup|revert)$/.test(inv.args[0] ?? ''));
+    return stratus ? { framework: 'Stratus Red Team', test: stratus.args.join(' ').slice(0, 120) } : undefined;
+  },
+};
+
 export const SUSPICIOUS_NETWORK_RULES: readonly Rule[] = [
-  offensiveTool, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
+  offensiveTool, attackSimulation, packetCapture, untrustedDownloadExecuted, legacyRemoteClient, fetchedFromPublicAddress, rawSocketToPublicAddress,
   bruteForceLogin, spoofedUserAgent, netcatListener,
   netcatCommandRelay, reverseTunnel, networkScan, shellRawSocket, trafficInterception, downloadIntoTemp, untrustedPipeToShell,
   opensslTransport, whoisChannel, sshpassInline, anonymityNetwork, remoteAgentRegistered, sshToBareAddress, tunnelToolFetched, packageSourceAtAddress, hostsFileRedirect, remoteArchiveRead, clientOfBareAddress,

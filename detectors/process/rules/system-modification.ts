@@ -49,8 +49,12 @@ const logTampering: Rule = {
     // Also a shell history moved out of its place (`mv ~/.bash_history /dev/shm/.h`): the shell starts an empty one.
     const moved = invocationsOf(s, 'mv').find((inv) => SYSTEM_LOG.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? '') || /(?:^|\/)\.\w*_?history$/.test(inv.args.filter((a) => !a.startsWith('-'))[0] ?? ''));
     if (moved) return { tool: 'mv', log: moved.args.filter((a) => !a.startsWith('-'))[0] };
+    // Emptied (`> /var/log/x`, `: > x`, `echo > x`, `cat /dev/null > x`), or the system's own log overwritten by anything;
+    // a job starting its own log afresh (`backup.sh > /var/log/backup.log`) is not tampering.
     for (const inv of s.invocations) {
-      const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')));
+      const writesNothing = inv.program === '' || /^(?::|true|false)$/.test(inv.program) || (/^(?:echo|printf)$/.test(inv.program) && inv.args.every((a) => /^(?:-[neE]+|["']{2})?$/.test(a)))
+        || (inv.program === 'cat' && inv.args.every((a) => a === '/dev/null'));
+      const truncated = inv.command.redirects.find((r) => /^[0-9&]?>\|?$/.test(r.op) && LOG_FILE.test(r.target.replace(/^~/, '/home/u')) && (writesNothing || SYSTEM_LOG.test(r.target) || !/^\/var\/log\//.test(r.target)));
       if (truncated) return { truncates: truncated.target };
     }
     // `find /var/log -name '*.log' -exec truncate -s 0 {} +`, `find /var/log -delete`: every log at once.
@@ -150,7 +154,8 @@ const kernelModule: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of invocationsOf(s, 'insmod', 'modprobe')) {
       // A module file from outside the kernel's module tree, or a known rootkit by name.
-      const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (/\.ko(?:\.[xg]z|\.zst)?$/.test(a) && !/^\/(?:usr\/)?lib\/modules\//.test(a))));
+      // (Inside the tree too when a directory on the way is hidden: `/lib/modules/.../.rk/x.ko`.)
+      const module = inv.args.find((a) => !a.startsWith('-') && (LKM_ROOTKIT.test(baseName(a).replace(/\.ko$/, '')) || (/\.ko(?:\.[xg]z|\.zst)?$/.test(a) && (!/^\/(?:usr\/)?lib\/modules\//.test(a) || /\/\.[^/]+\//.test(a)))));
       if (module !== undefined) return { module };
     }
     // A module file copied into the module tree from a download location, to load at every boot (with depmod).

@@ -31,7 +31,7 @@ const rate = (part: readonly unknown[], whole: readonly unknown[]): number => pa
 
 /** Draws made blind to the rules, in the held-out set's shape (see the fixtures' README). */
 const BLIND_DRAWS = ['fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth'];
-const FIFTH_PASS_DRAWS = ['fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
+const FIFTH_PASS_DRAWS = ['fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'twenty-first', 'twenty-second', 'twenty-third'];
 
 const SETS = {
   'public-source half': { malicious: load('malicious.jsonl'), benign: load('benign.jsonl'), recall: 0.92, falsePositives: 0.01 },
@@ -43,7 +43,7 @@ const SETS = {
   // Made blind to the rules in the held-out set's proportions; each measured before its misses were read (see README).
   'fifth to thirteenth draws': { malicious: draws('sampled-malicious.jsonl', ...BLIND_DRAWS), benign: draws('sampled-benign.jsonl', ...BLIND_DRAWS), recall: 0.88, falsePositives: 0.01 },
   // The fifth pass's draws, briefed to follow the public half's source mix (140 composed benign lines of 225).
-  'fourteenth to nineteenth draws': { malicious: draws('sampled-malicious.jsonl', ...FIFTH_PASS_DRAWS), benign: draws('sampled-benign.jsonl', ...FIFTH_PASS_DRAWS), recall: 0.86, falsePositives: 0.01 },
+  'fourteenth to twenty-third draws': { malicious: draws('sampled-malicious.jsonl', ...FIFTH_PASS_DRAWS), benign: draws('sampled-benign.jsonl', ...FIFTH_PASS_DRAWS), recall: 0.88, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {

