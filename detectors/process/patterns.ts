@@ -55,7 +55,7 @@ export const SECRET_FILE = new RegExp([
   String.raw`/etc/g?shadow\b`, String.raw`/etc/(?:master\.passwd|spwd\.db)\b`, String.raw`serviceaccount/token`, String.raw`\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)`, String.raw`\.aws/credentials`,
   String.raw`\.config/gcloud/(?:credentials|access_tokens|application_default)`, String.raw`/proc/(?:\d+|self|\*|\$\w+|\$\{\w+\}|\$\([^)]*\))/(?:mem|environ)\b`, String.raw`\.git-credentials`,
   String.raw`\.vault-token`, String.raw`/etc/ssl/private/`, String.raw`\bwallet\.dat\b`, String.raw`/dev/k?mem\b`, String.raw`/etc/security/opasswd\b`,
-  String.raw`\.pgpass\b`, String.raw`/etc/krb5\.keytab\b`, String.raw`/(?:etc/kubernetes/pki|var/lib/rancher/k3s/server/tls)/[\w./-]*\.key\b`, String.raw`/var/lib/rancher/k3s/server/cred/`, String.raw`/var/lib/etcd/member/snap/db\b`, String.raw`/k3s/server/db/state\.db\b`, String.raw`\.gnupg/private-keys`,
+  String.raw`\.pgpass\b`, String.raw`/etc/krb5\.keytab\b`, String.raw`/(?:etc/kubernetes/pki|var/lib/rancher/k3s/server/tls)/[\w./-]*\.key\b`, String.raw`/var/lib/rancher/k3s/server/cred/`, String.raw`/var/lib/etcd/member/snap/db\b`, String.raw`rclone/rclone\.conf\b`, String.raw`/etc/ssh/ssh_host_\w+_key\b(?!\.pub)`, String.raw`/k3s/server/db/state\.db\b`, String.raw`\.gnupg/private-keys`,
   String.raw`\.azure/(?:accessTokens|msal_token_cache)`, String.raw`\.oci/sessions`, String.raw`\.(?:cache/)?huggingface/(?:token|stored_tokens)\b`,
 ].join('|'));
 /**

@@ -56,9 +56,15 @@ export function subjectOf(facts: ProcessFacts): Subject {
  */
 const HOOK_COMMAND = /^(?:--[\w-]*(?:command|cmd|rsh|askpass|hook)[\w-]*=|(?:Proxy|Local|Remote)Command=)(.+)$/i;
 
-/** A command and the commands its hook options will run (`restic --password-command='sh -c "chmod 4755 /tmp/x"'`). */
+/**
+ * A command and the commands its hook options will run (`restic --password-command='sh -c "chmod 4755 /tmp/x"'`), or
+ * that tmux starts in a new session or window (`tmux new-session -d -s x './miner -o pool:3333'`).
+ */
 function withHookCommands(command: SimpleCommand): SimpleCommand[] {
   const hooks = command.argv.map((word) => HOOK_COMMAND.exec(word)?.[1]).filter((hook): hook is string => hook !== undefined && /\s/.test(hook.trim()));
+  const tmux = command.argv.findIndex((w) => baseName(w) === 'tmux');
+  const started = tmux >= 0 && /^(?:new-session|new|new-window|neww|split-window|splitw|respawn-pane)$/.test(command.argv[tmux + 1] ?? '') ? command.argv[command.argv.length - 1] : undefined;
+  if (started !== undefined && /\s/.test(started.trim()) && !started.startsWith('-')) hooks.push(started);
   return [command, ...hooks.flatMap((hook) => parseCommands(hook))];
 }
 

@@ -32,7 +32,8 @@ const privilegedContainer: Rule = {
       const hostRoot = excerpt(text, HOST_ROOT_MOUNT) ?? excerpt(text, /\s--mount[=\s]\S*type=bind,src=\/,\S*/);
       if (hostRoot !== undefined && !/(?::|,)(?:ro|readonly)\b|options=ro\b/.test(hostRoot)) return { runtime: inv.program, option: hostRoot.trim() };
       const privileged = /\s--privileged(?:=true)?\s/.test(text);
-      const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/);
+      // (ctr has no -i: its `-t` alone is the terminal.)
+      const access = excerpt(text, /\s-[a-z]*i[a-z]*t[a-z]*\s|\s-[a-z]*t[a-z]*i[a-z]*\s|\s--mount[=\s]\S*(?:src|source)=\/\S+|\s--pid[=\s]host/) ?? (inv.program === 'ctr' ? excerpt(text, /\s(?:-t|--tty)\s/) : undefined);
       if (privileged && access !== undefined) return { runtime: inv.program, option: `--privileged ${access.trim()}` };
       // Falco's "Launch Excessively Capable Container": every capability, module loading, or admin/ptrace with the
       // MAC profile off (`--cap-add=SYS_ADMIN --security-opt apparmor=unconfined`). GPU exporters add SYS_ADMIN alone.

@@ -23,7 +23,7 @@ const KEY_USERS = new Set([
   'caddy', 'docker', 'podman', 'keychain', 'eval', 'restorecon', 'setfacl', 'chattr', 'echo', 'mount', 'umount', 'systemctl', 'export', 'unset',
 ]);
 /** Where a credential hunt starts: the whole filesystem, all homes, a system tree (not a project directory). */
-const SEARCH_ROOT = /^(?:\/+|~\/?|\$HOME\/?|\/(?:home|root|etc|var|opt|srv|mnt|usr|data)\/?)$/;
+const SEARCH_ROOT = /^(?:\/+|~\/?|\$HOME\/?|\/(?:home|root|etc|var|opt|srv|mnt|usr|data)(?:\/[^/\s.][^/\s]*)?\/?)$/;
 const CREDENTIAL_PLACE = /\/\.(?:ssh|aws|azure|kube|docker|gnupg|oci|config\/gcloud)\b|\/run\/secrets|\/var\/lib\/rancher/;
 /** Files whose copy in a temporary directory is loot: secrets and the account databases (not kubeconfigs admins copy about). */
 const STAGED_LOOT = new RegExp(`${SECRET_FILE.source}|/etc/(?:passwd|group|sudoers)\\b`);
@@ -56,6 +56,9 @@ const credentialRead: Rule = {
       const file = inv.args.find((a, i) => /^-[\w-]+$/.test(inv.args[i - 1] ?? '') && !/^-[a-zA-Z]\d+$/.test(inv.args[i - 1] ?? '') && !isAuthenticationValue(inv.args, i) && /^@?[/~]\S*$/.test(a) && SENSITIVE_FILE.test(a));
       if (file !== undefined) return { reader: inv.program, file, option: inv.args[inv.args.indexOf(file) - 1] };
     }
+    // `xargs -0 -L1 -a /proc/1/environ`: xargs reads its argument file (it is a launcher, so its words are read).
+    const argFile = s.invocations.flatMap((inv) => inv.command.argv).find((w, i, all) => /^(?:-a|--arg-file)$/.test(all[i - 1] ?? '') && all.slice(0, i).some((x) => baseName(x) === 'xargs') && SECRET_FILE.test(w));
+    if (argFile !== undefined) return { reader: 'xargs', file: argFile };
     const getent = invocationsOf(s, 'getent').find((inv) => /^g?shadow$/.test(inv.args[0] ?? ''));
     return getent ? { reader: 'getent', file: getent.args[0] } : undefined;
   },
@@ -115,9 +118,13 @@ const credentialSearch: Rule = {
       const recursive = !/^e?grep$/.test(inv.program) || inv.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive');
       const word = inv.args.find((a) => !a.startsWith('-') && CREDENTIAL_WORD.test(a));
       // Whole filesystems and homes, not one config file (`grep -rn password /etc/grafana/grafana.ini`).
-      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a) || CREDENTIAL_DIRECTORY.test(a));
+      const roots = inv.args.filter((a) => /^(?:\/[^/\s]*|~[^/\s]*|\/\/[^/\s]*|\/home\/[^/\s]+|\/root)\/?$/.test(a) || CREDENTIAL_DIRECTORY.test(a) || SEARCH_ROOT.test(a));
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
+    // `strings /tmp/heap.bin | grep -i pass`: a memory or binary dump combed for passwords (Atomic's T1003.007).
+    const combed = invocationsOf(s, 'grep', 'egrep').find((inv) => inv.command.pipedFrom && inv.args.some((a) => !a.startsWith('-') && (CREDENTIAL_WORD.test(a) || /^["']?pass(?:w(?:or)?d)?["']?$/i.test(a))))
+      && invocationsOf(s, 'strings', 'xxd', 'hexdump', 'od').length > 0;
+    if (combed) return { search: 'password in a dump', in: invocationsOf(s, 'strings', 'xxd', 'hexdump', 'od')[0].args.find((a) => !a.startsWith('-')) ?? '' };
     // `find /opt -type f -exec grep -i -I PASSWORD {} /dev/null \;`: find walks the tree, grep hunts in each file.
     const walked = invocationsOf(s, 'find').find((inv) => inv.args.includes('-exec') && /^e?grep$/.test(baseName(inv.args[inv.args.indexOf('-exec') + 1] ?? '')) && inv.args.slice(inv.args.indexOf('-exec')).some((a) => CREDENTIAL_WORD.test(a)));
     if (walked) return { search: walked.args.slice(walked.args.indexOf('-exec')).find((a) => CREDENTIAL_WORD.test(a))!, in: walked.args[0] ?? '.' };
@@ -202,8 +209,9 @@ const sensitiveFileStaged: Rule = {
   severity: 'high',
   techniques: ['T1074.001', 'T1003.008', 'T1560'],
   match: (s): Evidence | undefined => {
+    // A key being generated (`openssl req -keyout /etc/ssl/private/x.key -out /tmp/x.csr`) is written, not collected.
     const file = excerpt(s.text, STAGED_LOOT);
-    if (file === undefined) return undefined;
+    if (file === undefined || writesTo(s, STAGED_LOOT) !== undefined) return undefined;
     const staged = writesTo(s, /^(?:\/var)?\/tmp\/|^\/dev\/shm\//) ?? (/\b(?:open|Gzip|ZipFile|tarfile|bz2)\b/.test(s.text) ? tempPathInCode(s.text, file) : undefined);
     return staged ? { file, ...staged } : undefined;
   },
@@ -339,7 +347,7 @@ const kubeconfigOddReader: Rule = {
       // diff against /dev/null prints the file whole (GTFOBins diff).
       const handles = KUBECONFIG_HANDLERS.test(inv.program) && !(inv.program === 'diff' && inv.args.includes('/dev/null'));
       if (inv.program === '' || handles || EDITORS.test(inv.program)) continue;
-      const file = inv.args.find((a, i) => KUBECONFIG_OR_TOKEN.test(a) && (!/^-/.test(inv.args[i - 1] ?? '') || /^-[a-zA-Z]+\d+$/.test(inv.args[i - 1] ?? '')));
+      const file = inv.args.find((a, i) => KUBECONFIG_OR_TOKEN.test(a) && (!/^-./.test(inv.args[i - 1] ?? '') || /^-[a-zA-Z]+\d+$/.test(inv.args[i - 1] ?? '')));
       if (file !== undefined) return { reader: inv.program, file };
     }
     return undefined;

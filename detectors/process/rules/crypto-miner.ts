@@ -17,7 +17,7 @@ const STRATUM = /\b(?:(?:eth)?stratum\d*|ethproxy|nicehash)(?:\+(?:tcp|ssl|tls|u
 const XMRIG_ONLY_OPTION = /(?:^|\s)--(?:donate-level|donate-over-proxy)\b|["']donate-level["']\s*:/;
 const MINER_OPTION = /(?:^|\s)--?(?:donate-level|rig-id|randomx-[\w-]+|cpu-priority|cpu-max-threads-hint|max-cpu-usage|nicehash|coin[=\s]\w+|currency[=\s]\w+|cuda-loader|opencl-platform|epsw|ewal|wal|worker|huge-pages|asm[=\s]\w+)\b/i;
 /** Hashing algorithms that only miners select. */
-const MINING_ALGORITHM = /^(?:rx\/\w+|cn(?:[/-][\w/-]*)?|cryptonight[\w/-]*|randomx|argon2\/\w+|ghostrider|ethash|etchash|kawpow|progpow\w*|firopow|autolykos2?|octopus|equihash[\w/]*|zelhash|beamhash\w*|cuckoo\w*|kheavyhash|karlsenhash|heavyhash|blake3|yescrypt\w*|yespower\w*|x16r\w*|x11|lyra2\w*|minotaurx?|power2b|verushash|flex|cpupower|nexapow|dynexsolve|sha512256d|scrypt|sha256d|astrobwt\w*|panthera|kawpow|ethashb3|fishhash|xelishash\w*)$/i;
+const MINING_ALGORITHM = /^(?:rx\/\w+|cn(?:[/-][\w/-]*)?|cryptonight[\w/-]*|randomx|argon2\/\w+|ghostrider|ethash|etchash|kawpow|progpow\w*|firopow|autolykos2?|octopus|equihash[\w/]*|zelhash|beamhash\w*|cuckoo\w*|kheavyhash|karlsenhash|heavyhash|blake3|yescrypt\w*|yespower\w*|x16r\w*|x11|lyra2\w*|minotaurx?|power2b|verushash|flex|cpupower|nexapow|dynexsolve|sha512256d|scrypt|sha256d|astrobwt\w*|panthera|kawpow|ethashb3|fishhash|xelis(?:hash\w*)?)$/i;
 /** Miner binaries and images by name; a name alone is never a finding, only one signal among several. */
 const MINER_NAME = /miner|xmrig|xmr-stak|t-?rex|nbminer|gminer|bzminer|nanominer|claymore|phoenixminer|teamredminer|srbminer|cpuminer|ccminer|ethminer|minerd|kdevtmpfsi|kinsing|^miniz$|^rigel$|wildrig|^excavator$|cryptodredge|z-enemy|nheqminer/i;
 const POOL_HOST_WORD = /pool|mine|mining|xmr|monero|nanopool|ethermine|2miners|hiveon|nicehash|f2pool|antpool|herominers|supportxmr|unmineable|moneroocean|c3pool|hashvault|miningocean|flypool|woolypooly|zpool|zergpool|prohashing|minergate|kryptex|rplant|flockpool/i;
@@ -31,6 +31,8 @@ const USER_OPTION = /^(?:u|o|w|user(?:name|pass)?|wal|ewal|login|(?:min(?:er|ing
 /** Options that log in to a pool, beside `-o`/`--url` naming it (`-u x -p x` is the miners' convention for "no account"). */
 const LOGIN_OPTION = /^(?:u|user|login|worker)$/;
 const ALGO_OPTION = /^(?:a|algo|algorithm|coin|currency|par|pers)$/;
+/** Equihash parameters and personalisation strings as miniZ and lolMiner take them (`--par=200,9`, `--pers=ZcashPoW`). */
+const EQUIHASH_PARAMETER = /^\d{2,3},\d$|^\w+PoW$|^auto$/;
 const optionName = (option: string): string => (/^--?[A-Za-z]/.test(option) ? option.replace(/^-+/, '').toLowerCase().replace(/\d+$/, '') : '');
 /** A Monero address (95 characters, base58, 4 or 8 first) anywhere: nothing else looks like one. */
 const MONERO_ADDRESS = /(?:^|[\s=:'"])([48][1-9A-HJ-NP-Za-km-z]{94})(?=$|[\s.'"])/;
@@ -108,6 +110,18 @@ const minerLaunched: Rule = {
   },
 };
 
+/** `systemctl enable mining-cpu mining-gpu`, `systemctl start xmrig`: services named for mining. */
+const minerUnit: Rule = {
+  name: 'miner-service-enabled',
+  category: 'crypto_miner',
+  severity: 'high',
+  techniques: ['T1496', 'T1543.002'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'systemctl', 'service').find((i) => i.args.some((a) => /^(?:enable|start|restart|reenable)$/.test(a)) && i.args.some((a) => !a.startsWith('-') && (MINER_NAME.test(a) || /(?:^|[-_])mining(?:[-_.]|$)/.test(a))));
+    return inv ? { unit: inv.args.filter((a) => MINER_NAME.test(a) || /mining/.test(a)).join(' ') } : undefined;
+  },
+};
+
 /** `docker run ... xmrig/xmrig`, `kubectl run x --image=metal3d/xmrig`: a miner image started. */
 const minerImage: Rule = {
   name: 'miner-container-image',
@@ -159,7 +173,7 @@ function minerSignals(inv: Invocation): Evidence {
       if (/^min(?:er|ing)-/.test(name)) evidence.minerOption = option;
     }
     else if (LOGIN_OPTION.test(name) && args.some((a, j) => /^(?:-o|--url|--pool|-P)$/.test(a) && isPoolEndpoint(args[j + 1] ?? ''))) evidence.login = value.slice(0, 120);
-    if (ALGO_OPTION.test(name) && MINING_ALGORITHM.test(value)) evidence.algorithm = value;
+    if (ALGO_OPTION.test(name) && (MINING_ALGORITHM.test(value) || (/^par|pers$/.test(name) && EQUIHASH_PARAMETER.test(value)))) evidence.algorithm = value;
   }
   const option = excerpt(inv.args.join(' '), MINER_OPTION);
   if (option !== undefined) evidence.minerOption = option.trim();
@@ -193,4 +207,4 @@ function isWalletLike(value: string): boolean {
   return long && /\d/.test(address) && /[A-Za-z]/.test(address);
 }
 
-export const CRYPTO_MINER_RULES: readonly Rule[] = [stratumUrl, xmrigOptions, poolArguments, minerLaunched, minerImage, msrWrites];
+export const CRYPTO_MINER_RULES: readonly Rule[] = [stratumUrl, xmrigOptions, poolArguments, minerLaunched, minerImage, minerUnit, msrWrites];

@@ -34,7 +34,8 @@ const firewallDisabled: Rule = {
       const service = inv.args.find((a) => FIREWALL_SERVICE.test(a));
       if (service !== undefined && inv.args.some((a) => /^(?:stop|disable|mask|kill|off|del|delete)$/.test(a))) return { firewall: service, action: `${inv.program} ${inv.args.join(' ')}`.slice(0, 80) };
     }
-    const rules = writesTo(s, /^\/etc\/(?:ufw\/|default\/ufw$|firewalld\/|nftables\.conf|iptables\/)/);
+    // (`iptables-save > /etc/iptables/rules.v4` keeps the rules in force across reboots.)
+    const rules = invocationsOf(s, 'iptables-save', 'ip6tables-save', 'netfilter-persistent').length > 0 ? undefined : writesTo(s, /^\/etc\/(?:ufw\/|default\/ufw$|firewalld\/|nftables\.conf|iptables\/)/);
     if (rules) return { firewallConfig: rules.writes };
     // A blocking rule taken out (`iptables -D OUTPUT -p tcp --dport 21 -j DROP`, `ufw delete deny 22`): what it blocked is open.
     const removed = invocationsOf(s, 'iptables', 'ip6tables', 'iptables-legacy', 'iptables-nft').find((inv) => inv.args.some((a) => a === '-D' || a === '--delete') && inv.args.some((a, i) => /^(?:-j|--jump)$/.test(inv.args[i - 1] ?? '') && /^(?:DROP|REJECT)$/.test(a)))
@@ -249,7 +250,8 @@ const masqueradingPath: Rule = {
   severity: 'high',
   techniques: ['T1036.005', 'T1036.006'],
   match: (s): Evidence | undefined => {
-    const inv = s.invocations.find((i) => /(?:^|\/)\.{3,}\/|\/\.\s+\/|\/\s+\/|\S\s+$/.test(i.path) && /\//.test(i.path));
+    // Also a hidden program among the system's (`/usr/local/bin/.kube-agentd --daemon`, Falco's "Drop and execute new binary").
+    const inv = s.invocations.find((i) => (/(?:^|\/)\.{3,}\/|\/\.\s+\/|\/\s+\/|\S\s+$/.test(i.path) && /\//.test(i.path)) || /^\/(?:usr\/)?(?:local\/)?s?bin\/\.[^/.][^/]*$/.test(i.path));
     if (inv) return { program: inv.path };
     const copied = invocationsOf(s, 'cp', 'mv', 'install').find((i) => /(?:^|\/)\.{3,}\/?$/.test(i.args[i.args.length - 1] ?? ''));
     if (copied) return { copiedTo: copied.args[copied.args.length - 1] };

@@ -144,7 +144,8 @@ const authorizedKeysWrite: Rule = {
     // ~/.ssh/authorized_keys x /tmp/.k 0`, GTFOBins' file-write functions).
     const handed = pathHandedOver(s, /\/\.ssh\/authorized_keys2?$/, /\/\.ssh\/authorized_keys2?\b/);
     const staged = handed && stagedPayload(s);
-    return writesTo(s, /\/\.ssh\/authorized_keys2?$/) ?? (handed && staged ? { ...handed, ...staged } : undefined);
+    // Also a system-wide keys file (`/etc/ssh/authorized_keys`, read where sshd's AuthorizedKeysFile points there).
+    return writesTo(s, /\/\.ssh\/authorized_keys2?$|^\/etc\/ssh\/(?:[^/]+\/)*authorized_keys2?$/) ?? (handed && staged ? { ...handed, ...staged } : undefined);
   },
 };
 
@@ -333,7 +334,7 @@ function stagedPayload(s: Subject): Evidence | undefined {
   if (temp !== undefined) return { payload: temp };
   const url = urlsIn(s.text)[0];
   if (url) return { payload: url.url.slice(0, 160) };
-  const other = excerpt(s.text, /\/dev\/(?:tcp|udp)\/\S+|\bbase64\s+(?:-d|--decode)\b|b64decode|\bnohup\b|\bmkfifo\b|\|\s*(?:\/bin\/)?(?:ba)?sh\b|\b(?:python[\d.]*|perl|ruby|php)\s+-[ce]\b|\b(?:nc|ncat|socat)\s+(?:-\w+\s+)*[\w.-]+\s+\d+|\/\.\.\.\/?\S*|\b(?:curl|wget)\s+\S*\d+\.\d+\.\d+\.\d+/);
+  const other = excerpt(s.text, /\/(?:usr\/)?(?:local\/)?s?bin\/\.[^/\s.][^/\s]*|\/dev\/(?:tcp|udp)\/\S+|\bbase64\s+(?:-d|--decode)\b|b64decode|\bnohup\b|\bmkfifo\b|\|\s*(?:\/bin\/)?(?:ba)?sh\b|\b(?:python[\d.]*|perl|ruby|php)\s+-[ce]\b|\b(?:nc|ncat|socat)\s+(?:-\w+\s+)*[\w.-]+\s+\d+|\/\.\.\.\/?\S*|\b(?:curl|wget)\s+\S*\d+\.\d+\.\d+\.\d+/);
   return other === undefined ? undefined : { payload: other };
 }
 
@@ -359,12 +360,30 @@ const unitWrittenInline: Rule = {
   severity: 'low',
   techniques: ['T1543.002', 'T1053.006'],
   match: (s): Evidence | undefined => {
-    const inv = invocationsOf(s, 'echo', 'printf').find((i) => i.command.redirects.some((r) => />/.test(r.op) && /\/systemd\/(?:system|user)\/[^/]+\.(?:service|timer|socket|path)$/.test(r.target)));
+    // (Or assembled in a temporary directory first, to be linked from there: `echo ... >> /tmp/x.service`.)
+    const inv = invocationsOf(s, 'echo', 'printf').find((i) => i.command.redirects.some((r) => />/.test(r.op) && (/\/systemd\/(?:system|user)\/[^/]+\.(?:service|timer|socket|path)$/.test(r.target) || (isTempPath(r.target) && /\.(?:service|timer)$/.test(r.target)))));
     return inv ? { writes: inv.command.redirects.find((r) => />/.test(r.op))!.target } : undefined;
+  },
+};
+
+/**
+ * `redis-cli -h h config set dir /root/.ssh`, `config set dbfilename ld.so.preload`: Redis told to save its database
+ * where a file should not be, the classic way to plant keys, cron jobs or a preload through it (PayloadsAllTheThings,
+ * GTFOBins redis). Operators set these in redis.conf, not from the client.
+ */
+const redisFileWrite: Rule = {
+  name: 'redis-save-location-changed',
+  category: 'persistence',
+  severity: 'high',
+  techniques: ['T1505', 'T1098.004', 'T1053.003'],
+  match: (s): Evidence | undefined => {
+    if (invocationsOf(s, 'redis-cli', 'keydb-cli').length === 0 && !/\bredis-cli\b/.test(s.text)) return undefined;
+    const setting = excerpt(s.text, /\bconfig\s+set\s+(?:dir|dbfilename)\s+\S+/i);
+    return setting === undefined ? undefined : { setting };
   },
 };
 
 export const PERSISTENCE_RULES: readonly Rule[] = [
   transientTimer, loginOrDeviceHook, sshdWeakened, gitCommandHook, cronWrittenUnseen,
-  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, pamOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, unitWrittenInline, exitTrap, pythonStartupHook,
+  cronWrite, crontabInstall, atJob, authorizedKeysWrite, rootKeysOpened, pamOpened, startupFileWrite, rcLocalEnabled, unitFromTemp, unitWrittenInline, exitTrap, pythonStartupHook, redisFileWrite,
 ];

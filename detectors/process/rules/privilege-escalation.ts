@@ -271,8 +271,10 @@ const rootCodePrompt: Rule = {
   match: (s): Evidence | undefined => {
     for (const inv of s.invocations) {
       const informational = inv.args.some((a) => /^(?:-V|-v|-h|--version|--help)$/.test(a));
-      // `sudo nmap --interactive`, `sudo jtag --interactive`: the prompt asked for by name.
-      if (inv.sudoTarget !== undefined && inv.args.includes('--interactive')) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
+      // `sudo nmap --interactive`, `sudo jtag --interactive`: the prompt asked for by name; `sudo sed e`: sed running
+      // each line it reads as a command; `sudo sg root`: a shell in root's group.
+      const prompt = inv.args.includes('--interactive') || (inv.program === 'sed' && inv.args.length === 1 && inv.args[0] === 'e') || (/^(?:sg|newgrp)$/.test(inv.program) && inv.args[0] === 'root' && inv.args.length === 1);
+      if (inv.sudoTarget !== undefined && prompt) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
       if (inv.sudoTarget === undefined || informational || inv.args.some((a) => !a.startsWith('-') && !(inv.program === 'dotnet' && a === 'fsi'))) continue;
       if (CODE_PROMPT.test(inv.program) || (inv.program === 'dotnet' && inv.args.includes('fsi'))) return { sudoRuns: inv.sudoTarget, prompt: 'interactive' };
     }
@@ -454,6 +456,21 @@ const shellThroughSecondElevator: Rule = {
   },
 };
 
+/**
+ * `printf '.PS\nsh X sh X\n' | ./pic -U`: troff's unsafe mode fed an `sh` request, a shell from a setuid copy or a sudo
+ * rule (GTFOBins pic).
+ */
+const troffUnsafeShell: Rule = {
+  name: 'troff-unsafe-shell',
+  category: 'privilege_escalation',
+  severity: 'medium',
+  techniques: ['T1548', 'T1059.004'],
+  match: (s): Evidence | undefined => {
+    const inv = invocationsOf(s, 'pic', 'groff', 'troff', 'nroff').find((i) => i.args.includes('-U') && /(?:^|\\n|\s)\.?sh\s/.test(s.text));
+    return inv ? { program: inv.path, unsafe: '-U' } : undefined;
+  },
+};
+
 /** PwnKit (CVE-2021-4034) runs pkexec with no program to execute. */
 const pkexecWithoutProgram: Rule = {
   name: 'pkexec-without-program',
@@ -587,6 +604,6 @@ const wildcardInjection: Rule = {
 
 export const PRIVILEGE_ESCALATION_RULES: readonly Rule[] = [
   wildcardInjection, exploitFetched, privilegeReconnaissance, libraryFromDropLocation, ptraceInjection, rootCodePrompt, shellCopyRun,
-  sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary, shellRenamed, shellThroughSecondElevator,
+  sudoUidBypass, sudoeditOverflow, privilegeEnumeration, sudoShellEscape, privilegedShell, setuidCall, setcapDangerous, chmodSetuid, shellOverBinary, shellRenamed, shellThroughSecondElevator, troffUnsafeShell,
   pkexecWithoutProgram, glibcTunables, programShellEscape, shellPayloadStaged,
 ];

@@ -43,7 +43,7 @@ const CODE_WRITES = [
   /createWriteStream\s*\(\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}["']\s*,\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}\s*(\/[^"'\s]+)["']/g,
 ];
 /** Options whose path value any program writes to (`sort -o`, `iconv -o`, `gcc -o`, `--dump-bin`, `--junit-xml`, `--log-file`, `nmap -oN`). */
-const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-o[NXGAS]|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
+const ANY_OUTPUT_OPTION = /^(?:-o|-w|-out|-keyout|-o[NXGAS]|-{1,2}[\w-]*(?:output|outfile|dump|report|xml|log-?file|save-to)[\w-]*)$/i;
 /** The same options with the path attached (`--output=/x`, `-oG=/x`), and exiftool's rename (`-filename=/x`). */
 const ATTACHED_OUTPUT_OPTION = /^(-{1,2}[\w-]+)=([/~].*)$/;
 /** Output options one program gives a meaning of its own (`logrotate -l LOG`, `ssh-copy-id -t TARGET`, `screen -L LOG`). */

@@ -173,8 +173,9 @@ const downloadIntoTemp: Rule = {
     const temps = [...s.text.replace(URL_PATTERN, ' ').replace(/(?:^|\s)(?!(?:open|create|creat|file|gopen):)(?:[\w.-]+@)?[\w.-]+:\/\S*/gi, ' ').matchAll(TEMP_PATHS)].map((m) => m[0]);
     const target = temps.find(isDisguisedDrop) ?? (source.fromIp ? temps.find(isTempPath) : undefined);
     if (target !== undefined) return { source: source.text, writes: target };
-    // From a bare address straight among the system's programs (`open(my $f, ">", "/usr/local/bin/agent")` after a raw GET).
-    const planted = source.fromIp ? writesTo(s, /^\/(?:usr\/)?(?:local\/)?s?bin\//) : undefined;
+    // From a bare address straight among the system's programs (`open(my $f, ">", "/usr/local/bin/agent")` after a raw GET),
+    // or from anywhere into a hidden file under a system tree (`lwp-download http://h/x.tgz /opt/.x.tgz`).
+    const planted = (source.fromIp ? writesTo(s, /^\/(?:usr\/)?(?:local\/)?s?bin\//) : undefined) ?? writesTo(s, /^\/(?:opt|usr|var|etc|srv|lib|root)\/(?:[^/]+\/)*\.[^/.][^/]*$/);
     return planted === undefined ? undefined : { source: source.text, ...planted };
   },
 };
@@ -445,6 +446,9 @@ function remoteSource(s: Subject): { text: string; fromIp: boolean } | undefined
   // `scp user@203.0.113.5:/x /tmp/.x`, `tar xf user@h:/x.tar --rsh-command=...`, `smbclient '\\\\h\\share' -c 'get ...'`.
   const client = /\b(?:tftp|ftp|nc|ncat|netcat|telnet)\s+(?:-\S+\s+)*(\d{1,3}(?:\.\d{1,3}){3})\b/.exec(s.text);
   if (client) return { text: client[0], fromIp: true };
+  // A transfer session to a named host (`sftp u@h; get /x /var/tmp/.y`).
+  const session = /\b(?:s?ftp|lftp|ncftp)\s+(?:-\S+\s+)*(?:[\w.-]+@)?[\w-]+\.[\w.-]+[^;|&]*[;|&]+\s*(?:get|mget)\s/.exec(s.text);
+  if (session) return { text: session[0].slice(0, 120), fromIp: false };
   const copy = excerpt(s.text, /(?:^|\s)[\w.-]+@([\w.-]+):\S*|\\\\[\w.-]+\\\S*|\b(?:s?ftp|tftp|smb|scp|sftp|rsync):\/\/\S+/);
   if (copy !== undefined) return { text: copy.trim(), fromIp: /\d+\.\d+\.\d+\.\d+/.test(copy) };
   const socket = excerpt(s.text, /(?:\btcp[46]?(?:-connect|-listen)?:|-connect\s+|\/dev\/tcp\/)(?:[\w.-]+[:/])?\d+/i);

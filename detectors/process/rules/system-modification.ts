@@ -11,7 +11,7 @@ import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
 
-const LOG_FILE = /^\/var\/log\/|^\/run\/log\/|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
+const LOG_FILE = /^\/var\/log\/|^\/run\/log\/|^\$\{?HISTFILE\}?$|_history$|\/\.(?:bash_|zsh_|sh_)?history$|\/var\/lib\/docker\/containers\/.*\.log$|\/var\/log\/journal|\/(?:wtmp|btmp|lastlog|utmp)$|^\/var\/spool\/mail\/|^\/var\/mail\/|^\/var\/audit\//;
 /** The logs the system writes about itself: logins, the kernel, syslog, audit, the journal. */
 const SYSTEM_LOG = /^\/var\/log\/(?:syslog|messages|auth\.log|secure|kern\.log|wtmp|btmp|lastlog|faillog|audit\/audit\.log|journal\b)/;
 /**
@@ -89,7 +89,8 @@ const securityToolDisabled: Rule = {
       if (stops && service !== undefined) return { service, action: inv.args.find((a) => /^(?:stop|disable|mask|kill|off|remove)$/.test(a)) ?? '' };
     }
     // `kill -9 $(pidof auditd)`, `kill $(pgrep falco)`: a security agent killed by name.
-    const killed = invocationsOf(s, 'kill').flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SECURITY_SERVICE.test(name));
+    // (`kill -HUP $(pidof rsyslogd)` asks it to reopen its logs; HUP and USR1/USR2 are reloads.)
+    const killed = invocationsOf(s, 'kill').filter((inv) => !inv.args.some((a) => /^-(?:s\s*)?(?:SIG)?(?:HUP|USR1|USR2|1|10|12)$/.test(a))).flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SECURITY_SERVICE.test(name));
     if (killed !== undefined) return { service: killed, action: 'kill' };
     // Flushing every table (`-t nat -F` too) is the documented cluster reset; flushing only the filter rules opens the host.
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
@@ -268,6 +269,9 @@ const binaryPlanted: Rule = {
       const renamed = !/\/$/.test(target) && !/^\/(?:usr\/)?(?:local\/)?s?bin$/.test(target) && baseName(target) !== baseName(source);
       if (renamed || isDisguisedDrop(source)) return { source, target };
     }
+    // `cp /tmp/.x/sshd_config /etc/ssh/sshd_config`: the host's configuration replaced from a hidden drop (Falco's "Write below etc").
+    const configured = invocationsOf(s, 'cp', 'mv', 'install').find((inv) => /^\/etc\//.test(inv.args[inv.args.length - 1] ?? '') && inv.args.slice(0, -1).some((a) => !a.startsWith('-') && isDisguisedDrop(a)));
+    if (configured) return { source: configured.args.slice(0, -1).find((a) => isDisguisedDrop(a))!, target: configured.args[configured.args.length - 1] };
     // `ssh h 'cat agent.bin' > /usr/local/bin/.agent`, a download written by code: a hidden file among the system's programs.
     // (Copies and moves were read above; a system binary moved aside under a hidden name has its own rule.)
     if (invocationsOf(s, 'cp', 'mv', 'install', 'ln').length > 0) return undefined;

