@@ -32,6 +32,8 @@ const rate = (part: readonly unknown[], whole: readonly unknown[]): number => pa
 /** Draws made blind to the rules, in the held-out set's shape (see the fixtures' README). */
 const BLIND_DRAWS = ['fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth'];
 const FIFTH_PASS_DRAWS = ['fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'twenty-first', 'twenty-second', 'twenty-third'];
+/** The fifth pass's last two waves, each scored on rules no line of it had shaped, then read and fixed. */
+const LAST_WAVES = ['twenty-fourth', 'twenty-fifth', 'twenty-sixth', 'twenty-seventh', 'twenty-eighth', 'twenty-ninth', 'thirtieth', 'thirty-first'];
 
 const SETS = {
   'public-source half': { malicious: load('malicious.jsonl'), benign: load('benign.jsonl'), recall: 0.92, falsePositives: 0.01 },
@@ -44,6 +46,7 @@ const SETS = {
   'fifth to thirteenth draws': { malicious: draws('sampled-malicious.jsonl', ...BLIND_DRAWS), benign: draws('sampled-benign.jsonl', ...BLIND_DRAWS), recall: 0.88, falsePositives: 0.01 },
   // The fifth pass's draws, briefed to follow the public half's source mix (140 composed benign lines of 225).
   'fourteenth to twenty-third draws': { malicious: draws('sampled-malicious.jsonl', ...FIFTH_PASS_DRAWS), benign: draws('sampled-benign.jsonl', ...FIFTH_PASS_DRAWS), recall: 0.88, falsePositives: 0.01 },
+  'twenty-fourth to thirty-first draws': { malicious: draws('sampled-malicious.jsonl', ...LAST_WAVES), benign: draws('sampled-benign.jsonl', ...LAST_WAVES), recall: 0.88, falsePositives: 0.01 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
