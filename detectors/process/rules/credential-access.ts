@@ -3,7 +3,7 @@
  * the filesystem, pulled from the Kubernetes or cloud metadata APIs, dumped from memory, cracked, or staged in a
  * temporary file for the trip out.
  */
-import { EDITORS, excerpt, isAuthenticationValue, isDisguisedDrop, isTempPath, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
+import { EDITORS, excerpt, isAuthenticationValue, isDisguisedDrop, isTempPath, remoteCopyHost, SECRET_FILE, SENSITIVE_FILE, TEMP_PATHS, urlsIn } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
 import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
@@ -343,6 +343,8 @@ const kubeconfigOddReader: Rule = {
   severity: 'low',
   techniques: ['T1552.001'],
   match: (s): Evidence | undefined => {
+    // A kubeconfig copied from a node (`./scp.sh root@h:/etc/rancher/k3s/k3s.yaml ~/.kube/config`) is the K3s docs' advice.
+    if (s.invocations.some((inv) => inv.args.some((a) => remoteCopyHost(a) !== undefined && KUBECONFIG_OR_TOKEN.test(a)))) return undefined;
     for (const inv of s.invocations) {
       // diff against /dev/null prints the file whole (GTFOBins diff).
       const handles = KUBECONFIG_HANDLERS.test(inv.program) && !(inv.program === 'diff' && inv.args.includes('/dev/null'));

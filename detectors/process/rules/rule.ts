@@ -71,7 +71,8 @@ function writtenFiles(subject: Subject): readonly string[] {
     // Read from the whole command, launchers included (`screen -L -Logfile /etc/x ...`).
     else files.push(...optionOutputs(inv.command.argv), ...(inv.program === 'tar' ? tarRenames(inv.args) : []));
     // `... | sudo xxd -r - /etc/cron.d/x`: a program reading the pipe (`-`) with a path after it writes that path (GTFOBins file-write).
-    const dash = inv.command.pipedFrom ? inv.args.indexOf('-') : -1;
+    // A shell's `-` ends its options; what follows are the piped script's arguments (`curl ... | sh -s - --token-file /x`).
+    const dash = inv.command.pipedFrom && !/^(?:sh|bash|dash|zsh|ash|ksh)$/.test(inv.program) ? inv.args.indexOf('-') : -1;
     const after = dash >= 0 ? inv.args.slice(dash + 1).filter((a) => /^[/~]/.test(a)) : [];
     if (after.length > 0 && !FILE_WRITERS.has(inv.program)) files.push(after[after.length - 1]);
   }

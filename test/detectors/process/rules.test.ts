@@ -96,6 +96,7 @@ const BENIGN_LOOK_ALIKES = [
 `sudo iptables-save > /etc/iptables/rules.v4`, `grep -rn password .`, `sudo cp /tmp/k3s-config.yaml /etc/rancher/k3s/config.yaml`, `systemctl restart minio`, `tmux new -s train`,
 `ssh -D 1080 -N -q bastion.lab.internal`, `groff -U -ms doc.ms`, `curl -fsSL https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz -o /opt/helm.tgz`, `ps aux | grep -i pass`,
 `sudo tcpdump -ni eno1 host 10.20.0.22 and port 29500 -w /tmp/nccl-0412.pcap`, `echo '0 3 * * * /usr/local/bin/backup.sh' >> mycron`,
+`curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --disable=servicelb" sh -s - --token-file /root/.k3s-join`, `./scp.sh root@10.0.0.2:/etc/rancher/k3s/k3s.yaml ~/.kube/config`,
 `trap 'rm -f /tmp/build.lock' EXIT`, `curl -fsSL https://example.com/key.asc | sudo gpg --dearmor -o /usr/share/keyrings/example.gpg`, `cat manifest.yaml | kubectl apply -f -`,
 ];
 
