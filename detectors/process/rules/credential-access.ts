@@ -122,9 +122,9 @@ const credentialSearch: Rule = {
       if (recursive && word !== undefined && roots.length > 0) return { search: word, in: roots.join(' ') };
     }
     // `strings /tmp/heap.bin | grep -i pass`: a memory or binary dump combed for passwords (Atomic's T1003.007).
-    const combed = invocationsOf(s, 'grep', 'egrep').find((inv) => inv.command.pipedFrom && inv.args.some((a) => !a.startsWith('-') && (CREDENTIAL_WORD.test(a) || /^["']?pass(?:w(?:or)?d)?["']?$/i.test(a))))
-      && invocationsOf(s, 'strings', 'xxd', 'hexdump', 'od').length > 0;
-    if (combed) return { search: 'password in a dump', in: invocationsOf(s, 'strings', 'xxd', 'hexdump', 'od')[0].args.find((a) => !a.startsWith('-')) ?? '' };
+    const dump = invocationsOf(s, 'strings', 'xxd', 'hexdump', 'od')[0];
+    const combed = dump && invocationsOf(s, 'grep', 'egrep').some((inv) => inv.command.pipedFrom && inv.args.some((a) => !a.startsWith('-') && (CREDENTIAL_WORD.test(a) || /^["']?pass(?:w(?:or)?d)?["']?$/i.test(a))));
+    if (combed) return { search: 'password in a dump', in: dump.args.find((a) => !a.startsWith('-')) ?? '' };
     // `find /opt -type f -exec grep -i -I PASSWORD {} /dev/null \;`: find walks the tree, grep hunts in each file.
     const walked = invocationsOf(s, 'find').find((inv) => inv.args.includes('-exec') && /^e?grep$/.test(baseName(inv.args[inv.args.indexOf('-exec') + 1] ?? '')) && inv.args.slice(inv.args.indexOf('-exec')).some((a) => CREDENTIAL_WORD.test(a)));
     if (walked) return { search: walked.args.slice(walked.args.indexOf('-exec')).find((a) => CREDENTIAL_WORD.test(a))!, in: walked.args[0] ?? '.' };

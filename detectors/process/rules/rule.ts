@@ -110,7 +110,6 @@ function writtenByProgram(program: string, args: readonly string[]): string[] {
   if (program === 'script') return args.filter((a, i) => !a.startsWith('-') && !SCRIPT_VALUE_OPTION.test(args[i - 1] ?? '')).slice(-1);
   // `update-alternatives --install LINK NAME PATH PRIORITY` writes the link.
   if (program === 'update-alternatives') return args.filter((_, i) => args[i - 1] === '--install');
-
   return operands.length >= 2 ? [operands[operands.length - 1]] : [];
 }
 

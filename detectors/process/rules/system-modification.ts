@@ -6,7 +6,7 @@
  */
 import { allOf, excerpt, FILE_INSPECTORS, isDisguisedDrop, isDropperPath, isSystemLibrary, isTempPath, MASQUERADE_NAMES, SHELL_NAMES, INTERPRETERS, TEMP_PATHS } from '../patterns.js';
 import { baseName } from '../shell-parse.js';
-import { invocationsOf } from '../subject.js';
+import { invocationsOf, type Invocation } from '../subject.js';
 import type { Evidence } from '../types.js';
 import type { Rule } from './rule.js';
 import { writesTo } from './rule.js';
@@ -31,6 +31,11 @@ const ROOTKIT_SIGNALS = new Set(['31', '63', '64', '-31', '-63', '-64', 'SIGSYS'
 
 /** Package managers' caches, which image builds remove in the same step as the build's own logs. */
 const PACKAGE_CACHE = /^\/var\/(?:lib\/apt\/lists|cache\/(?:apt|dnf|yum|apk|debconf)|lib\/dnf|lib\/yum)\b/;
+
+/** The processes a `kill` looks up by name: `kill -9 $(pidof auditd)`, `kill $(pgrep falco)`. */
+function namesKilled(kill: Invocation): string[] {
+  return kill.args.map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).filter((name): name is string => name !== undefined);
+}
 
 /** Destroying or emptying logs and shell histories (appending to a log is normal; `>` truncates). */
 const logTampering: Rule = {
@@ -90,7 +95,7 @@ const securityToolDisabled: Rule = {
     }
     // `kill -9 $(pidof auditd)`, `kill $(pgrep falco)`: a security agent killed by name.
     // (`kill -HUP $(pidof rsyslogd)` asks it to reopen its logs; HUP and USR1/USR2 are reloads.)
-    const killed = invocationsOf(s, 'kill').filter((inv) => !inv.args.some((a) => /^-(?:s\s*)?(?:SIG)?(?:HUP|USR1|USR2|1|10|12)$/.test(a))).flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SECURITY_SERVICE.test(name));
+    const killed = invocationsOf(s, 'kill').filter((inv) => !inv.args.some((a) => /^-(?:s\s*)?(?:SIG)?(?:HUP|USR1|USR2|1|10|12)$/.test(a))).flatMap(namesKilled).find((name) => SECURITY_SERVICE.test(name));
     if (killed !== undefined) return { service: killed, action: 'kill' };
     // Flushing every table (`-t nat -F` too) is the documented cluster reset; flushing only the filter rules opens the host.
     const fullReset = /\s-t\s+(?:nat|mangle)\b/.test(s.text);
@@ -454,6 +459,9 @@ const kernelTamper: Rule = {
   },
 };
 
+/** The job scheduler's services, as systemctl names them and as pkill patterns (`^cron$`). */
+const SCHEDULER = /^\^?(?:cron|crond|atd|anacron)\$?(?:\.service)?$/;
+
 /**
  * `systemctl stop cron`, `pkill ^cron$`, `kill $(pgrep cron)`: the job scheduler stopped (T1489, service stop), which
  * takes every scheduled job, backups and log rotation included, with it. Low: maintenance does it too, briefly.
@@ -464,13 +472,12 @@ const schedulerStopped: Rule = {
   severity: 'low',
   techniques: ['T1489'],
   match: (s): Evidence | undefined => {
-    const SCHEDULER = /^\^?(?:cron|crond|atd|anacron)\$?(?:\.service)?$/;
     for (const inv of invocationsOf(s, 'systemctl', 'service', 'pkill', 'killall')) {
       const stops = /^(?:pkill|killall)$/.test(inv.program) || inv.args.some((a) => /^(?:stop|disable|mask|kill)$/.test(a));
       const service = inv.args.find((a) => SCHEDULER.test(a));
       if (stops && service !== undefined) return { service: service.replace(/^\^|\$$/g, ''), tool: inv.program };
     }
-    const killed = invocationsOf(s, 'kill').flatMap((inv) => inv.args).map((a) => /\$\(\s*(?:pidof|pgrep)\s+(?:-\w+\s+)*([\w.-]+)/.exec(a)?.[1]).find((name) => name !== undefined && SCHEDULER.test(name));
+    const killed = invocationsOf(s, 'kill').flatMap(namesKilled).find((name) => SCHEDULER.test(name));
     return killed === undefined ? undefined : { service: killed, tool: 'kill' };
   },
 };
